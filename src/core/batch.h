@@ -1,0 +1,60 @@
+// Event and Batch: the unit of data and the unit of work.
+//
+// An Event is an object Value plus its event time. A Batch is many events with the
+// arena that holds their memory and where they came from (source, partition,
+// offset range). Batches move between threads by value (std::move) or are shared
+// read-only by several sinks through shared_ptr<const Batch>.
+//
+// Batches derived from another (a filter's output, a route's branches, dead
+// letters) share its arena through the shared_ptr; all allocation for a batch and
+// its derived batches happens on one thread at a time (the pipeline thread).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/arena.h"
+#include "core/value.h"
+
+namespace sluice {
+
+struct Event {
+  Value fields;          // always an object
+  int64_t time_us = 0;   // event time, UTC microseconds
+};
+
+struct BatchOrigin {
+  std::string source;          // name of the source component
+  int32_t partition = -1;      // log partition, -1 before the log
+  int64_t first_offset = -1;   // log offsets covered, inclusive; -1 before the log
+  int64_t last_offset = -1;
+};
+
+class Batch {
+ public:
+  Batch() : arena_(std::make_shared<Arena>()) {}
+  explicit Batch(std::shared_ptr<Arena> arena) : arena_(std::move(arena)) {}
+
+  // A new, empty batch that shares this batch's arena and origin.
+  Batch derive() const {
+    Batch out(arena_);
+    out.origin = origin;
+    return out;
+  }
+
+  Arena& arena() { return *arena_; }
+  const std::shared_ptr<Arena>& shared_arena() const { return arena_; }
+
+  size_t size() const { return events.size(); }
+  bool empty() const { return events.empty(); }
+
+  std::vector<Event> events;
+  BatchOrigin origin;
+
+ private:
+  std::shared_ptr<Arena> arena_;
+};
+
+}  // namespace sluice
