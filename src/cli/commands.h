@@ -1,0 +1,18 @@
+// The subcommands of `sluice`. Each add_*_command registers its flags on the CLI11
+// app and, when chosen, runs and stores its exit code in *exit_code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace sluice::cli {
+
+void add_run_command(CLI::App& app, int* exit_code);
+void add_validate_command(CLI::App& app, int* exit_code);
+void add_gen_command(CLI::App& app, int* exit_code);
+void add_version_command(CLI::App& app, int* exit_code);
+void add_components_command(CLI::App& app, int* exit_code);
+
+// Reads the log level from --log-level or SLUICE_LOG_LEVEL and sets up logging to stderr.
+void setup_logging(const std::string& level);
+
+}  // namespace sluice::cli

@@ -1,0 +1,30 @@
+// sluice: move every event from where it is produced to where it is used.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+#include "cli/exit_codes.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"sluice: a streaming data pipeline in one binary.\n"
+               "Run `sluice <command> --help` for the options of a command."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(SLUICE_VERSION));
+  std::string log_level;
+  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off (default: $SLUICE_LOG_LEVEL or info)");
+
+  int exit_code = sluice::cli::kExitOk;
+  sluice::cli::add_run_command(app, &exit_code);
+  sluice::cli::add_validate_command(app, &exit_code);
+  sluice::cli::add_gen_command(app, &exit_code);
+  sluice::cli::add_components_command(app, &exit_code);
+  sluice::cli::add_version_command(app, &exit_code);
+  app.parse_complete_callback([&] { sluice::cli::setup_logging(log_level); });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);  // prints help or the error
+    return code == 0 ? sluice::cli::kExitOk : sluice::cli::kExitUsage;
+  }
+  return exit_code;
+}

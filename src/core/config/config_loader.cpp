@@ -1,0 +1,347 @@
+#include "core/config/config_loader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "core/config/graph_check.h"
+#include "core/config/option_parser.h"
+#include "core/suggest.h"
+
+namespace sluice {
+namespace {
+
+using config_detail::location_of;
+using config_detail::ParseContext;
+
+const std::vector<std::string> kTopLevelKeys = {"data_dir", "sources", "transforms", "sinks"};
+const std::vector<std::string> kSectionKeys = {"sources", "transforms", "sinks"};
+
+bool valid_component_name(const std::string& name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+ComponentKind kind_of_section(const std::string& section) {
+  if (section == "sources") return ComponentKind::kSource;
+  if (section == "transforms") return ComponentKind::kTransform;
+  return ComponentKind::kSink;
+}
+
+std::string section_of_kind(ComponentKind kind) {
+  switch (kind) {
+    case ComponentKind::kSource: return "sources";
+    case ComponentKind::kTransform: return "transforms";
+    case ComponentKind::kSink: return "sinks";
+  }
+  return "";
+}
+
+class Loader {
+ public:
+  Loader(std::string_view text, std::string file, const ComponentCatalog& catalog, Diagnostics& diagnostics,
+         const LoadOptions& options)
+      : text_(text), file_(std::move(file)), catalog_(catalog), diagnostics_(diagnostics), options_(options) {}
+
+  std::optional<PipelineConfig> load() {
+    size_t errors_before = diagnostics_.size();
+    YAML::Node root;
+    try {
+      root = YAML::Load(std::string(text_));
+    } catch (const YAML::Exception& e) {
+      diagnostics_.error(SourceLocation{file_, e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg,
+                         "check indentation and quoting around this place");
+      return std::nullopt;
+    }
+    if (!root || root.IsNull()) {
+      diagnostics_.error(SourceLocation{file_, 1, 1}, "the pipeline file is empty",
+                         "a pipeline needs at least sources: and sinks:, see examples/demo.yaml");
+      return std::nullopt;
+    }
+    if (!root.IsMap()) {
+      diagnostics_.error(location(root), "the top level of a pipeline file must be a map of keys such as sources:, "
+                                         "transforms:, sinks:");
+      return std::nullopt;
+    }
+
+    PipelineConfig config;
+    config.file = file_;
+    config.data_dir = "./data";
+    ParseContext ctx = context("pipeline");
+    std::map<std::string, YAML::Node> sections;
+    std::set<std::string> seen_keys;
+    for (const auto& entry : root) {
+      std::string key = entry.first.Scalar();
+      if (!seen_keys.insert(key).second) {
+        diagnostics_.error(location(entry.first), "duplicate key \"" + key + "\"", "merge the two into one");
+        continue;
+      }
+      if (key == "data_dir") {
+        if (!entry.second.IsScalar()) {
+          diagnostics_.error(location(entry.second), "data_dir: expected a directory path");
+          continue;
+        }
+        auto text = config_detail::scalar_text(ctx, entry.second, "data_dir");
+        if (text) config.data_dir = *text;
+      } else if (key == "sources" || key == "transforms" || key == "sinks") {
+        sections[key] = entry.second;
+        load_section(key, entry.first, entry.second, config);
+      } else {
+        diagnostics_.error(location(entry.first), "unknown key \"" + key + "\"" + did_you_mean(key, kTopLevelKeys),
+                           "the top-level keys are data_dir, sources, transforms and sinks");
+      }
+    }
+    if (!sections.count("sources")) {
+      diagnostics_.error(SourceLocation{file_, 1, 1}, "the pipeline has no sources:",
+                         "add a sources: section, e.g. a generator");
+    }
+    if (!sections.count("sinks")) {
+      diagnostics_.error(SourceLocation{file_, 1, 1}, "the pipeline has no sinks:",
+                         "add a sinks: section, e.g. a console or file sink");
+    }
+    // Components are kept in section order regardless of their order in the file.
+    std::stable_sort(config.components.begin(), config.components.end(),
+                     [](const ComponentConfig& a, const ComponentConfig& b) { return a.kind < b.kind; });
+    check_graph(config, diagnostics_);
+    if (diagnostics_.size() != errors_before) return std::nullopt;
+    return config;
+  }
+
+ private:
+  SourceLocation location(const YAML::Node& node) const {
+    const YAML::Mark mark = node.Mark();
+    if (mark.line < 0) return SourceLocation{file_, 0, 0};
+    return SourceLocation{file_, mark.line + 1, mark.column + 1};
+  }
+
+  ParseContext context(std::string subject) const {
+    return ParseContext{file_, text_, &options_.env, &diagnostics_, std::move(subject)};
+  }
+
+  void load_section(const std::string& section, const YAML::Node& key, const YAML::Node& body,
+                    PipelineConfig& config) {
+    ComponentKind kind = kind_of_section(section);
+    if (body.IsNull()) {
+      if (kind != ComponentKind::kTransform) {
+        diagnostics_.error(location(key), section + ": is empty", "add at least one " + std::string(component_kind_name(kind)));
+      }
+      return;
+    }
+    if (!body.IsMap()) {
+      diagnostics_.error(location(body), section + ": expected a map of component name to settings",
+                         "write e.g.\n    " + section + ":\n      my_name:\n        type: ...");
+      return;
+    }
+    for (const auto& entry : body) {
+      load_component(kind, entry.first, entry.second, config);
+    }
+  }
+
+  void load_component(ComponentKind kind, const YAML::Node& key, const YAML::Node& body, PipelineConfig& config) {
+    const std::string name = key.Scalar();
+    const std::string subject = std::string(component_kind_name(kind)) + " \"" + name + "\"";
+    if (!valid_component_name(name)) {
+      diagnostics_.error(location(key), subject + ": invalid name",
+                         "use letters, digits, '_' and '-' (a '.' would read as an output port)");
+      return;
+    }
+    if (const ComponentConfig* other = config.find(name)) {
+      diagnostics_.error(location(key), subject + ": the name is already used by the " +
+                                            component_kind_name(other->kind) + " at line " +
+                                            std::to_string(other->location.line),
+                         "component names are unique across sources, transforms and sinks");
+      return;
+    }
+    ComponentConfig component;
+    component.name = name;
+    component.kind = kind;
+    component.location = location(key);
+    if (!body.IsMap()) {
+      diagnostics_.error(location(key), subject + ": expected its settings as a map with at least type:");
+      config.components.push_back(std::move(component));  // keep the name so inputs to it resolve
+      return;
+    }
+    ParseContext ctx = context(subject);
+
+    YAML::Node type_node = body["type"];
+    if (!type_node) {
+      diagnostics_.error(location(key), subject + ": missing type:", "types: " + join(catalog_.types(kind)));
+    } else if (!type_node.IsScalar()) {
+      diagnostics_.error(location(type_node), subject + ": type: expected a name");
+    } else {
+      component.type = type_node.Scalar();
+      component.spec = catalog_.find(kind, component.type);
+      if (component.spec == nullptr) report_unknown_type(kind, type_node, subject, component.type);
+    }
+
+    YAML::Node inputs_node = body["inputs"];
+    if (kind == ComponentKind::kSource) {
+      if (inputs_node) {
+        diagnostics_.error(location(inputs_node), subject + ": a source has no inputs",
+                           "remove inputs:, or make it a transform");
+      }
+    } else if (!inputs_node) {
+      diagnostics_.error(location(key), subject + ": missing inputs:",
+                         "list the components it reads, e.g. inputs: [my_source]");
+    } else {
+      parse_inputs(ctx, inputs_node, component);
+    }
+
+    // Options: everything except type and inputs.
+    std::set<std::string> seen;
+    for (const auto& entry : body) {
+      std::string option = entry.first.Scalar();
+      if (!seen.insert(option).second) {
+        diagnostics_.error(location(entry.first), subject + ": duplicate key \"" + option + "\"");
+        continue;
+      }
+      if (option == "type" || option == "inputs" || component.spec == nullptr) continue;
+      const OptionSpec* spec = find_option(*component.spec, option);
+      if (spec == nullptr) {
+        std::vector<std::string> names{"type", "inputs"};
+        for (const OptionSpec& o : component.spec->options) names.push_back(o.name);
+        diagnostics_.error(location(entry.first), subject + ": unknown option \"" + option + "\"" +
+                                                      did_you_mean(option, names),
+                           "options of " + std::string(component_kind_name(kind)) + " type " + component.type + ": " +
+                               join(option_names(*component.spec)));
+        continue;
+      }
+      component.options.set(spec->name, config_detail::parse_option(ctx, *spec, entry.second),
+                            location(entry.second));
+    }
+    if (component.spec != nullptr) {
+      size_t before = diagnostics_.size();
+      apply_defaults(ctx, key, component);
+      if (diagnostics_.size() == before && component.spec->check) {
+        std::string problem = component.spec->check(component.options);
+        if (!problem.empty()) diagnostics_.error(location(key), subject + ": " + problem);
+      }
+    }
+    config.components.push_back(std::move(component));
+  }
+
+  void apply_defaults(const ParseContext& ctx, const YAML::Node& key, ComponentConfig& component) {
+    for (const OptionSpec& spec : component.spec->options) {
+      if (component.options.has(spec.name)) continue;
+      if (spec.required && !component.options.location(spec.name).line) {
+        diagnostics_.error(location(key), ctx.subject + ": missing required option \"" + spec.name + "\"",
+                           spec.doc);
+        continue;
+      }
+      if (component.options.location(spec.name).line) continue;  // given but invalid: already reported
+      if (spec.default_text.empty()) {
+        component.options.set(spec.name, std::monostate{}, SourceLocation{});
+        continue;
+      }
+      // Defaults are parsed like user input, so they are checked by the same code.
+      YAML::Node node(spec.default_text);
+      ParseContext defaults = ctx;
+      defaults.subject += " (default)";
+      component.options.set(spec.name, config_detail::parse_option(defaults, spec, node), SourceLocation{});
+    }
+  }
+
+  void parse_inputs(const ParseContext& ctx, const YAML::Node& node, ComponentConfig& component) {
+    std::vector<YAML::Node> items;
+    if (node.IsScalar()) {
+      items.push_back(node);
+    } else if (node.IsSequence()) {
+      for (const YAML::Node& item : node) items.push_back(item);
+    } else {
+      diagnostics_.error(location(node), ctx.subject + ": inputs: expected a list of component names");
+      return;
+    }
+    if (items.empty()) {
+      diagnostics_.error(location(node), ctx.subject + ": inputs: is empty",
+                         "list the components it reads, e.g. inputs: [my_source]");
+    }
+    for (const YAML::Node& item : items) {
+      if (!item.IsScalar()) {
+        diagnostics_.error(location(item), ctx.subject + ": inputs: expected a component name");
+        continue;
+      }
+      auto text = config_detail::scalar_text(ctx, item, "inputs");
+      if (!text) continue;
+      InputRef ref;
+      size_t dot = text->find('.');
+      ref.component = text->substr(0, dot);
+      if (dot != std::string::npos) ref.port = text->substr(dot + 1);
+      ref.where = location(item);
+      component.inputs.push_back(std::move(ref));
+    }
+  }
+
+  void report_unknown_type(ComponentKind kind, const YAML::Node& node, const std::string& subject,
+                           const std::string& type) {
+    std::string hint = "types: " + join(catalog_.types(kind));
+    for (ComponentKind other : {ComponentKind::kSource, ComponentKind::kTransform, ComponentKind::kSink}) {
+      if (other != kind && catalog_.find(other, type) != nullptr) {
+        hint = "\"" + type + "\" is a " + component_kind_name(other) + " type: move it under " + section_of_kind(other) + ":";
+      }
+    }
+    diagnostics_.error(location(node), subject + ": unknown " + component_kind_name(kind) + " type \"" + type + "\"" +
+                                           did_you_mean(type, catalog_.types(kind)),
+                       hint);
+  }
+
+  static const OptionSpec* find_option(const ComponentSpec& spec, const std::string& name) {
+    for (const OptionSpec& o : spec.options) {
+      if (o.name == name) return &o;
+    }
+    return nullptr;
+  }
+  static std::vector<std::string> option_names(const ComponentSpec& spec) {
+    std::vector<std::string> names;
+    for (const OptionSpec& o : spec.options) names.push_back(o.name);
+    return names;
+  }
+  static std::string join(const std::vector<std::string>& words) {
+    std::string out;
+    for (const std::string& w : words) out += (out.empty() ? "" : ", ") + w;
+    return out.empty() ? "(none)" : out;
+  }
+
+  std::string_view text_;
+  std::string file_;
+  const ComponentCatalog& catalog_;
+  Diagnostics& diagnostics_;
+  const LoadOptions& options_;
+};
+
+}  // namespace
+
+std::optional<PipelineConfig> load_pipeline_text(std::string_view text, const std::string& file_name,
+                                                 const ComponentCatalog& catalog, Diagnostics& diagnostics,
+                                                 const LoadOptions& options) {
+  if (text.size() > options.max_file_bytes) {
+    diagnostics.error(SourceLocation{file_name, 0, 0},
+                      "the pipeline file is " + std::to_string(text.size()) + " bytes, more than the limit of " +
+                          std::to_string(options.max_file_bytes));
+    return std::nullopt;
+  }
+  return Loader(text, file_name, catalog, diagnostics, options).load();
+}
+
+std::optional<PipelineConfig> load_pipeline_file(const std::string& path, const ComponentCatalog& catalog,
+                                                 Diagnostics& diagnostics, const LoadOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diagnostics.error(SourceLocation{path, 0, 0}, "cannot open the pipeline file: " + std::string(std::strerror(errno)));
+    return std::nullopt;
+  }
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return load_pipeline_text(buffer.str(), path, catalog, diagnostics, options);
+}
+
+}  // namespace sluice

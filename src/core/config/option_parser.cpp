@@ -1,0 +1,331 @@
+#include "core/config/option_parser.h"
+
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+#include "core/suggest.h"
+#include "core/time.h"
+#include "core/units.h"
+
+namespace sluice::config_detail {
+namespace {
+
+void report(const ParseContext& ctx, SourceLocation where, const std::string& message, std::string hint = {}) {
+  ctx.diagnostics->error(std::move(where), ctx.subject + ": " + message, std::move(hint));
+}
+
+std::string option_label(const OptionSpec& spec) { return "option \"" + spec.name + "\""; }
+
+const char* node_kind(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: return "a map";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Null: return "nothing";
+    default: return "a scalar";
+  }
+}
+
+// Integers may use '_' as a digit separator: 1_000_000.
+std::optional<int64_t> parse_integer(std::string text) {
+  std::string digits;
+  for (char c : text) {
+    if (c != '_') digits += c;
+  }
+  if (digits.empty()) return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  long long v = std::strtoll(digits.c_str(), &end, 10);
+  if (errno != 0 || end != digits.c_str() + digits.size()) return std::nullopt;
+  return static_cast<int64_t>(v);
+}
+
+std::optional<double> parse_number(std::string text) {
+  std::string digits;
+  for (char c : text) {
+    if (c != '_') digits += c;
+  }
+  if (digits.empty()) return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  double v = std::strtod(digits.c_str(), &end);
+  if (errno != 0 || end != digits.c_str() + digits.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
+bool check_bounds(const ParseContext& ctx, const OptionSpec& spec, const YAML::Node& node, double v,
+                  const std::string& shown) {
+  if (v < spec.min || v > spec.max) {
+    std::string range;
+    if (spec.min > -1e299 && spec.max < 1e299) {
+      range = "between " + std::to_string(static_cast<long long>(spec.min)) + " and " +
+              std::to_string(static_cast<long long>(spec.max));
+    } else if (spec.min > -1e299) {
+      range = "at least " + std::to_string(static_cast<long long>(spec.min));
+    } else {
+      range = "at most " + std::to_string(static_cast<long long>(spec.max));
+    }
+    report(ctx, location_of(ctx, node), option_label(spec) + ": " + shown + " is out of range", "use a value " + range);
+    return false;
+  }
+  return true;
+}
+
+// Where, in the file, a position inside a scalar's text is.
+SourceLocation inner_location(const ParseContext& ctx, const YAML::Node& node, int line, int column) {
+  SourceLocation at = location_of(ctx, node);
+  const YAML::Mark mark = node.Mark();
+  char first = (mark.pos >= 0 && size_t(mark.pos) < ctx.text.size()) ? ctx.text[mark.pos] : ' ';
+  if (first == '|' || first == '>') {
+    // Block scalar: content starts on the next line at its indentation.
+    size_t pos = ctx.text.find('\n', mark.pos);
+    int indent = 0;
+    if (pos != std::string_view::npos) {
+      ++pos;
+      while (pos < ctx.text.size() && ctx.text[pos] == ' ') {
+        ++indent;
+        ++pos;
+      }
+    }
+    at.line = mark.line + 1 + line;
+    at.column = indent + column;
+    return at;
+  }
+  int quote = (first == '"' || first == '\'') ? 1 : 0;
+  at.line = mark.line + line;
+  at.column = line == 1 ? mark.column + quote + column : column;
+  return at;
+}
+
+ExpressionPtr compile_expression(const ParseContext& ctx, const OptionSpec& spec, const YAML::Node& node,
+                                 const std::string& label, bool must_be_bool) {
+  if (!node.IsScalar()) {
+    report(ctx, location_of(ctx, node), label + ": expected an expression, got " + node_kind(node));
+    return nullptr;
+  }
+  // YAML reads a leading '!' as a tag, so `!exists(.x)` would silently lose its '!'.
+  const std::string& tag = node.Tag();
+  if (!tag.empty() && tag != "?" && tag != "!") {
+    report(ctx, location_of(ctx, node), label + ": YAML read \"" + tag + "\" as a tag",
+           "quote an expression that starts with '!', e.g. '" + tag + " " + node.Scalar() + "'");
+    return nullptr;
+  }
+  auto text = scalar_text(ctx, node, label);
+  if (!text) return nullptr;
+  std::vector<expr::ExprError> errors;
+  ExpressionPtr compiled = expr::Expression::compile(*text, &errors);
+  if (!compiled) {
+    for (const expr::ExprError& e : errors) {
+      report(ctx, inner_location(ctx, node, e.line, e.column), label + ": " + e.message, e.hint);
+    }
+    return nullptr;
+  }
+  if (must_be_bool && compiled->result_type() != expr::Type::kBool &&
+      compiled->result_type() != expr::Type::kAny) {
+    report(ctx, location_of(ctx, node),
+           label + ": a condition must yield a boolean, but this yields " + expr::type_name(compiled->result_type()),
+           "compare it, e.g. `.status >= 500`");
+    return nullptr;
+  }
+  (void)spec;
+  return compiled;
+}
+
+std::optional<FieldPath> parse_path(const ParseContext& ctx, const YAML::Node& node, const std::string& label) {
+  auto text = scalar_text(ctx, node, label);
+  if (!text) return std::nullopt;
+  auto path = FieldPath::parse(*text);
+  if (!path) {
+    report(ctx, location_of(ctx, node), label + ": " + path.status().message(),
+           "write a field path such as .http.status or .\"user-agent\"");
+    return std::nullopt;
+  }
+  return *path;
+}
+
+}  // namespace
+
+SourceLocation location_of(const ParseContext& ctx, const YAML::Node& node) {
+  const YAML::Mark mark = node.Mark();
+  if (mark.line < 0) return SourceLocation{ctx.file, 0, 0};
+  return SourceLocation{ctx.file, mark.line + 1, mark.column + 1};
+}
+
+std::optional<std::string> scalar_text(const ParseContext& ctx, const YAML::Node& node, const std::string& what) {
+  auto expanded = interpolate(node.Scalar(), *ctx.env);
+  if (!expanded) {
+    report(ctx, location_of(ctx, node), what + ": " + expanded.status().message());
+    return std::nullopt;
+  }
+  return std::move(expanded).value();
+}
+
+OptionValue parse_option(const ParseContext& ctx, const OptionSpec& spec, const YAML::Node& node) {
+  const std::string label = option_label(spec);
+  const SourceLocation where = location_of(ctx, node);
+  auto expect_scalar = [&]() -> std::optional<std::string> {
+    if (!node.IsScalar()) {
+      report(ctx, where, label + ": expected " + std::string(option_type_name(spec.type)) + ", got " + node_kind(node));
+      return std::nullopt;
+    }
+    return scalar_text(ctx, node, label);
+  };
+
+  switch (spec.type) {
+    case OptionType::kString: {
+      auto text = expect_scalar();
+      if (!text) return {};
+      return *text;
+    }
+    case OptionType::kInt: {
+      auto text = expect_scalar();
+      if (!text) return {};
+      auto v = parse_integer(*text);
+      if (!v) {
+        report(ctx, where, label + ": expected an integer, got \"" + *text + "\"");
+        return {};
+      }
+      if (!check_bounds(ctx, spec, node, double(*v), *text)) return {};
+      return *v;
+    }
+    case OptionType::kFloat: {
+      auto text = expect_scalar();
+      if (!text) return {};
+      auto v = parse_number(*text);
+      if (!v) {
+        report(ctx, where, label + ": expected a number, got \"" + *text + "\"");
+        return {};
+      }
+      if (!check_bounds(ctx, spec, node, *v, *text)) return {};
+      return *v;
+    }
+    case OptionType::kBool: {
+      auto text = expect_scalar();
+      if (!text) return {};
+      if (*text == "true" || *text == "True" || *text == "TRUE") return true;
+      if (*text == "false" || *text == "False" || *text == "FALSE") return false;
+      report(ctx, where, label + ": expected true or false, got \"" + *text + "\"");
+      return {};
+    }
+    case OptionType::kDuration: {
+      auto text = expect_scalar();
+      if (!text) return {};
+      auto v = parse_duration_us(*text);
+      if (!v) {
+        report(ctx, where, label + ": " + v.status().message());
+        return {};
+      }
+      if (!check_bounds(ctx, spec, node, double(*v), *text)) return {};
+      return *v;
+    }
+    case OptionType::kSize: {
+      auto text = expect_scalar();
+      if (!text) return {};
+      auto v = parse_size_bytes(*text);
+      if (!v) {
+        report(ctx, where, label + ": " + v.status().message());
+        return {};
+      }
+      if (!check_bounds(ctx, spec, node, double(*v), *text)) return {};
+      return *v;
+    }
+    case OptionType::kTimestamp: {
+      auto text = expect_scalar();
+      if (!text) return {};
+      auto v = parse_rfc3339(*text);
+      if (!v) {
+        report(ctx, where, label + ": " + v.status().message(), "write an RFC 3339 time such as 2026-11-24T00:00:00Z");
+        return {};
+      }
+      return *v;
+    }
+    case OptionType::kEnum: {
+      auto text = expect_scalar();
+      if (!text) return {};
+      for (const std::string& choice : spec.choices) {
+        if (choice == *text) return *text;
+      }
+      std::string list;
+      for (const std::string& choice : spec.choices) list += (list.empty() ? "" : ", ") + choice;
+      report(ctx, where, label + ": unknown value \"" + *text + "\"" + did_you_mean(*text, spec.choices),
+             "choose one of: " + list);
+      return {};
+    }
+    case OptionType::kExpression:
+    case OptionType::kCondition: {
+      ExpressionPtr e = compile_expression(ctx, spec, node, label, spec.type == OptionType::kCondition);
+      if (!e) return {};
+      return e;
+    }
+    case OptionType::kStringList:
+    case OptionType::kPathList: {
+      std::vector<YAML::Node> items;
+      if (node.IsScalar()) {
+        items.push_back(node);
+      } else if (node.IsSequence()) {
+        for (const YAML::Node& item : node) items.push_back(item);
+      } else {
+        report(ctx, where, label + ": expected a list, got " + node_kind(node));
+        return {};
+      }
+      std::vector<std::string> strings;
+      std::vector<FieldPath> paths;
+      bool ok = true;
+      for (const YAML::Node& item : items) {
+        if (!item.IsScalar()) {
+          report(ctx, location_of(ctx, item), label + ": expected a string in the list, got " + node_kind(item));
+          ok = false;
+          continue;
+        }
+        if (spec.type == OptionType::kStringList) {
+          auto text = scalar_text(ctx, item, label);
+          if (text) strings.push_back(*text);
+          ok = ok && text.has_value();
+        } else {
+          auto path = parse_path(ctx, item, label);
+          if (path) paths.push_back(*path);
+          ok = ok && path.has_value();
+        }
+      }
+      if (!ok) return {};
+      if (spec.type == OptionType::kStringList) return strings;
+      return paths;
+    }
+    case OptionType::kPathMap:
+    case OptionType::kExpressionMap: {
+      if (!node.IsMap()) {
+        report(ctx, where, label + ": expected a map of field path to " +
+                               (spec.type == OptionType::kPathMap ? "field path" : "expression") + ", got " +
+                               node_kind(node));
+        return {};
+      }
+      std::vector<std::pair<FieldPath, FieldPath>> renames;
+      std::vector<std::pair<FieldPath, ExpressionPtr>> assignments;
+      bool ok = true;
+      for (const auto& entry : node) {
+        auto target = parse_path(ctx, entry.first, label);
+        if (!target) {
+          ok = false;
+          continue;
+        }
+        std::string entry_label = label + " at " + target->to_string();
+        if (spec.type == OptionType::kPathMap) {
+          auto to = parse_path(ctx, entry.second, entry_label);
+          if (to) renames.emplace_back(*target, *to);
+          ok = ok && to.has_value();
+        } else {
+          ExpressionPtr e = compile_expression(ctx, spec, entry.second, entry_label, false);
+          if (e) assignments.emplace_back(*target, e);
+          ok = ok && e != nullptr;
+        }
+      }
+      if (!ok) return {};
+      if (spec.type == OptionType::kPathMap) return renames;
+      return assignments;
+    }
+  }
+  return {};
+}
+
+}  // namespace sluice::config_detail

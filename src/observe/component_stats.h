@@ -1,0 +1,63 @@
+// ComponentStats: the live counters of one pipeline component.
+//
+// Written by the component's own thread with relaxed atomic adds, read by anyone
+// (the console summary, later /metrics) without locks. Counters only grow; rates
+// are computed by readers from two snapshots.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "core/component_kind.h"
+
+namespace sluice::observe {
+
+struct StatsSnapshot {
+  uint64_t events_in = 0;
+  uint64_t events_out = 0;
+  uint64_t bytes_out = 0;
+  uint64_t batches = 0;
+  uint64_t errors = 0;         // failed operations (a sink write, a source read)
+  uint64_t dead_lettered = 0;  // events sent to <name>.dead_letter
+  uint64_t discarded = 0;      // events on an output nobody reads (counted, never silent)
+};
+
+class ComponentStats {
+ public:
+  ComponentStats(std::string name, ComponentKind kind, std::string type)
+      : name_(std::move(name)), kind_(kind), type_(std::move(type)) {}
+
+  const std::string& name() const { return name_; }
+  ComponentKind kind() const { return kind_; }
+  const std::string& type() const { return type_; }
+
+  void add_in(uint64_t events) { events_in_.fetch_add(events, std::memory_order_relaxed); }
+  void add_out(uint64_t events) { events_out_.fetch_add(events, std::memory_order_relaxed); }
+  void add_bytes_out(uint64_t bytes) { bytes_out_.fetch_add(bytes, std::memory_order_relaxed); }
+  void add_batch() { batches_.fetch_add(1, std::memory_order_relaxed); }
+  void add_error() { errors_.fetch_add(1, std::memory_order_relaxed); }
+  void add_dead_lettered(uint64_t events) { dead_lettered_.fetch_add(events, std::memory_order_relaxed); }
+  void add_discarded(uint64_t events) { discarded_.fetch_add(events, std::memory_order_relaxed); }
+
+  StatsSnapshot snapshot() const {
+    return StatsSnapshot{events_in_.load(std::memory_order_relaxed),   events_out_.load(std::memory_order_relaxed),
+                         bytes_out_.load(std::memory_order_relaxed),   batches_.load(std::memory_order_relaxed),
+                         errors_.load(std::memory_order_relaxed),      dead_lettered_.load(std::memory_order_relaxed),
+                         discarded_.load(std::memory_order_relaxed)};
+  }
+
+ private:
+  std::string name_;
+  ComponentKind kind_;
+  std::string type_;
+  std::atomic<uint64_t> events_in_{0};
+  std::atomic<uint64_t> events_out_{0};
+  std::atomic<uint64_t> bytes_out_{0};
+  std::atomic<uint64_t> batches_{0};
+  std::atomic<uint64_t> errors_{0};
+  std::atomic<uint64_t> dead_lettered_{0};
+  std::atomic<uint64_t> discarded_{0};
+};
+
+}  // namespace sluice::observe

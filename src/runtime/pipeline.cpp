@@ -1,0 +1,260 @@
+#include "runtime/pipeline.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "core/config/graph_check.h"
+#include "observe/console_summary.h"
+#include "runtime/bounded_queue.h"
+#include "runtime/sink_runner.h"
+
+namespace sluice::runtime {
+
+struct Pipeline::Node {
+  const ComponentConfig* config = nullptr;
+  observe::ComponentStats* stats = nullptr;
+  std::unique_ptr<source::Source> source;
+  std::unique_ptr<transform::Transform> transform;
+  std::unique_ptr<SinkRunner> sink;
+  std::vector<std::string> ports;                // "" first, "dead_letter" last for transforms
+  std::vector<std::vector<size_t>> consumers;    // per port: the nodes that read it
+  uint64_t unread_warnings = 0;
+};
+
+// What the source threads and the pipeline thread share.
+struct Pipeline::Shared {
+  explicit Shared(size_t capacity) : source_queue(capacity) {}
+  // A batch and the index of the source node that produced it.
+  BoundedQueue<std::pair<size_t, Batch>> source_queue;
+  std::mutex mutex;
+  std::condition_variable wake;  // sources sleeping for their pace; run() waiting for the end
+  size_t sources_running = 0;
+  Status first_error;
+};
+
+class Pipeline::SourceContextImpl final : public source::SourceContext {
+ public:
+  SourceContextImpl(Pipeline& pipeline, size_t node) : pipeline_(pipeline), node_(node) {}
+
+  bool emit(Batch&& batch) override {
+    if (pipeline_.stopping_.load()) return false;
+    return pipeline_.shared_->source_queue.push({node_, std::move(batch)});
+  }
+  bool stopping() const override { return pipeline_.stopping_.load(); }
+  bool sleep_until_us(int64_t deadline_us) override {
+    auto& shared = *pipeline_.shared_;
+    std::unique_lock lock(shared.mutex);
+    auto deadline = std::chrono::steady_clock::time_point(std::chrono::microseconds(deadline_us));
+    shared.wake.wait_until(lock, deadline, [&] { return pipeline_.stopping_.load(); });
+    return !pipeline_.stopping_.load();
+  }
+
+ private:
+  Pipeline& pipeline_;
+  size_t node_;
+};
+
+Pipeline::~Pipeline() = default;
+
+Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, const Registry& registry,
+                                                  const RunOptions& options) {
+  std::unique_ptr<Pipeline> p(new Pipeline());
+  p->config_ = config;
+  p->options_ = options;
+  p->shared_ = std::make_unique<Shared>(options.source_queue_batches);
+  std::map<std::string, size_t> index;
+  for (const ComponentConfig& c : p->config_.components) {
+    index[c.name] = p->nodes_.size();
+    auto node = std::make_unique<Node>();
+    node->config = &c;
+    p->stats_.push_back(std::make_unique<observe::ComponentStats>(c.name, c.kind, c.type));
+    node->stats = p->stats_.back().get();
+    node->ports = component_outputs(c);
+    node->consumers.resize(node->ports.size());
+    BuildContext ctx{c, p->config_, *node->stats};
+    const std::string subject = std::string(component_kind_name(c.kind)) + " \"" + c.name + "\"";
+    switch (c.kind) {
+      case ComponentKind::kSource: {
+        auto made = registry.source(c.type)->make(ctx);
+        if (!made) return made.status().with_context(subject);
+        node->source = std::move(made).value();
+        break;
+      }
+      case ComponentKind::kTransform: {
+        auto made = registry.transform(c.type)->make(ctx);
+        if (!made) return made.status().with_context(subject);
+        node->transform = std::move(made).value();
+        break;
+      }
+      case ComponentKind::kSink: {
+        auto made = registry.sink(c.type)->make(ctx);
+        if (!made) return made.status().with_context(subject);
+        node->sink = std::make_unique<SinkRunner>(c.name, std::move(made).value(), *node->stats,
+                                                  options.sink_queue_batches);
+        break;
+      }
+    }
+    p->nodes_.push_back(std::move(node));
+  }
+  // Wire each input to the port it reads. The config was validated, so every reference resolves.
+  for (size_t i = 0; i < p->nodes_.size(); ++i) {
+    for (const InputRef& input : p->nodes_[i]->config->inputs) {
+      Node& from = *p->nodes_[index.at(input.component)];
+      for (size_t port = 0; port < from.ports.size(); ++port) {
+        if (from.ports[port] == input.port) from.consumers[port].push_back(i);
+      }
+    }
+  }
+  // Topological order of transforms (Kahn's algorithm over transform-to-transform edges).
+  std::vector<size_t> pending(p->nodes_.size(), 0);
+  for (size_t i = 0; i < p->nodes_.size(); ++i) {
+    for (const InputRef& input : p->nodes_[i]->config->inputs) {
+      if (p->nodes_[index.at(input.component)]->transform) ++pending[i];
+    }
+  }
+  std::vector<size_t> ready;
+  for (size_t i = 0; i < p->nodes_.size(); ++i) {
+    if (p->nodes_[i]->transform && pending[i] == 0) ready.push_back(i);
+  }
+  while (!ready.empty()) {
+    size_t n = ready.back();
+    ready.pop_back();
+    p->transform_order_.push_back(n);
+    for (const auto& readers : p->nodes_[n]->consumers) {
+      for (size_t r : readers) {
+        if (p->nodes_[r]->transform && --pending[r] == 0) ready.push_back(r);
+      }
+    }
+  }
+  return p;
+}
+
+void Pipeline::request_stop() {
+  stopping_.store(true);
+  std::lock_guard lock(shared_->mutex);
+  shared_->wake.notify_all();
+}
+
+Status Pipeline::run() {
+  for (auto& node : nodes_) {
+    if (node->sink) node->sink->start();
+  }
+  std::thread pipeline_thread([this] { pipeline_loop(); });
+
+  std::vector<std::thread> source_threads;
+  shared_->sources_running = 0;
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    if (!nodes_[i]->source) continue;
+    ++shared_->sources_running;
+    source_threads.emplace_back([this, i] {
+      SourceContextImpl ctx(*this, i);
+      Status s = nodes_[i]->source->run(ctx);
+      std::lock_guard lock(shared_->mutex);
+      if (!s.is_ok()) {
+        nodes_[i]->stats->add_error();
+        spdlog::error("source \"{}\" failed: {}", nodes_[i]->config->name, s.message());
+        if (shared_->first_error.is_ok()) shared_->first_error = s.with_context("source \"" + nodes_[i]->config->name + "\"");
+      }
+      --shared_->sources_running;
+      shared_->wake.notify_all();
+    });
+  }
+
+  // Wait for the sources to finish or a stop request, printing the summary meanwhile.
+  std::unique_ptr<observe::ConsoleSummary> summary;
+  if (options_.summary_interval_us > 0) {
+    std::vector<const observe::ComponentStats*> all;
+    for (auto& s : stats_) all.push_back(s.get());
+    summary = std::make_unique<observe::ConsoleSummary>(all, stderr);
+  }
+  auto next_summary = std::chrono::steady_clock::now() + std::chrono::microseconds(options_.summary_interval_us);
+  {
+    std::unique_lock lock(shared_->mutex);
+    while (shared_->sources_running > 0 && !stopping_.load()) {
+      // Poll: request_stop() may come from a thread that saw a signal flag.
+      shared_->wake.wait_for(lock, std::chrono::milliseconds(100));
+      if (summary && std::chrono::steady_clock::now() >= next_summary) {
+        lock.unlock();
+        summary->print();
+        lock.lock();
+        next_summary += std::chrono::microseconds(options_.summary_interval_us);
+      }
+    }
+  }
+  if (stopping_.load()) spdlog::info("stopping: draining in-flight batches and flushing sinks");
+  request_stop();  // sources that are still running stop emitting
+  for (auto& t : source_threads) t.join();
+  shared_->source_queue.close();
+  pipeline_thread.join();
+
+  const int64_t give_up_at = source::steady_now_us() + options_.shutdown_timeout_us;
+  Status result = shared_->first_error;
+  for (auto& node : nodes_) {
+    if (!node->sink) continue;
+    Status s = node->sink->close_and_join(give_up_at);
+    if (!s.is_ok() && result.is_ok()) result = s.with_context("sink \"" + node->config->name + "\"");
+  }
+  if (summary) summary->print();
+  return result;
+}
+
+void Pipeline::pipeline_loop() {
+  while (auto item = shared_->source_queue.pop()) {
+    auto& [node, batch] = *item;
+    std::vector<Batch> ports;
+    ports.push_back(std::move(batch));
+    route_outputs(node, ports);
+  }
+  flush_transforms();
+}
+
+void Pipeline::route_outputs(size_t node, std::vector<Batch>& ports) {
+  Node& from = *nodes_[node];
+  for (size_t port = 0; port < ports.size(); ++port) {
+    if (ports[port].empty()) continue;
+    const auto& readers = from.consumers[port];
+    if (readers.empty()) {
+      // Counted, and logged now and then: an output nobody reads is a choice, never a silent loss.
+      from.stats->add_discarded(ports[port].size());
+      if (from.unread_warnings++ % 1000 == 0) {
+        spdlog::warn("{} \"{}\": {} events on output \"{}\" that nobody reads were discarded",
+                     component_kind_name(from.config->kind), from.config->name, ports[port].size(),
+                     from.ports[port].empty() ? "(default)" : from.ports[port]);
+      }
+      continue;
+    }
+    auto shared = std::make_shared<const Batch>(std::move(ports[port]));
+    for (size_t reader : readers) deliver(reader, shared);
+  }
+}
+
+void Pipeline::deliver(size_t node, const std::shared_ptr<const Batch>& batch) {
+  Node& to = *nodes_[node];
+  if (to.sink) {
+    to.sink->push(batch);
+    return;
+  }
+  std::vector<Batch> ports(to.ports.size(), batch->derive());
+  transform::TransformOutputs outputs(ports, to.config->name, *to.stats);
+  to.transform->process(*batch, outputs);
+  to.stats->add_batch();
+  route_outputs(node, ports);
+}
+
+void Pipeline::flush_transforms() {
+  for (size_t n : transform_order_) {
+    Node& node = *nodes_[n];
+    Batch empty;
+    std::vector<Batch> ports(node.ports.size(), empty.derive());
+    transform::TransformOutputs outputs(ports, node.config->name, *node.stats);
+    node.transform->flush(outputs);
+    route_outputs(n, ports);
+  }
+}
+
+}  // namespace sluice::runtime

@@ -1,0 +1,84 @@
+#include "runtime/registry.h"
+
+#include "sink/blackhole.h"
+#include "sink/console.h"
+#include "sink/file.h"
+#include "source/generator.h"
+#include "transform/filter.h"
+#include "transform/remap.h"
+
+namespace sluice::runtime {
+
+const Registry& Registry::builtin() {
+  static const Registry registry = [] {
+    Registry r;
+    // Sources.
+    r.add(source::generator_source_type());
+    // Transforms.
+    r.add(transform::filter_transform_type());
+    r.add(transform::remap_transform_type());
+    // Sinks.
+    r.add(sink::blackhole_sink_type());
+    r.add(sink::console_sink_type());
+    r.add(sink::file_sink_type());
+    return r;
+  }();
+  return registry;
+}
+
+void Registry::add(source::SourceType type) {
+  std::string name = type.spec.type;
+  sources_.emplace(std::move(name), std::move(type));
+}
+void Registry::add(transform::TransformType type) {
+  std::string name = type.spec.type;
+  transforms_.emplace(std::move(name), std::move(type));
+}
+void Registry::add(sink::SinkType type) {
+  std::string name = type.spec.type;
+  sinks_.emplace(std::move(name), std::move(type));
+}
+
+const ComponentSpec* Registry::find(ComponentKind kind, const std::string& type) const {
+  switch (kind) {
+    case ComponentKind::kSource: {
+      auto* t = source(type);
+      return t ? &t->spec : nullptr;
+    }
+    case ComponentKind::kTransform: {
+      auto* t = transform(type);
+      return t ? &t->spec : nullptr;
+    }
+    case ComponentKind::kSink: {
+      auto* t = sink(type);
+      return t ? &t->spec : nullptr;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<std::string> Registry::types(ComponentKind kind) const {
+  std::vector<std::string> names;
+  auto collect = [&](const auto& map) {
+    for (const auto& [name, _] : map) names.push_back(name);
+  };
+  if (kind == ComponentKind::kSource) collect(sources_);
+  if (kind == ComponentKind::kTransform) collect(transforms_);
+  if (kind == ComponentKind::kSink) collect(sinks_);
+  return names;
+}
+
+const source::SourceType* Registry::source(const std::string& type) const {
+  auto it = sources_.find(type);
+  return it == sources_.end() ? nullptr : &it->second;
+}
+const transform::TransformType* Registry::transform(const std::string& type) const {
+  auto it = transforms_.find(type);
+  return it == transforms_.end() ? nullptr : &it->second;
+}
+const sink::SinkType* Registry::sink(const std::string& type) const {
+  auto it = sinks_.find(type);
+  return it == sinks_.end() ? nullptr : &it->second;
+}
+
+}  // namespace sluice::runtime

@@ -1,0 +1,97 @@
+#include "runtime/sink_runner.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "source/source.h"
+
+namespace sluice::runtime {
+
+SinkRunner::SinkRunner(std::string name, std::unique_ptr<sink::Sink> sink, observe::ComponentStats& stats,
+                       size_t queue_batches)
+    : name_(std::move(name)), sink_(std::move(sink)), stats_(stats), queue_(queue_batches) {}
+
+SinkRunner::~SinkRunner() {
+  queue_.close();
+  if (thread_.joinable()) thread_.join();
+}
+
+void SinkRunner::start() { thread_ = std::thread([this] { run(); }); }
+
+Status SinkRunner::close_and_join(int64_t give_up_at_us) {
+  give_up_at_us_.store(give_up_at_us);
+  queue_.close();
+  if (thread_.joinable()) thread_.join();
+  return final_status_;
+}
+
+void SinkRunner::run() {
+  using Clock = std::chrono::steady_clock;
+  auto next_flush = Clock::now() + std::chrono::seconds(1);
+  bool dirty = false;
+  while (true) {
+    bool closed = false;
+    auto batch = queue_.pop_until(next_flush, &closed);
+    if (batch) {
+      Status s = write_with_retry(**batch);
+      if (!s.is_ok()) {
+        events_lost_ += (*batch)->size();
+        final_status_ = s;
+      }
+      dirty = true;
+    }
+    if (closed) break;
+    if (Clock::now() >= next_flush) {
+      if (dirty) {
+        Status s = sink_->flush();
+        if (!s.is_ok()) {
+          stats_.add_error();
+          spdlog::warn("sink \"{}\": flush failed: {}", name_, s.message());
+        }
+        dirty = false;
+      }
+      next_flush = Clock::now() + std::chrono::seconds(1);
+    }
+  }
+  Status s = sink_->close();
+  if (!s.is_ok()) {
+    stats_.add_error();
+    spdlog::error("sink \"{}\": close failed: {}", name_, s.message());
+    if (final_status_.is_ok()) final_status_ = s;
+  }
+  if (events_lost_ > 0) {
+    spdlog::error("sink \"{}\": {} events could not be written before shutdown", name_, events_lost_);
+  }
+}
+
+Status SinkRunner::write_with_retry(const Batch& batch) {
+  int64_t backoff_us = 100'000;
+  uint64_t failures = 0;
+  while (true) {
+    Status s = sink_->write(batch);
+    if (s.is_ok()) {
+      if (failures > 0) spdlog::info("sink \"{}\": write succeeded after {} retries", name_, failures);
+      stats_.add_batch();
+      return s;
+    }
+    stats_.add_error();
+    ++failures;
+    // Log the first failure and then every tenth, so a sink that is down does not flood the log.
+    if (failures == 1 || failures % 10 == 0) {
+      spdlog::warn("sink \"{}\": write failed ({} so far), retrying in {} ms: {}", name_, failures,
+                   backoff_us / 1000, s.message());
+    }
+    int64_t now = source::steady_now_us();
+    if (now + backoff_us > give_up_at_us_.load()) return s;
+    // Sleep in short steps so a shutdown deadline set meanwhile is noticed.
+    int64_t wake = now + backoff_us;
+    while (source::steady_now_us() < wake && source::steady_now_us() < give_up_at_us_.load()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(50, backoff_us / 1000)));
+    }
+    backoff_us = std::min<int64_t>(backoff_us * 2, 5'000'000);
+  }
+}
+
+}  // namespace sluice::runtime

@@ -1,0 +1,50 @@
+// SinkRunner: one sink's thread and bounded queue.
+//
+// The pipeline thread pushes batches (shared, read-only); the runner writes them in
+// order, retrying a failed write with exponential backoff (100 ms up to 5 s) so a
+// sink that is briefly down loses nothing, and flushes the sink once a second and
+// when the queue closes. A full queue blocks the pushing thread: that is the
+// backpressure a slow sink exerts, bounded by `queue_batches`.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <thread>
+
+#include "core/batch.h"
+#include "observe/component_stats.h"
+#include "runtime/bounded_queue.h"
+#include "sink/sink.h"
+
+namespace sluice::runtime {
+
+class SinkRunner {
+ public:
+  SinkRunner(std::string name, std::unique_ptr<sink::Sink> sink, observe::ComponentStats& stats,
+             size_t queue_batches);
+  ~SinkRunner();
+
+  void start();
+  // Blocks while the queue is full; false once the runner was closed.
+  bool push(std::shared_ptr<const Batch> batch) { return queue_.push(std::move(batch)); }
+  // Stops taking batches, writes what is queued, flushes and closes the sink.
+  // Retries of a failing sink stop at `give_up_at_us` (steady clock).
+  Status close_and_join(int64_t give_up_at_us);
+
+  size_t queued() const { return queue_.size(); }
+
+ private:
+  void run();
+  Status write_with_retry(const Batch& batch);
+
+  std::string name_;
+  std::unique_ptr<sink::Sink> sink_;
+  observe::ComponentStats& stats_;
+  BoundedQueue<std::shared_ptr<const Batch>> queue_;
+  std::thread thread_;
+  std::atomic<int64_t> give_up_at_us_{INT64_MAX};
+  Status final_status_;
+  uint64_t events_lost_ = 0;
+};
+
+}  // namespace sluice::runtime
