@@ -24,6 +24,8 @@ struct PathSegment {
   bool is_index = false;
   FieldId field = kInvalidFieldId;
   int64_t index = 0;
+
+  friend bool operator==(const PathSegment&, const PathSegment&) = default;
 };
 
 class FieldPath {

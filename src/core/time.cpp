@@ -74,7 +74,7 @@ void civil_from_days(int64_t z, int64_t* year, unsigned* month, unsigned* day) {
 
 Result<int64_t> parse_rfc3339(std::string_view s) {
   size_t pos = 0;
-  int year, month, day, hour = 0, minute = 0, second = 0;
+  int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
   if (!read_digits(s, pos, 4, &year)) return bad(s, pos, "expected a 4-digit year");
   if (pos >= s.size() || s[pos] != '-') return bad(s, pos, "expected '-'");
   ++pos;

@@ -55,6 +55,7 @@ class Loader {
 
   std::optional<PipelineConfig> load() {
     size_t errors_before = diagnostics_.size();
+    if (!check_nesting()) return std::nullopt;
     YAML::Node root;
     try {
       root = YAML::Load(std::string(text_));
@@ -118,6 +119,60 @@ class Loader {
   }
 
  private:
+  // The YAML parser recurses once per nesting level; a hostile file nested thousands
+  // deep would exhaust the stack. No pipeline needs more than a few levels.
+  bool check_nesting() {
+    constexpr int kMaxFlowDepth = 32;
+    constexpr int kMaxIndent = 256;
+    int depth = 0, line = 1, column = 0;
+    bool line_start = true;
+    int indent = 0;
+    char quote = 0;
+    bool comment = false;
+    for (char c : text_) {
+      ++column;
+      if (c == '\n') {
+        ++line;
+        column = 0;
+        line_start = true;
+        indent = 0;
+        comment = false;
+        if (quote == '\'') quote = 0;  // single-quoted scalars rarely span lines; don't let one poison the rest
+        continue;
+      }
+      if (line_start) {
+        if (c == ' ') {
+          if (++indent > kMaxIndent) {
+            diagnostics_.error(SourceLocation{file_, line, column},
+                               "the file is indented more than " + std::to_string(kMaxIndent) + " columns deep");
+            return false;
+          }
+          continue;
+        }
+        line_start = false;
+      }
+      if (comment) continue;
+      if (quote) {
+        if (c == quote) quote = 0;
+        continue;
+      }
+      if (c == '#') {
+        comment = true;
+      } else if (c == '"' || c == '\'') {
+        quote = c;
+      } else if (c == '[' || c == '{') {
+        if (++depth > kMaxFlowDepth) {
+          diagnostics_.error(SourceLocation{file_, line, column},
+                             "brackets nest more than " + std::to_string(kMaxFlowDepth) + " levels deep");
+          return false;
+        }
+      } else if ((c == ']' || c == '}') && depth > 0) {
+        --depth;
+      }
+    }
+    return true;
+  }
+
   SourceLocation location(const YAML::Node& node) const {
     const YAML::Mark mark = node.Mark();
     if (mark.line < 0) return SourceLocation{file_, 0, 0};
