@@ -1,0 +1,223 @@
+#include "runtime/pipeline.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "support/pipeline_fixture.h"
+
+namespace sluice::runtime {
+namespace {
+
+using testing::load_config;
+using testing::read_ndjson_lines;
+using testing::TempDir;
+
+uint64_t events_out(const Pipeline& p, const std::string& name) {
+  for (const auto& s : p.stats()) {
+    if (s->name() == name) return s->snapshot().events_out;
+  }
+  ADD_FAILURE() << "no component " << name;
+  return 0;
+}
+
+observe::StatsSnapshot snapshot(const Pipeline& p, const std::string& name) {
+  for (const auto& s : p.stats()) {
+    if (s->name() == name) return s->snapshot();
+  }
+  ADD_FAILURE() << "no component " << name;
+  return {};
+}
+
+TEST(Pipeline, BoundedSourceRunsToTheEndAndEveryEventReachesTheSink) {
+  TempDir dir;
+  auto config = load_config("data_dir: " + dir.path() + R"(
+sources:
+  traffic: {type: generator, rate: 0, count: 5000, batch_size: 128, seed: 3}
+sinks:
+  out: {type: file, inputs: [traffic], path: out}
+)");
+  auto pipeline = Pipeline::build(config, Registry::builtin());
+  ASSERT_TRUE(pipeline) << pipeline.status().message();
+  ASSERT_TRUE((*pipeline)->run().is_ok());
+  EXPECT_EQ(read_ndjson_lines(dir.path() + "/out").size(), 5000u);
+  EXPECT_EQ(events_out(**pipeline, "out"), 5000u);
+}
+
+TEST(Pipeline, FanOutGivesEveryReaderEveryEvent) {
+  TempDir dir;
+  auto config = load_config("data_dir: " + dir.path() + R"(
+sources:
+  traffic: {type: generator, rate: 0, count: 3000, seed: 1}
+transforms:
+  errors: {type: filter, inputs: [traffic], condition: .status >= 500}
+sinks:
+  all_a: {type: file, inputs: [traffic], path: a}
+  all_b: {type: file, inputs: [traffic], path: b}
+  errors_out: {type: file, inputs: [errors], path: errors}
+)");
+  auto pipeline = Pipeline::build(config, Registry::builtin());
+  ASSERT_TRUE(pipeline);
+  ASSERT_TRUE((*pipeline)->run().is_ok());
+  auto a = read_ndjson_lines(dir.path() + "/a");
+  auto b = read_ndjson_lines(dir.path() + "/b");
+  EXPECT_EQ(a.size(), 3000u);
+  EXPECT_EQ(a, b);
+  // The filter's output is exactly the events of `a` with a 5xx status.
+  size_t expected_errors = 0;
+  Arena arena;
+  for (const std::string& line : a) {
+    if (testing::parse_line(line, arena).find("status")->as_int() >= 500) ++expected_errors;
+  }
+  EXPECT_GT(expected_errors, 0u);
+  EXPECT_EQ(read_ndjson_lines(dir.path() + "/errors").size(), expected_errors);
+}
+
+TEST(Pipeline, StopRequestDrainsInFlightEventsAndLosesNone) {
+  TempDir dir;
+  auto config = load_config("data_dir: " + dir.path() + R"(
+sources:
+  traffic: {type: generator, rate: 0, batch_size: 100}
+sinks:
+  out: {type: file, inputs: [traffic], path: out}
+)");
+  auto pipeline = Pipeline::build(config, Registry::builtin());
+  ASSERT_TRUE(pipeline);
+  Pipeline& p = **pipeline;
+  std::thread stopper([&p] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    p.request_stop();
+  });
+  Status status = p.run();
+  stopper.join();
+  ASSERT_TRUE(status.is_ok()) << status.message();
+  uint64_t produced = events_out(p, "traffic");
+  EXPECT_GT(produced, 0u);
+  // Everything the source handed over was written: nothing in flight was dropped.
+  EXPECT_EQ(read_ndjson_lines(dir.path() + "/out").size(), produced);
+}
+
+TEST(Pipeline, DeadLettersCarryTheOriginalEventAndTheReason) {
+  TempDir dir;
+  auto config = load_config("data_dir: " + dir.path() + R"(
+sources:
+  traffic: {type: generator, rate: 0, count: 500, seed: 9}
+transforms:
+  parse:
+    type: remap
+    inputs: [traffic]
+    set:
+      stage: '"parsed"'
+      service_number: to_int(.service)
+sinks:
+  good: {type: file, inputs: [parse], path: good}
+  bad: {type: file, inputs: [parse.dead_letter], path: bad}
+)");
+  auto pipeline = Pipeline::build(config, Registry::builtin());
+  ASSERT_TRUE(pipeline);
+  ASSERT_TRUE((*pipeline)->run().is_ok());
+  EXPECT_TRUE(read_ndjson_lines(dir.path() + "/good").empty());
+  auto bad = read_ndjson_lines(dir.path() + "/bad");
+  ASSERT_EQ(bad.size(), 500u);
+  Arena arena;
+  Value dead = testing::parse_line(bad[0], arena);
+  EXPECT_EQ(dead.find("component")->as_string(), "parse");
+  EXPECT_NE(dead.find("reason")->as_string().find("set .service_number"), std::string_view::npos)
+      << dead.find("reason")->as_string();
+  const Value* original = dead.find("event");
+  ASSERT_NE(original, nullptr);
+  EXPECT_NE(original->find("service"), nullptr);
+  // The original, not the half-remapped event: the first assignment is not in it.
+  EXPECT_EQ(original->find("stage"), nullptr);
+  EXPECT_EQ(snapshot(**pipeline, "parse").dead_lettered, 500u);
+}
+
+TEST(Pipeline, UnreadDeadLettersAreCountedNotSilentlyLost) {
+  TempDir dir;
+  auto config = load_config("data_dir: " + dir.path() + R"(
+sources:
+  traffic: {type: generator, rate: 0, count: 200}
+transforms:
+  parse: {type: remap, inputs: [traffic], set: {n: to_int(.service)}}
+sinks:
+  good: {type: blackhole, inputs: [parse]}
+)");
+  auto pipeline = Pipeline::build(config, Registry::builtin());
+  ASSERT_TRUE(pipeline);
+  ASSERT_TRUE((*pipeline)->run().is_ok());
+  auto s = snapshot(**pipeline, "parse");
+  EXPECT_EQ(s.dead_lettered, 200u);
+  EXPECT_EQ(s.discarded, 200u);
+}
+
+// A sink that fails its first `failures` writes, to prove retries lose nothing.
+class FlakySink final : public sink::Sink {
+ public:
+  FlakySink(int failures, std::atomic<uint64_t>* written) : failures_(failures), written_(written) {}
+  Status write(const Batch& batch) override {
+    if (failures_ > 0) {
+      --failures_;
+      return Status::unavailable("flaky sink refuses");
+    }
+    *written_ += batch.size();
+    return Status::ok();
+  }
+  Status flush() override { return Status::ok(); }
+
+ private:
+  int failures_;
+  std::atomic<uint64_t>* written_;
+};
+
+TEST(Pipeline, FailingSinkWritesAreRetriedUntilTheySucceed) {
+  static std::atomic<uint64_t> written{0};
+  Registry registry = Registry::builtin();
+  ComponentSpec spec;
+  spec.kind = ComponentKind::kSink;
+  spec.type = "flaky";
+  registry.add(sink::SinkType{spec, [](const BuildContext&) -> Result<std::unique_ptr<sink::Sink>> {
+                                return std::unique_ptr<sink::Sink>(std::make_unique<FlakySink>(3, &written));
+                              }});
+  auto config = load_config(R"(
+sources:
+  traffic: {type: generator, rate: 0, count: 1000, batch_size: 100}
+sinks:
+  out: {type: flaky, inputs: [traffic]}
+)",
+                            registry);
+  auto pipeline = Pipeline::build(config, registry);
+  ASSERT_TRUE(pipeline);
+  ASSERT_TRUE((*pipeline)->run().is_ok());
+  EXPECT_EQ(written.load(), 1000u);
+  EXPECT_EQ(snapshot(**pipeline, "out").errors, 3u);
+}
+
+TEST(Pipeline, SinkThatNeverRecoversFailsTheRunAfterTheShutdownTimeout) {
+  static std::atomic<uint64_t> written{0};
+  Registry registry = Registry::builtin();
+  ComponentSpec spec;
+  spec.kind = ComponentKind::kSink;
+  spec.type = "dead";
+  registry.add(sink::SinkType{spec, [](const BuildContext&) -> Result<std::unique_ptr<sink::Sink>> {
+                                return std::unique_ptr<sink::Sink>(std::make_unique<FlakySink>(1 << 30, &written));
+                              }});
+  auto config = load_config(R"(
+sources:
+  traffic: {type: generator, rate: 0, count: 10}
+sinks:
+  out: {type: dead, inputs: [traffic]}
+)",
+                            registry);
+  RunOptions options;
+  options.shutdown_timeout_us = 300'000;
+  auto pipeline = Pipeline::build(config, registry, options);
+  ASSERT_TRUE(pipeline);
+  Status status = (*pipeline)->run();
+  EXPECT_FALSE(status.is_ok());
+  EXPECT_NE(status.message().find("sink \"out\""), std::string::npos) << status.message();
+  EXPECT_EQ(written.load(), 0u);
+}
+
+}  // namespace
+}  // namespace sluice::runtime
