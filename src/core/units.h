@@ -17,7 +17,7 @@ namespace sluice {
 Result<int64_t> parse_duration_us(std::string_view text);
 Result<int64_t> parse_size_bytes(std::string_view text);
 
-// "1.5s", "250ms", "2h"; for messages and docs.
+// The largest unit that is exact: "1500ms", "90s", "2h"; for messages and docs.
 std::string format_duration_us(int64_t us);
 std::string format_size_bytes(int64_t bytes);
 

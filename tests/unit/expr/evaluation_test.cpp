@@ -135,7 +135,7 @@ TEST(ExpressionEvaluation, ExistsDistinguishesNullFromMissing) {
 
 TEST(ExpressionEvaluation, TimestampArithmeticIsInMicroseconds) {
   EXPECT_EQ(eval(R"(parse_timestamp("2026-01-01T00:00:01Z") - parse_timestamp("2026-01-01T00:00:00Z"))"), "1000000");
-  EXPECT_EQ(eval(R"(parse_timestamp("2026-01-01T00:00:00Z") + 1500000)"), "\"2026-01-01T00:00:01.5Z\"");
+  EXPECT_EQ(eval(R"(parse_timestamp("2026-01-01T00:00:00Z") + 1500000)"), "\"2026-01-01T00:00:01.500000Z\"");
   EXPECT_EQ(eval(R"(parse_timestamp("2026-01-01T00:00:00Z") < parse_timestamp("2026-01-02T00:00:00Z"))"), "true");
 }
 

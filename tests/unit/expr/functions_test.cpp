@@ -71,9 +71,9 @@ TEST(ExpressionFunctions, Conversions) {
 }
 
 TEST(ExpressionFunctions, Timestamps) {
-  EXPECT_EQ(eval(R"(parse_timestamp("2026-11-24T10:15:00.5+07:00"))"), "\"2026-11-24T03:15:00.5Z\"");
+  EXPECT_EQ(eval(R"(parse_timestamp("2026-11-24T10:15:00.5+07:00"))"), "\"2026-11-24T03:15:00.500000Z\"");
   EXPECT_EQ(eval(R"(parse_timestamp(1764000000, "s"))"), "\"2025-11-24T16:00:00Z\"");
-  EXPECT_EQ(eval(R"(parse_timestamp(1764000000123, "ms"))"), "\"2025-11-24T16:00:00.123Z\"");
+  EXPECT_EQ(eval(R"(parse_timestamp(1764000000123, "ms"))"), "\"2025-11-24T16:00:00.123000Z\"");
   EXPECT_EQ(eval(R"(parse_timestamp("1764000000", "s"))"), "\"2025-11-24T16:00:00Z\"");
   EXPECT_EQ(eval(R"(parse_timestamp("24/11/2026 10:15:30", "%d/%m/%Y %H:%M:%S"))"), "\"2026-11-24T10:15:30Z\"");
   EXPECT_EQ(eval(R"(parse_timestamp("24/11/2026", "%Y-%m-%d"))"),
