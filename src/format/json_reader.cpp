@@ -118,14 +118,16 @@ struct JsonReader::Impl {
     return size_t(p - doc_start);
   }
 
-  DocError error_at(od::document& doc, simdjson::error_code code, std::string_view text) {
+  // `doc` is nullptr when iterate() itself failed: the document is unusable then.
+  DocError error_at(od::document* doc, simdjson::error_code code, std::string_view text) {
     if (code == simdjson::UTF8_ERROR) {
       size_t at = find_invalid_utf8(text);
       if (at != std::string_view::npos) return {at, "invalid UTF-8"};
     }
     const char* location = nullptr;
     size_t offset = doc_size;
-    if (!doc.current_location().get(location)) offset = offset_of(location);
+    if (doc != nullptr && !doc->current_location().get(location)) offset = offset_of(location);
+    if (doc == nullptr) offset = code == simdjson::EMPTY ? 0 : std::string_view::npos;
     std::string what = simdjson::error_message(code);
     if (code == simdjson::TAPE_ERROR || code == simdjson::INCORRECT_TYPE) what = "malformed JSON";
     if (code == simdjson::EMPTY) what = "no JSON value (the input is empty)";
@@ -391,12 +393,12 @@ struct JsonReader::Impl {
     if (read_fast(padded, object_only, arena, out)) return true;
     od::document doc;
     if (auto code = parser.iterate(padded).get(doc)) {
-      *error = error_at(doc, code, text);
+      *error = error_at(nullptr, code, text);
       return false;
     }
     od::json_type type;
     if (auto code = doc.type().get(type)) {
-      *error = error_at(doc, code, text);
+      *error = error_at(&doc, code, text);
       return false;
     }
     if (object_only && type != od::json_type::object) {
@@ -409,7 +411,7 @@ struct JsonReader::Impl {
     if (type == od::json_type::object || type == od::json_type::array) {
       od::value root;
       if (auto code = doc.get_value().get(root)) {
-        *error = error_at(doc, code, text);
+        *error = error_at(&doc, code, text);
         return false;
       }
       ok = type == od::json_type::object ? convert_object(root, 1, arena, out, error)
@@ -494,7 +496,7 @@ struct JsonReader::Impl {
       }
       default: code = simdjson::TAPE_ERROR; break;
     }
-    *error = error_at(doc, code, text);
+    *error = error_at(&doc, code, text);
     // A root scalar is one token: point at its start.
     if (code != simdjson::UTF8_ERROR) error->offset = size_t(trim_space(text).data() - text.data());
     return false;
