@@ -1,8 +1,13 @@
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <memory>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"

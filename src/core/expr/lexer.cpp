@@ -1,5 +1,6 @@
 #include "core/expr/lexer.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -156,6 +157,38 @@ bool read_number(std::string_view text, size_t& pos, Token* token, LexError* err
   return true;
 }
 
+// How many bytes from `start` belong to a field path. A path's own indexes are
+// integer literals (`.tags[0]`); a bracket with anything else (`.user["name"]`,
+// `.items[.i]`) is an index expression applied to the path, so the path ends there.
+size_t path_extent(std::string_view text, size_t start) {
+  auto is_name = [](char ch) { return is_identifier_char(ch) || ch == '@'; };
+  size_t pos = start;
+  if (pos < text.size() && text[pos] == '.') ++pos;
+  while (pos < text.size()) {
+    if (text[pos] == '"') {
+      ++pos;
+      while (pos < text.size() && text[pos] != '"') pos += text[pos] == '\\' ? 2 : 1;
+      pos = std::min(pos + 1, text.size());
+    } else {
+      while (pos < text.size() && is_name(text[pos])) ++pos;
+    }
+    while (pos < text.size() && text[pos] == '[') {
+      size_t p = pos + 1;
+      if (p < text.size() && text[p] == '-') ++p;
+      size_t digits = p;
+      while (p < text.size() && is_digit(text[p])) ++p;
+      if (p == digits || p >= text.size() || text[p] != ']') return pos - start;
+      pos = p + 1;
+    }
+    if (pos + 1 < text.size() && text[pos] == '.' && (is_name(text[pos + 1]) || text[pos + 1] == '"')) {
+      ++pos;
+      continue;
+    }
+    break;
+  }
+  return pos - start;
+}
+
 struct Punctuation {
   std::string_view text;
   TokenKind kind;
@@ -247,7 +280,7 @@ bool tokenize(std::string_view text, std::vector<Token>* tokens, LexError* error
     char c = text[pos];
     if (c == '.') {
       size_t consumed = 0;
-      auto path = FieldPath::parse_prefix(text.substr(pos), &consumed);
+      auto path = FieldPath::parse_prefix(text.substr(pos, path_extent(text, pos)), &consumed);
       if (!path) {
         *error = {pos, path.status().message(), "quote names with other characters: .\"user-agent\""};
         return false;

@@ -55,7 +55,7 @@ TEST(ExpressionEvaluation, IntegerArithmeticStaysIntegerAndChecksOverflow) {
   EXPECT_EQ(eval("10 - 2 - 3"), "5");
   EXPECT_EQ(eval(".big + 1", kEvent), "error: integer overflow in 9223372036854775807 + 1 (column 6)");
   EXPECT_EQ(eval(".big * 2", kEvent), "error: integer overflow in 9223372036854775807 * 2 (column 6)");
-  EXPECT_EQ(eval("-(.big) - 2", kEvent), "error: integer overflow in -9223372036854775807 - 2 (column 10)");
+  EXPECT_EQ(eval("-(.big) - 2", kEvent), "error: integer overflow in -9223372036854775807 - 2 (column 9)");
   EXPECT_EQ(eval("5 % 0"), "error: modulo by zero (column 3)");
 }
 

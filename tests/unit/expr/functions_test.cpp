@@ -78,7 +78,8 @@ TEST(ExpressionFunctions, Timestamps) {
   EXPECT_EQ(eval(R"(parse_timestamp("24/11/2026 10:15:30", "%d/%m/%Y %H:%M:%S"))"), "\"2026-11-24T10:15:30Z\"");
   EXPECT_EQ(eval(R"(parse_timestamp("24/11/2026", "%Y-%m-%d"))"),
             "error: parse_timestamp: \"24/11/2026\" does not match the format \"%Y-%m-%d\" (column 1)");
-  EXPECT_EQ(eval(R"(parse_timestamp("yesterday"))").substr(0, 30), "error: parse_timestamp: expect");
+  EXPECT_EQ(eval(R"(parse_timestamp("yesterday"))"),
+            "error: parse_timestamp: invalid timestamp \"yesterday\": expected a 4-digit year at offset 0 (column 1)");
   EXPECT_EQ(eval("parse_timestamp(12)"),
             "error: parse_timestamp: a number needs its unit as argument 2: \"s\", \"ms\", \"us\" or \"ns\" (column 1)");
   EXPECT_EQ(eval(R"(format_timestamp(parse_timestamp("2026-11-24T10:15:00.123456Z"), "%H:%M:%S.%f"))"),
@@ -109,9 +110,9 @@ TEST(ExpressionFunctions, Hashes) {
 TEST(ExpressionFunctions, Regexes) {
   EXPECT_EQ(eval(R"(regex_match("GET /x", "^(GET|POST) "))"), "true");
   EXPECT_EQ(eval(R"(regex_match("PUT /x", "^(GET|POST) "))"), "false");
-  EXPECT_EQ(eval(R"(regex_capture("k=v", "(\\w+)=(\\w+)"))"), R"(["k","v"])");
-  EXPECT_EQ(eval(R"(regex_capture("nothing", "(\\d+)"))"), "null");
-  EXPECT_EQ(eval(R"(regex_capture("a", "(?P<x>a)|(?P<y>b)"))"), R"({"x":"a","y":null})");
+  EXPECT_EQ(eval(R"x(regex_capture("k=v", "(\\w+)=(\\w+)"))x"), R"(["k","v"])");
+  EXPECT_EQ(eval(R"x(regex_capture("nothing", "(\\d+)"))x"), "null");
+  EXPECT_EQ(eval(R"x(regex_capture("a", "(?P<x>a)|(?P<y>b)"))x"), R"({"x":"a","y":null})");
 }
 
 TEST(ExpressionFunctions, CoalesceSkipsNulls) {
