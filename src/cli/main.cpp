@@ -1,10 +1,15 @@
 // sluice: move every event from where it is produced to where it is used.
 #include <CLI/CLI.hpp>
 
+#include <csignal>
+
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 
 int main(int argc, char** argv) {
+  // A closed pipe or socket must be an error return from write(), not a silent
+  // death: `sluice gen | head` ends cleanly, and a dropped connection is handled.
+  std::signal(SIGPIPE, SIG_IGN);
   CLI::App app{"sluice: a streaming data pipeline in one binary.\n"
                "Run `sluice <command> --help` for the options of a command."};
   app.require_subcommand(1);

@@ -55,9 +55,10 @@ class GeneratorSource final : public Source {
       batch.events.reserve(n);
       for (size_t i = 0; i < n; ++i) batch.events.push_back(model_->next(batch.arena()));
       produced += n;
+      // Counted only once handed over: a batch refused at shutdown never left.
+      if (!ctx.emit(std::move(batch))) break;
       stats_.add_out(n);
       stats_.add_batch();
-      if (!ctx.emit(std::move(batch))) break;
     }
     return Status::ok();
   }

@@ -203,6 +203,8 @@ class Loader {
   }
 
   void load_component(ComponentKind kind, const YAML::Node& key, const YAML::Node& body, PipelineConfig& config) {
+    // Whole-component checks only make sense when every option read cleanly.
+    const size_t errors_before_component = diagnostics_.size();
     const std::string name = key.Scalar();
     const std::string subject = std::string(component_kind_name(kind)) + " \"" + name + "\"";
     if (!valid_component_name(name)) {
@@ -275,9 +277,8 @@ class Loader {
                             location(entry.second));
     }
     if (component.spec != nullptr) {
-      size_t before = diagnostics_.size();
       apply_defaults(ctx, key, component);
-      if (diagnostics_.size() == before && component.spec->check) {
+      if (diagnostics_.size() == errors_before_component && component.spec->check) {
         std::string problem = component.spec->check(component.options);
         if (!problem.empty()) diagnostics_.error(location(key), subject + ": " + problem);
       }

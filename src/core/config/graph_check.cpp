@@ -115,9 +115,14 @@ void check_cycles(const PipelineConfig& config, Diagnostics& diagnostics) {
 
 void check_graph(const PipelineConfig& config, Diagnostics& diagnostics) {
   std::set<std::string> read;
+  const size_t errors_before = diagnostics.size();
   check_inputs(config, diagnostics, &read);
+  // A misspelt input most likely meant an unread component; reporting that
+  // component as unread too would be the same mistake twice.
+  const bool inputs_ok = diagnostics.size() == errors_before;
   check_cycles(config, diagnostics);
   for (const ComponentConfig& c : config.components) {
+    if (!inputs_ok) break;
     if (c.kind == ComponentKind::kSink || read.count(c.name)) continue;
     diagnostics.error(c.location, subject(c) + ": nobody reads it",
                       "add \"" + c.name + "\" to the inputs: of a transform or sink, or remove it");

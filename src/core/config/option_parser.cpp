@@ -108,7 +108,7 @@ ExpressionPtr compile_expression(const ParseContext& ctx, const OptionSpec& spec
   const std::string& tag = node.Tag();
   if (!tag.empty() && tag != "?" && tag != "!") {
     report(ctx, location_of(ctx, node), label + ": YAML read \"" + tag + "\" as a tag",
-           "quote an expression that starts with '!', e.g. '" + tag + " " + node.Scalar() + "'");
+           "quote an expression that starts with '!', e.g. '" + tag + (node.Scalar().empty() ? "" : " " + node.Scalar()) + "'");
     return nullptr;
   }
   auto text = scalar_text(ctx, node, label);
