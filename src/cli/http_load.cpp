@@ -116,7 +116,8 @@ void run_connection(const HttpLoadOptions& options, BatchSource& batches, curl_s
   while (batches.next(body, &events, &index, stop)) {
     if (options.rate_eps > 0) {
       wait_until(start_us + int64_t(double(batches.events_before(index)) * 1e6 / options.rate_eps), stop);
-      if (stop.load()) break;
+      // A batch whose turn comes after the end of the run is not sent.
+      if (stop.load() || (options.duration_us > 0 && steady_us() - start_us >= options.duration_us)) break;
     }
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.size()));
