@@ -226,8 +226,8 @@ Event TrafficModel::next(Arena& arena) {
     char* phone = static_cast<char*>(arena.allocate(24, 1));
     // Two thirds Indonesian mobile numbers, the rest North American.
     if (user % 3 != 0) {
-      n = std::snprintf(phone, 24, "+62 8%02d-%04d-%04d", 11 + user % 48, (user * 7919) % 10000,
-                        (user * 104729) % 10000);
+      n = std::snprintf(phone, 24, "+62 8%02d-%04d-%04d", 11 + user % 48, int((int64_t(user) * 7919) % 10000),
+                        int((int64_t(user) * 104729) % 10000));
     } else {
       n = std::snprintf(phone, 24, "+1 555-%03d-%04d", user % 1000, (user * 31) % 10000);
     }
