@@ -138,7 +138,7 @@ class Value {
 
   ValueType type_;
   uint8_t flags_;
-  uint16_t reserved_;
+  [[maybe_unused]] uint16_t reserved_;  // padding, kept zero
   uint32_t size_;
   union {
     int64_t int_;
