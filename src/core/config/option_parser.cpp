@@ -121,10 +121,11 @@ ExpressionPtr compile_expression(const ParseContext& ctx, const OptionSpec& spec
     }
     return nullptr;
   }
-  if (must_be_bool && compiled->result_type() != expr::Type::kBool &&
-      compiled->result_type() != expr::Type::kAny) {
+  if (must_be_bool && !compiled->may_yield_bool()) {
+    const expr::Type type = compiled->result_type();
     report(ctx, location_of(ctx, node),
-           label + ": a condition must yield a boolean, but this yields " + expr::type_name(compiled->result_type()),
+           label + ": a condition must yield a boolean, but this yields " +
+               (type == expr::Type::kAny ? std::string("a number or text") : std::string(expr::type_name(type))),
            "compare it, e.g. `.status >= 500`");
     return nullptr;
   }

@@ -16,6 +16,18 @@ void collect_paths(const Node& node, std::vector<FieldPath>* paths) {
   for (const Node* child : node.children) collect_paths(*child, paths);
 }
 
+bool node_may_yield_bool(const Node& node) {
+  if (node.type == Type::kBool) return true;
+  if (node.type != Type::kAny) return false;
+  switch (node.kind) {
+    case NodeKind::kBinary: return node.op >= BinaryOp::kEqual;  // arithmetic yields numbers, strings, times
+    case NodeKind::kNegate: return false;
+    case NodeKind::kIf: return node_may_yield_bool(*node.children[1]) || node_may_yield_bool(*node.children[2]);
+    case NodeKind::kCoalesce: return node_may_yield_bool(*node.children[0]) || node_may_yield_bool(*node.children[1]);
+    default: return true;
+  }
+}
+
 }  // namespace
 
 const char* type_name(Type type) {
@@ -55,6 +67,8 @@ std::shared_ptr<const Expression> Expression::compile(std::string_view text, std
 }
 
 Type Expression::result_type() const { return root_->type; }
+
+bool Expression::may_yield_bool() const { return node_may_yield_bool(*root_); }
 
 std::vector<FieldPath> Expression::referenced_paths() const {
   std::vector<FieldPath> paths;

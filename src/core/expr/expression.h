@@ -58,6 +58,10 @@ class Expression {
 
   const std::string& text() const { return text_; }
   Type result_type() const;
+  // False when the expression can be proven never to yield a boolean even though
+  // its exact type is only known at run time (`.status + 1`): such a condition is
+  // rejected when the pipeline loads instead of failing on every event.
+  bool may_yield_bool() const;
 
   // Every field path the expression reads, in order of appearance, without
   // duplicates; used by lineage and governance to follow fields through the graph.

@@ -113,3 +113,23 @@ TEST(ExpressionCompile, DeepNestingIsRejectedNotACrash) {
 
 }  // namespace
 }  // namespace sluice::expr
+
+namespace sluice::expr {
+namespace {
+
+TEST(ExpressionCompile, ConditionsThatCanNeverBeBooleanAreKnown) {
+  std::vector<ExprError> errors;
+  auto may_be_bool = [&](std::string_view text) { return Expression::compile(text, &errors)->may_yield_bool(); };
+  EXPECT_TRUE(may_be_bool(".flag"));
+  EXPECT_TRUE(may_be_bool(".a == 1"));
+  EXPECT_TRUE(may_be_bool(".a ?? false"));
+  EXPECT_TRUE(may_be_bool("coalesce(.a, .b)"));
+  EXPECT_FALSE(may_be_bool(".status + 1"));
+  EXPECT_FALSE(may_be_bool("-.a"));
+  EXPECT_FALSE(may_be_bool("lower(.a)"));
+  EXPECT_FALSE(may_be_bool("if .c { .a * 2 } else { 3 }"));
+  EXPECT_FALSE(may_be_bool(".a / 2 ?? 0"));
+}
+
+}  // namespace
+}  // namespace sluice::expr
