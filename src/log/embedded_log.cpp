@@ -119,7 +119,8 @@ Status EmbeddedLog::open_topic(const std::string& name, const TopicConfig* wante
   }
   if (wanted) config = *wanted;
   config.name = name;
-  if (!config.encryption_key.empty() && !options_.keys.find(config.encryption_key)) {
+  // Opening an existing topic without its key is fine (`sluice log topics`); appends need it.
+  if (wanted && !config.encryption_key.empty() && !options_.keys.find(config.encryption_key)) {
     return Status::invalid("topic \"" + name + "\": encryption key \"" + config.encryption_key +
                            "\" is not loaded (add it to the key file or the key variable)");
   }
@@ -206,6 +207,9 @@ Result<AppendResult> EmbeddedLog::append(const std::string& topic, int32_t parti
     key_id = topic_state->config.encryption_key;
   }
   const Key256* key = key_id.empty() ? nullptr : options_.keys.find(key_id);
+  if (!key_id.empty() && key == nullptr) {
+    return Status::invalid("topic \"" + topic + "\" is encrypted with key \"" + key_id + "\", which is not loaded");
+  }
   auto result = (*part)->append(records, key);
   if (result) disk_bytes_.fetch_add(static_cast<int64_t>(bytes));
   return result;

@@ -52,7 +52,7 @@ Result<std::unique_ptr<Partition>> Partition::open(FileSystem& files, const std:
       spdlog::warn("log {} segment {}: {}", p->where(), Segment::log_name(bases[i]), problem);
     }
     if (report.index_rebuilt) spdlog::info("log {} segment {}: index rebuilt", p->where(), Segment::log_name(bases[i]));
-    p->corrupt_batches_ += report.corrupt_batches;
+    for (int64_t position : report.corrupt_positions) p->corrupt_batches_.insert({bases[i], position});
     // An empty segment that is not the newest (a crash right after a roll) holds nothing.
     if ((*seg)->size_bytes() == 0 && i + 1 < bases.size()) {
       SLUICE_RETURN_IF_ERROR((*seg)->remove_files());
@@ -224,12 +224,13 @@ Result<ReadResult> Partition::read(int64_t offset, size_t max_bytes, int64_t max
         const size_t next = find_next_batch(rest, 1);
         std::string what = "log " + where() + ": skipped corrupt batch at position " + std::to_string(bad_at) +
                            " of " + seg->log_path() + " (" + s.message() + ")";
-        spdlog::error("{}", what);
-        result.skipped.push_back(std::move(what));
+        bool first_time;
         {
           std::lock_guard lock(mutex_);
-          ++corrupt_batches_;
+          first_time = corrupt_batches_.insert({seg->base_offset(), bad_at}).second;
         }
+        if (first_time) spdlog::error("{}", what);
+        result.skipped.push_back(std::move(what));
         if (next == std::string::npos) {
           // Nothing intact follows in this segment: its remaining offsets are gone.
           result.next_offset = std::max(result.next_offset, active ? visible : seg->next_offset());
@@ -311,7 +312,7 @@ PartitionInfo Partition::info() const {
   info.end_offset = visible_end_;
   for (const auto& seg : segments_) info.bytes += seg->size_bytes();
   info.segments = static_cast<int64_t>(segments_.size());
-  info.corrupt_batches = corrupt_batches_;
+  info.corrupt_batches = corrupt_batches_.size();
   return info;
 }
 

@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -76,7 +77,9 @@ class Partition {
   bool dirty_ = false;
   bool closed_ = false;
   Status failed_;                  // an fsync failed: nothing written since can be trusted
-  uint64_t corrupt_batches_ = 0;
+  // Damaged batches by (segment base offset, position), so one found again by
+  // every reader is counted and logged once.
+  std::set<std::pair<int64_t, int64_t>> corrupt_batches_;
   std::string encode_buffer_;
 };
 

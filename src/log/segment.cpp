@@ -134,6 +134,7 @@ Status Segment::recover(bool verify_all, SegmentRecovery* report) {
       break;
     }
     ++report->corrupt_batches;
+    report->corrupt_positions.push_back(file_pos);
     report->problems.push_back("skipping " + std::to_string(next - pos) + " corrupt bytes at position " +
                                std::to_string(file_pos) + " (" + reason + "); readers step over them");
     pos = next;

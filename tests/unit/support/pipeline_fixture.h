@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/config/config_loader.h"
+#include "support/temp_dir.h"
 #include "format/json_reader.h"
 #include "runtime/registry.h"
 
@@ -25,22 +26,6 @@ inline PipelineConfig load_config(const std::string& yaml, const runtime::Regist
   return *config;
 }
 
-// A fresh, empty directory under the system temp dir, removed when the object dies.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sluice-test-XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // Every line of every *.ndjson file in `dir`, files in name order.
 inline std::vector<std::string> read_ndjson_lines(const std::string& dir) {
