@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -51,6 +52,15 @@ void add_run_command(CLI::App& app, int* exit_code) {
     options.summary_interval_us = *interval_us;
     options.shutdown_timeout_us = *timeout_us;
 
+    // Signals are blocked before any thread starts (building opens the log, whose
+    // background thread must not receive SIGTERM); a signal during the build stops
+    // the pipeline as soon as it exists.
+    std::atomic<runtime::Pipeline*> target{nullptr};
+    std::atomic<bool> stop_requested{false};
+    SignalWatcher signals([&] {
+      stop_requested.store(true);
+      if (runtime::Pipeline* p = target.load()) p->request_stop();
+    });
     auto pipeline = runtime::Pipeline::build(*config, runtime::Registry::builtin(), options);
     if (!pipeline) {
       spdlog::error("cannot start the pipeline: {}", pipeline.status().message());
@@ -58,7 +68,8 @@ void add_run_command(CLI::App& app, int* exit_code) {
       return;
     }
     runtime::Pipeline& p = **pipeline;
-    SignalWatcher signals([&p] { p.request_stop(); });
+    target.store(&p);
+    if (stop_requested.load()) p.request_stop();
     spdlog::info("running {} ({} components, data_dir {})", file, config->components.size(), config->data_dir);
     Status status = p.run();
     if (!status.is_ok()) {

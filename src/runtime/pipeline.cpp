@@ -6,12 +6,17 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "core/config/graph_check.h"
 #include "observe/console_summary.h"
 #include "runtime/bounded_queue.h"
+#include "runtime/commit_tracker.h"
+#include "runtime/log_setup.h"
 #include "runtime/sink_runner.h"
+#include "runtime/topic_reader.h"
+#include "runtime/topic_writer.h"
 
 namespace sluice::runtime {
 
@@ -21,6 +26,8 @@ struct Pipeline::Node {
   std::unique_ptr<source::Source> source;
   std::unique_ptr<transform::Transform> transform;
   std::unique_ptr<SinkRunner> sink;
+  std::unique_ptr<TopicWriter> writer;  // sources: appends to the topic
+  std::unique_ptr<TopicReader> reader;  // sources: reads the topic back
   std::vector<std::string> ports;                // "" first, "dead_letter" last for transforms
   std::vector<std::vector<size_t>> consumers;    // per port: the nodes that read it
   uint64_t unread_warnings = 0;
@@ -34,16 +41,24 @@ struct Pipeline::Shared {
   std::mutex mutex;
   std::condition_variable wake;  // sources sleeping for their pace; run() waiting for the end
   size_t sources_running = 0;
+  size_t readers_running = 0;
   Status first_error;
+  std::unique_ptr<CommitTracker> commits;
+
+  void fail(const Status& s) {
+    std::lock_guard lock(mutex);
+    if (first_error.is_ok()) first_error = s;
+    wake.notify_all();
+  }
 };
 
 class Pipeline::SourceContextImpl final : public source::SourceContext {
  public:
   SourceContextImpl(Pipeline& pipeline, size_t node) : pipeline_(pipeline), node_(node) {}
 
-  bool emit(Batch&& batch) override {
-    if (pipeline_.stopping_.load()) return false;
-    return pipeline_.shared_->source_queue.push({node_, std::move(batch)});
+  Status append(Batch& batch) override {
+    if (pipeline_.stopping_.load()) return Status::unavailable("the pipeline is stopping");
+    return pipeline_.nodes_[node_]->writer->append(batch);
   }
   bool stopping() const override { return pipeline_.stopping_.load(); }
   bool sleep_until_us(int64_t deadline_us) override {
@@ -67,6 +82,16 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
   p->config_ = config;
   p->options_ = options;
   p->shared_ = std::make_unique<Shared>(options.source_queue_batches);
+  if (options.log) {
+    p->log_ = options.log;
+  } else {
+    auto log = open_log(p->config_);
+    if (!log) return log.status().with_context("log under " + p->config_.data_dir);
+    p->owned_log_ = std::move(log).value();
+    p->log_ = p->owned_log_.get();
+  }
+  const int64_t commit_interval_us = p->config_.log.has("commit_interval") ? p->config_.log.get_int("commit_interval") : 1'000'000;
+  const size_t read_bytes = p->config_.log.has("read_batch") ? static_cast<size_t>(p->config_.log.get_int("read_batch")) : 1 << 20;
   std::map<std::string, size_t> index;
   for (const ComponentConfig& c : p->config_.components) {
     index[c.name] = p->nodes_.size();
@@ -83,6 +108,12 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
         auto made = registry.source(c.type)->make(ctx);
         if (!made) return made.status().with_context(subject);
         node->source = std::move(made).value();
+        const log::TopicConfig topic = topic_config_for(c);
+        if (Status s = p->log_->ensure_topic(topic); !s.is_ok()) return s.with_context(subject);
+        node->writer = std::make_unique<TopicWriter>(*p->log_, topic.name, topic.partitions,
+                                                     c.options.get_paths("key_fields"));
+        node->reader = std::make_unique<TopicReader>(*p->log_, topic.name, topic.partitions, c.name, read_bytes,
+                                                     *node->stats);
         break;
       }
       case ComponentKind::kTransform: {
@@ -95,7 +126,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
         auto made = registry.sink(c.type)->make(ctx);
         if (!made) return made.status().with_context(subject);
         node->sink = std::make_unique<SinkRunner>(c.name, std::move(made).value(), *node->stats,
-                                                  options.sink_queue_batches);
+                                                  options.sink_queue_batches, commit_interval_us);
         break;
       }
     }
@@ -131,6 +162,19 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
       }
     }
   }
+  std::vector<SinkRunner*> sinks;
+  for (auto& node : p->nodes_) {
+    if (node->sink) sinks.push_back(node->sink.get());
+  }
+  const std::string group = p->config_.log.has("group") ? p->config_.log.get_string("group") : "sluice";
+  p->shared_->commits = std::make_unique<CommitTracker>(
+      *p->log_, group, sinks.size(), [sinks](size_t i) { return sinks[i]->given(); },
+      [sinks](size_t i) { return sinks[i]->durable(); });
+  for (auto& node : p->nodes_) {
+    if (node->reader) {
+      if (Status s = node->reader->seek_to_committed(group); !s.is_ok()) return s.with_context("log");
+    }
+  }
   return p;
 }
 
@@ -146,11 +190,14 @@ Status Pipeline::run() {
   }
   std::thread pipeline_thread([this] { pipeline_loop(); });
 
-  std::vector<std::thread> source_threads;
+  std::vector<std::thread> source_threads, reader_threads;
   shared_->sources_running = 0;
+  shared_->readers_running = 0;
   for (size_t i = 0; i < nodes_.size(); ++i) {
     if (!nodes_[i]->source) continue;
     ++shared_->sources_running;
+    ++shared_->readers_running;
+    reader_threads.emplace_back([this, i] { read_loop(i); });
     source_threads.emplace_back([this, i] {
       SourceContextImpl ctx(*this, i);
       Status s = nodes_[i]->source->run(ctx);
@@ -165,20 +212,30 @@ Status Pipeline::run() {
     });
   }
 
-  // Wait for the sources to finish or a stop request, printing the summary meanwhile.
+  // Wait for the end (sources done and their topics read) or a stop request,
+  // committing durable offsets and printing the summary meanwhile.
   std::unique_ptr<observe::ConsoleSummary> summary;
   if (options_.summary_interval_us > 0) {
     std::vector<const observe::ComponentStats*> all;
     for (auto& s : stats_) all.push_back(s.get());
     summary = std::make_unique<observe::ConsoleSummary>(all, stderr);
   }
-  auto next_summary = std::chrono::steady_clock::now() + std::chrono::microseconds(options_.summary_interval_us);
+  using Clock = std::chrono::steady_clock;
+  auto next_summary = Clock::now() + std::chrono::microseconds(options_.summary_interval_us);
+  auto next_commit = Clock::now() + std::chrono::milliseconds(200);
   {
     std::unique_lock lock(shared_->mutex);
-    while (shared_->sources_running > 0 && !stopping_.load()) {
+    while ((shared_->sources_running > 0 || shared_->readers_running > 0) && !stopping_.load() &&
+           shared_->first_error.is_ok()) {
       // Poll: request_stop() may come from a thread that saw a signal flag.
       shared_->wake.wait_for(lock, std::chrono::milliseconds(100));
-      if (summary && std::chrono::steady_clock::now() >= next_summary) {
+      if (Clock::now() >= next_commit) {
+        lock.unlock();
+        if (Status s = shared_->commits->commit_durable(); !s.is_ok()) spdlog::error("offset commit: {}", s.message());
+        lock.lock();
+        next_commit = Clock::now() + std::chrono::milliseconds(200);
+      }
+      if (summary && Clock::now() >= next_summary) {
         lock.unlock();
         summary->print();
         lock.lock();
@@ -186,9 +243,10 @@ Status Pipeline::run() {
       }
     }
   }
-  if (stopping_.load()) spdlog::info("stopping: draining in-flight batches and flushing sinks");
-  request_stop();  // sources that are still running stop emitting
+  if (stopping_.load()) spdlog::info("stopping: draining in-flight batches, flushing sinks, committing offsets");
+  request_stop();  // sources stop taking input; readers stop reading
   for (auto& t : source_threads) t.join();
+  for (auto& t : reader_threads) t.join();
   shared_->source_queue.close();
   pipeline_thread.join();
 
@@ -199,16 +257,57 @@ Status Pipeline::run() {
     Status s = node->sink->close_and_join(give_up_at);
     if (!s.is_ok() && result.is_ok()) result = s.with_context("sink \"" + node->config->name + "\"");
   }
+  if (Status s = shared_->commits->commit_durable(); !s.is_ok() && result.is_ok()) result = s.with_context("offset commit");
+  if (owned_log_) {
+    if (Status s = owned_log_->close(); !s.is_ok() && result.is_ok()) result = s.with_context("log");
+  }
   if (summary) summary->print();
   return result;
+}
+
+void Pipeline::read_loop(size_t node) {
+  TopicReader& reader = *nodes_[node]->reader;
+  std::optional<std::vector<int64_t>> drain_to;  // set once every source has finished
+  while (!stopping_.load()) {
+    if (!drain_to) {
+      bool sources_done;
+      {
+        std::lock_guard lock(shared_->mutex);
+        sources_done = shared_->sources_running == 0;
+      }
+      if (sources_done) {
+        auto ends = reader.end_offsets();
+        if (!ends) {
+          shared_->fail(ends.status());
+          break;
+        }
+        drain_to = std::move(ends).value();
+      }
+    }
+    if (drain_to && reader.reached(*drain_to)) break;
+    auto batch = reader.next(50'000);
+    if (!batch) {
+      spdlog::error("reading topic {}: {}", reader.topic(), batch.status().message());
+      shared_->fail(batch.status().with_context("topic " + reader.topic()));
+      break;
+    }
+    if (!*batch) continue;
+    if (!shared_->source_queue.push({node, std::move(**batch)})) break;
+  }
+  std::lock_guard lock(shared_->mutex);
+  --shared_->readers_running;
+  shared_->wake.notify_all();
 }
 
 void Pipeline::pipeline_loop() {
   while (auto item = shared_->source_queue.pop()) {
     auto& [node, batch] = *item;
+    const BatchOrigin origin = batch.origin;
+    const std::string& topic = nodes_[node]->writer->topic();
     std::vector<Batch> ports;
     ports.push_back(std::move(batch));
     route_outputs(node, ports);
+    if (origin.partition >= 0) shared_->commits->routed(topic, origin.partition, origin.last_offset + 1);
   }
   flush_transforms();
 }

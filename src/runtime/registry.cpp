@@ -1,5 +1,7 @@
 #include "runtime/registry.h"
 
+#include "core/config/log_options.h"
+
 #include "sink/blackhole.h"
 #include "sink/console.h"
 #include "sink/file.h"
@@ -27,6 +29,8 @@ const Registry& Registry::builtin() {
 }
 
 void Registry::add(source::SourceType type) {
+  // Every source appends to a log topic; its topic settings are options of the source.
+  for (const OptionSpec& option : topic_options()) type.spec.options.push_back(option);
   std::string name = type.spec.type;
   sources_.emplace(std::move(name), std::move(type));
 }

@@ -10,8 +10,12 @@
 namespace sluice::runtime {
 
 SinkRunner::SinkRunner(std::string name, std::unique_ptr<sink::Sink> sink, observe::ComponentStats& stats,
-                       size_t queue_batches)
-    : name_(std::move(name)), sink_(std::move(sink)), stats_(stats), queue_(queue_batches) {}
+                       size_t queue_batches, int64_t flush_interval_us)
+    : name_(std::move(name)),
+      sink_(std::move(sink)),
+      stats_(stats),
+      queue_(queue_batches),
+      flush_interval_us_(flush_interval_us) {}
 
 SinkRunner::~SinkRunner() {
   queue_.close();
@@ -29,7 +33,8 @@ Status SinkRunner::close_and_join(int64_t give_up_at_us) {
 
 void SinkRunner::run() {
   using Clock = std::chrono::steady_clock;
-  auto next_flush = Clock::now() + std::chrono::seconds(1);
+  const auto interval = std::chrono::microseconds(flush_interval_us_);
+  auto next_flush = Clock::now() + interval;
   bool dirty = false;
   while (true) {
     bool closed = false;
@@ -39,6 +44,9 @@ void SinkRunner::run() {
       if (!s.is_ok()) {
         events_lost_ += (*batch)->size();
         final_status_ = s;
+        stuck_ = true;
+      } else {
+        ++written_;
       }
       dirty = true;
     }
@@ -49,10 +57,14 @@ void SinkRunner::run() {
         if (!s.is_ok()) {
           stats_.add_error();
           spdlog::warn("sink \"{}\": flush failed: {}", name_, s.message());
+        } else {
+          if (!stuck_) durable_.store(written_);
+          dirty = false;
         }
-        dirty = false;
+      } else if (!stuck_) {
+        durable_.store(written_);  // e.g. batches given to the sink that it wrote but had nothing to flush
       }
-      next_flush = Clock::now() + std::chrono::seconds(1);
+      next_flush = Clock::now() + interval;
     }
   }
   Status s = sink_->close();
@@ -60,6 +72,8 @@ void SinkRunner::run() {
     stats_.add_error();
     spdlog::error("sink \"{}\": close failed: {}", name_, s.message());
     if (final_status_.is_ok()) final_status_ = s;
+  } else if (!stuck_) {
+    durable_.store(written_);
   }
   if (events_lost_ > 0) {
     spdlog::error("sink \"{}\": {} events could not be written before shutdown", name_, events_lost_);

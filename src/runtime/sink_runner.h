@@ -21,12 +21,18 @@ namespace sluice::runtime {
 class SinkRunner {
  public:
   SinkRunner(std::string name, std::unique_ptr<sink::Sink> sink, observe::ComponentStats& stats,
-             size_t queue_batches);
+             size_t queue_batches, int64_t flush_interval_us = 1'000'000);
   ~SinkRunner();
 
   void start();
   // Blocks while the queue is full; false once the runner was closed.
-  bool push(std::shared_ptr<const Batch> batch) { return queue_.push(std::move(batch)); }
+  bool push(std::shared_ptr<const Batch> batch) {
+    if (!queue_.push(std::move(batch))) return false;
+    given_.fetch_add(1);
+    return true;
+  }
+  uint64_t given() const { return given_.load(); }
+  uint64_t durable() const { return durable_.load(); }
   // Stops taking batches, writes what is queued, flushes and closes the sink.
   // Retries of a failing sink stop at `give_up_at_us` (steady clock).
   Status close_and_join(int64_t give_up_at_us);
@@ -45,6 +51,11 @@ class SinkRunner {
   std::atomic<int64_t> give_up_at_us_{INT64_MAX};
   Status final_status_;
   uint64_t events_lost_ = 0;
+  int64_t flush_interval_us_;
+  std::atomic<uint64_t> given_{0};
+  std::atomic<uint64_t> durable_{0};
+  uint64_t written_ = 0;  // batches written in order (sink thread)
+  bool stuck_ = false;    // a batch was lost: durable_ stops advancing
 };
 
 }  // namespace sluice::runtime

@@ -8,11 +8,6 @@
 
 namespace sluice::source {
 
-int64_t steady_now_us() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
-}
-
 namespace {
 
 class GeneratorSource final : public Source {

@@ -1,11 +1,12 @@
 // Source: turns something outside (a generator, an HTTP body, a file, a topic)
 // into batches of events.
 //
-// The runtime calls run() on a thread of the source's own. A source hands every
-// batch to ctx.emit(), which blocks while the pipeline is full (backpressure) and
-// returns false once the pipeline is stopping; the source then returns. A bounded
-// source (a generator with a count) returns when it is done; the pipeline ends
-// when every source has returned and everything in flight is written.
+// The runtime calls run() on a thread (or threads) of the source's own. A source
+// hands its batches to ctx.append(), which appends them to the source's log topic
+// and returns once they are durable by the topic's policy — only then may the
+// source acknowledge its producer. A bounded source (a generator with a count)
+// returns when it is done; the pipeline ends when every source has returned and
+// the pipeline has read everything they appended.
 #pragma once
 
 #include <cstdint>
@@ -22,8 +23,14 @@ namespace sluice::source {
 class SourceContext {
  public:
   virtual ~SourceContext() = default;
-  // Hands a batch on; false when the pipeline is stopping and the batch was not taken.
-  virtual bool emit(Batch&& batch) = 0;
+  // Appends the batch's events to the source's topic. Safe to call from several
+  // threads. kResourceExhausted: the log is over a bound (disk, backlog) — tell the
+  // producer to retry later; kUnavailable: the pipeline is stopping. On an error
+  // nothing of the batch is acknowledged (parts may be stored: at-least-once).
+  virtual Status append(Batch& batch) = 0;
+  // append() for sources that can wait instead of refusing: retries while the log
+  // is over a bound. False when stopping (or on another error, which is logged).
+  bool emit(Batch&& batch);
   virtual bool stopping() const = 0;
   // Sleeps until `deadline_us` (steady clock, see steady_now_us) or until stop; false if stopping.
   virtual bool sleep_until_us(int64_t deadline_us) = 0;

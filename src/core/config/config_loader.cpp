@@ -1,5 +1,7 @@
 #include "core/config/config_loader.h"
 
+#include "core/config/log_options.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -20,7 +22,7 @@ namespace {
 using config_detail::location_of;
 using config_detail::ParseContext;
 
-const std::vector<std::string> kTopLevelKeys = {"data_dir", "sources", "transforms", "sinks"};
+const std::vector<std::string> kTopLevelKeys = {"data_dir", "log", "sources", "transforms", "sinks"};
 const std::vector<std::string> kSectionKeys = {"sources", "transforms", "sinks"};
 
 bool valid_component_name(const std::string& name) {
@@ -94,14 +96,17 @@ class Loader {
         }
         auto text = config_detail::scalar_text(ctx, entry.second, "data_dir");
         if (text) config.data_dir = *text;
+      } else if (key == "log") {
+        load_log_section(entry.first, entry.second, config);
       } else if (key == "sources" || key == "transforms" || key == "sinks") {
         sections[key] = entry.second;
         load_section(key, entry.first, entry.second, config);
       } else {
         diagnostics_.error(location(entry.first), "unknown key \"" + key + "\"" + did_you_mean(key, kTopLevelKeys),
-                           "the top-level keys are data_dir, sources, transforms and sinks");
+                           "the top-level keys are data_dir, log, sources, transforms and sinks");
       }
     }
+    if (!seen_keys.count("log")) load_log_section(YAML::Node(), YAML::Node(YAML::NodeType::Map), config);
     if (!sections.count("sources")) {
       diagnostics_.error(SourceLocation{file_, 1, 1}, "the pipeline has no sources:",
                          "add a sources: section, e.g. a generator");
@@ -181,6 +186,52 @@ class Loader {
 
   ParseContext context(std::string subject) const {
     return ParseContext{file_, text_, &options_.env, &diagnostics_, std::move(subject)};
+  }
+
+  // The `log:` section: a map of log_section_options(), every one optional.
+  void load_log_section(const YAML::Node& key, const YAML::Node& body, PipelineConfig& config) {
+    ParseContext ctx = context("log");
+    if (!body.IsMap()) {
+      diagnostics_.error(location(body.IsNull() ? key : body), "log: expected a map of settings, e.g. fsync: always");
+      return;
+    }
+    const auto& specs = log_section_options();
+    std::vector<std::string> names;
+    for (const OptionSpec& o : specs) names.push_back(o.name);
+    std::set<std::string> seen;
+    for (const auto& entry : body) {
+      const std::string option = entry.first.Scalar();
+      if (!seen.insert(option).second) {
+        diagnostics_.error(location(entry.first), "log: duplicate key \"" + option + "\"");
+        continue;
+      }
+      auto spec = std::find_if(specs.begin(), specs.end(), [&](const OptionSpec& o) { return o.name == option; });
+      if (spec == specs.end()) {
+        std::string hint = "log settings: " + join(names);
+        std::string suggestion = did_you_mean(option, names);
+        std::vector<std::string> topic_names;
+        for (const OptionSpec& t : topic_options()) topic_names.push_back(t.name);
+        if (std::find(topic_names.begin(), topic_names.end(), option) != topic_names.end()) {
+          hint = "\"" + option + "\" is a setting of each source's topic: write it under the source";
+        } else if (suggestion.empty() && !(suggestion = did_you_mean(option, topic_names)).empty()) {
+          hint = "topic settings such as fsync are written under each source";
+        }
+        diagnostics_.error(location(entry.first), "log: unknown option \"" + option + "\"" + suggestion, hint);
+        continue;
+      }
+      config.log.set(spec->name, config_detail::parse_option(ctx, *spec, entry.second), location(entry.second));
+    }
+    for (const OptionSpec& spec : specs) {
+      if (config.log.has(spec.name) || config.log.location(spec.name).line) continue;
+      if (spec.default_text.empty()) {
+        config.log.set(spec.name, std::monostate{}, SourceLocation{});
+        continue;
+      }
+      ParseContext defaults = ctx;
+      defaults.subject += " (default)";
+      config.log.set(spec.name, config_detail::parse_option(defaults, spec, YAML::Node(spec.default_text)),
+                     SourceLocation{});
+    }
   }
 
   void load_section(const std::string& section, const YAML::Node& key, const YAML::Node& body,

@@ -39,6 +39,7 @@ struct ComponentConfig {
 struct PipelineConfig {
   std::string file;
   std::string data_dir;
+  OptionValues log;  // the `log:` section (log_options.h), defaults filled in
   std::vector<ComponentConfig> components;  // sources, transforms, sinks; file order within each
 
   const ComponentConfig* find(std::string_view name) const;

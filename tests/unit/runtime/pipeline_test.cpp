@@ -94,8 +94,26 @@ sinks:
   ASSERT_TRUE(status.is_ok()) << status.message();
   uint64_t produced = events_out(p, "traffic");
   EXPECT_GT(produced, 0u);
-  // Everything the source handed over was written: nothing in flight was dropped.
-  EXPECT_EQ(read_ndjson_lines(dir.path() + "/out").size(), produced);
+  // Everything the source appended is either written and committed, or still in
+  // the log after the committed offset: nothing in flight was dropped.
+  const size_t written = read_ndjson_lines(dir.path() + "/out").size();
+  auto committed = p.log().committed("sluice", "traffic", 0);
+  auto topics = p.log().topics();
+  ASSERT_TRUE(committed && topics);
+  EXPECT_EQ(static_cast<uint64_t>(*committed), written) << "a clean stop commits exactly what was written";
+  EXPECT_EQ(static_cast<uint64_t>((*topics)[0].partitions[0].end_offset), produced);
+
+  // The next run resumes at the commit and writes the rest, without duplicates.
+  auto resumed_config = load_config("data_dir: " + dir.path() + R"(
+sources:
+  traffic: {type: generator, rate: 0, count: 1}
+sinks:
+  out: {type: file, inputs: [traffic], path: out}
+)");
+  auto resumed = Pipeline::build(resumed_config, Registry::builtin());
+  ASSERT_TRUE(resumed);
+  ASSERT_TRUE((*resumed)->run().is_ok());
+  EXPECT_EQ(read_ndjson_lines(dir.path() + "/out").size(), produced + 1);
 }
 
 TEST(Pipeline, DeadLettersCarryTheOriginalEventAndTheReason) {
@@ -179,7 +197,8 @@ TEST(Pipeline, FailingSinkWritesAreRetriedUntilTheySucceed) {
   registry.add(sink::SinkType{spec, [](const BuildContext&) -> Result<std::unique_ptr<sink::Sink>> {
                                 return std::unique_ptr<sink::Sink>(std::make_unique<FlakySink>(3, &written));
                               }});
-  auto config = load_config(R"(
+  TempDir dir;
+  auto config = load_config("data_dir: " + dir.path() + R"(
 sources:
   traffic: {type: generator, rate: 0, count: 1000, batch_size: 100}
 sinks:
@@ -202,7 +221,8 @@ TEST(Pipeline, SinkThatNeverRecoversFailsTheRunAfterTheShutdownTimeout) {
   registry.add(sink::SinkType{spec, [](const BuildContext&) -> Result<std::unique_ptr<sink::Sink>> {
                                 return std::unique_ptr<sink::Sink>(std::make_unique<FlakySink>(1 << 30, &written));
                               }});
-  auto config = load_config(R"(
+  TempDir dir;
+  auto config = load_config("data_dir: " + dir.path() + R"(
 sources:
   traffic: {type: generator, rate: 0, count: 10}
 sinks:
@@ -217,6 +237,9 @@ sinks:
   EXPECT_FALSE(status.is_ok());
   EXPECT_NE(status.message().find("sink \"out\""), std::string::npos) << status.message();
   EXPECT_EQ(written.load(), 0u);
+  // Nothing was written, so nothing was committed: the next run gets all 10 events again.
+  EXPECT_EQ(*(*pipeline)->log().committed("sluice", "traffic", 0), 0);
+  EXPECT_EQ((*(*pipeline)->log().topics())[0].partitions[0].end_offset, 10);
 }
 
 }  // namespace

@@ -54,11 +54,11 @@ TEST(FileSink, UnwritableDirectoryFailsTheRunWithTheReason) {
   TempDir dir;
   std::string blocker = dir.path() + "/blocker";
   std::ofstream(blocker) << "a file where a directory should be";
-  auto config = load_config("data_dir: " + blocker + R"(
+  auto config = load_config("data_dir: " + dir.path() + R"(
 sources:
   traffic: {type: generator, rate: 0, count: 10}
 sinks:
-  out: {type: file, inputs: [traffic], path: files}
+  out: {type: file, inputs: [traffic], path: blocker/files}
 )");
   runtime::RunOptions options;
   options.shutdown_timeout_us = 200'000;

@@ -1,0 +1,50 @@
+#include "runtime/log_setup.h"
+
+#include <cstdlib>
+
+#include "log/embedded_log.h"
+
+namespace sluice::runtime {
+
+Result<std::unique_ptr<log::Log>> open_log(const PipelineConfig& config) {
+  const OptionValues& o = config.log;
+  log::EmbeddedLogOptions options;
+  options.dir = config.data_dir + "/log";
+  options.disk_limit_bytes = o.has("disk_limit") ? o.get_int("disk_limit") : -1;
+  options.backlog_limit_records = o.has("backlog_limit") ? o.get_int("backlog_limit") : -1;
+  if (o.has("key_file") && !o.get_string("key_file").empty()) {
+    SLUICE_RETURN_IF_ERROR(options.keys.load_file(o.get_string("key_file")));
+  }
+  const std::string key_env = o.has("key_env") ? o.get_string("key_env") : "";
+  if (!key_env.empty()) {
+    if (const char* text = std::getenv(key_env.c_str()); text && *text) {
+      SLUICE_RETURN_IF_ERROR(options.keys.load_text_list(text, "$" + key_env));
+    }
+  }
+  auto log = log::EmbeddedLog::open(std::move(options));
+  if (!log) return log.status();
+  return std::unique_ptr<log::Log>(std::move(log).value());
+}
+
+log::TopicConfig topic_config_for(const ComponentConfig& source) {
+  const OptionValues& o = source.options;
+  log::TopicConfig c;
+  c.name = o.has("topic") && !o.get_string("topic").empty() ? o.get_string("topic") : source.name;
+  c.partitions = static_cast<int32_t>(o.get_int("partitions"));
+  const std::string& fsync = o.get_string("fsync");
+  c.durability = fsync == "always"  ? log::Durability::kAlways
+                 : fsync == "never" ? log::Durability::kNever
+                                    : log::Durability::kInterval;
+  c.fsync_interval_us = o.get_int("fsync_interval");
+  c.segment_bytes = o.get_int("segment_size");
+  c.segment_age_us = o.get_int("segment_age");
+  c.retention_bytes = o.has("retention_size") ? o.get_int("retention_size") : -1;
+  c.retention_age_us = o.has("retention_age") ? o.get_int("retention_age") : -1;
+  c.retention_deletes_uncommitted = o.get_bool("retention_deletes_uncommitted");
+  const std::string& codec = o.get_string("compression");
+  c.codec = codec == "zstd" ? log::Codec::kZstd : codec == "lz4" ? log::Codec::kLz4 : log::Codec::kNone;
+  c.encryption_key = o.has("encryption_key") ? o.get_string("encryption_key") : "";
+  return c;
+}
+
+}  // namespace sluice::runtime

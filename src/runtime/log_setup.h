@@ -1,0 +1,22 @@
+// Log setup: from a pipeline file to an open Log and the topic of each source.
+//
+// The only place that knows which Log implementation a pipeline uses; everything
+// else talks to log::Log.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/config/pipeline_config.h"
+#include "core/status.h"
+#include "log/log.h"
+
+namespace sluice::runtime {
+
+// Opens the log the pipeline's `log:` section describes (under data_dir/log).
+Result<std::unique_ptr<log::Log>> open_log(const PipelineConfig& config);
+
+// The topic a source appends to, from its topic options.
+log::TopicConfig topic_config_for(const ComponentConfig& source);
+
+}  // namespace sluice::runtime

@@ -1,0 +1,88 @@
+#include "runtime/topic_reader.h"
+
+#include <spdlog/spdlog.h>
+
+#include "format/event_codec.h"
+
+namespace sluice::runtime {
+
+TopicReader::TopicReader(log::Log& log, std::string topic, int32_t partitions, std::string source_name,
+                         size_t read_bytes, observe::ComponentStats& stats)
+    : log_(log),
+      topic_(std::move(topic)),
+      source_name_(std::move(source_name)),
+      read_bytes_(read_bytes),
+      stats_(stats),
+      offsets_(static_cast<size_t>(partitions), 0) {}
+
+Status TopicReader::seek_to_committed(const std::string& group) {
+  for (size_t p = 0; p < offsets_.size(); ++p) {
+    auto committed = log_.committed(group, topic_, static_cast<int32_t>(p));
+    if (!committed) return committed.status();
+    offsets_[p] = *committed;
+  }
+  return Status::ok();
+}
+
+Result<std::optional<Batch>> TopicReader::next(int64_t max_wait_us) {
+  // One pass over the partitions without waiting; then wait on one of them.
+  for (size_t attempt = 0; attempt <= offsets_.size(); ++attempt) {
+    const bool last = attempt == offsets_.size();
+    const size_t p = turn_++ % offsets_.size();
+    auto read = log_.read(topic_, static_cast<int32_t>(p), offsets_[p], read_bytes_, last ? max_wait_us : 0);
+    if (!read) return read.status();
+    if (!read->skipped.empty()) stats_.add_error();
+    if (read->records.empty()) {
+      offsets_[p] = std::max(offsets_[p], read->next_offset);  // stepped over damage or retention
+      if (last) return std::optional<Batch>();
+      continue;
+    }
+    Batch batch;
+    batch.origin.source = source_name_;
+    batch.origin.partition = static_cast<int32_t>(p);
+    batch.origin.first_offset = read->records.front().offset;
+    batch.origin.last_offset = read->records.back().offset;
+    batch.events.reserve(read->records.size());
+    Arena& arena = batch.arena();
+    for (const log::ReadRecord& r : read->records) {
+      std::string_view bytes = arena.copy_string(r.value);
+      Event e;
+      e.time_us = r.timestamp_us;
+      Status s = format::decode_value(bytes, arena, &e.fields);
+      if (!s.is_ok() || !e.fields.is_object()) {
+        // The batch passed its checksum, so this is a bug or a foreign writer; never a crash.
+        stats_.add_error();
+        if (decode_errors_++ % 1000 == 0) {
+          spdlog::error("topic {} partition {} offset {}: cannot decode record: {}", topic_, p, r.offset,
+                        s.is_ok() ? "not an object" : s.message());
+        }
+        continue;
+      }
+      batch.events.push_back(e);
+    }
+    offsets_[p] = read->next_offset;
+    return std::optional<Batch>(std::move(batch));
+  }
+  return std::optional<Batch>();
+}
+
+Result<std::vector<int64_t>> TopicReader::end_offsets() const {
+  auto topics = log_.topics();
+  if (!topics) return topics.status();
+  for (const log::TopicInfo& t : *topics) {
+    if (t.config.name != topic_) continue;
+    std::vector<int64_t> ends;
+    for (const auto& p : t.partitions) ends.push_back(p.end_offset);
+    return ends;
+  }
+  return Status::not_found("no topic \"" + topic_ + "\"");
+}
+
+bool TopicReader::reached(const std::vector<int64_t>& ends) const {
+  for (size_t p = 0; p < offsets_.size() && p < ends.size(); ++p) {
+    if (offsets_[p] < ends[p]) return false;
+  }
+  return true;
+}
+
+}  // namespace sluice::runtime

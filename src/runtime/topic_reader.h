@@ -1,0 +1,49 @@
+// TopicReader: reads a source's topic from where the pipeline's consumer group
+// left off and turns records back into batches of events.
+//
+// Not thread-safe: one reader thread owns it. Offsets advance as batches are read;
+// what is committed is decided by the CommitTracker once sinks made them durable.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/batch.h"
+#include "core/status.h"
+#include "log/log.h"
+#include "observe/component_stats.h"
+
+namespace sluice::runtime {
+
+class TopicReader {
+ public:
+  TopicReader(log::Log& log, std::string topic, int32_t partitions, std::string source_name, size_t read_bytes,
+              observe::ComponentStats& stats);
+
+  // Starts every partition at the group's committed offset.
+  Status seek_to_committed(const std::string& group);
+
+  // The next batch of records from some partition (they take turns), waiting up to
+  // `max_wait_us` when none has any. nullopt: nothing new.
+  Result<std::optional<Batch>> next(int64_t max_wait_us);
+
+  // True when every partition was read up to `ends` (from end_offsets()).
+  bool reached(const std::vector<int64_t>& ends) const;
+  Result<std::vector<int64_t>> end_offsets() const;
+
+  const std::string& topic() const { return topic_; }
+  const std::vector<int64_t>& offsets() const { return offsets_; }
+
+ private:
+  log::Log& log_;
+  std::string topic_;
+  std::string source_name_;
+  size_t read_bytes_;
+  observe::ComponentStats& stats_;
+  std::vector<int64_t> offsets_;
+  size_t turn_ = 0;
+  uint64_t decode_errors_ = 0;
+};
+
+}  // namespace sluice::runtime

@@ -1,0 +1,41 @@
+// TopicWriter: appends a source's batches of events to its log topic.
+//
+// Each event becomes one record: its fields in the binary event encoding
+// (format/event_codec.h), its event time, and as key the encoded values of the
+// topic's key fields. Events with equal keys go to the same partition (hash of the
+// key); without key fields each batch goes whole to the next partition in turn, so
+// batches stay large. Thread-safe: HTTP ingest calls it from several threads.
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <vector>
+
+#include "core/batch.h"
+#include "core/field_path.h"
+#include "core/status.h"
+#include "log/log.h"
+
+namespace sluice::runtime {
+
+class TopicWriter {
+ public:
+  TopicWriter(log::Log& log, std::string topic, int32_t partitions, std::vector<FieldPath> key_fields);
+
+  // Appends every event of the batch; returns once all are durable by the topic's policy.
+  Status append(const Batch& batch);
+
+  const std::string& topic() const { return topic_; }
+
+ private:
+  log::Log& log_;
+  std::string topic_;
+  int32_t partitions_;
+  std::vector<FieldPath> key_fields_;
+  std::atomic<uint32_t> next_partition_{0};
+};
+
+// The partition of a key: stable across runs and machines (FNV-1a, 64 bits).
+int32_t partition_for_key(std::string_view key, int32_t partitions);
+
+}  // namespace sluice::runtime
