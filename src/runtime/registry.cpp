@@ -6,6 +6,7 @@
 #include "sink/console.h"
 #include "sink/file.h"
 #include "source/generator.h"
+#include "source/http.h"
 #include "transform/filter.h"
 #include "transform/remap.h"
 
@@ -16,6 +17,7 @@ const Registry& Registry::builtin() {
     Registry r;
     // Sources.
     r.add(source::generator_source_type());
+    r.add(source::http_source_type());
     // Transforms.
     r.add(transform::filter_transform_type());
     r.add(transform::remap_transform_type());

@@ -1,0 +1,281 @@
+#include "source/http.h"
+
+#include <openssl/crypto.h>
+#include <spdlog/spdlog.h>
+
+#include <mutex>
+
+#include "format/content_encoding.h"
+#include "format/json_reader.h"
+#include "format/json_writer.h"
+#include "server/http_server.h"
+
+namespace sluice::source {
+namespace {
+
+constexpr size_t kMaxReportedErrors = 100;
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// "application/json; charset=utf-8" → "application/json"
+std::string media_type(std::string_view content_type) {
+  std::string t = lower(content_type.substr(0, content_type.find(';')));
+  while (!t.empty() && t.back() == ' ') t.pop_back();
+  return t;
+}
+
+std::string json_error(std::string_view message) {
+  std::string out = R"({"error":)";
+  format::append_json_string(message, out);
+  out += "}";
+  return out;
+}
+
+class HttpSource final : public Source {
+ public:
+  explicit HttpSource(const BuildContext& ctx) : name_(ctx.name()), stats_(ctx.stats) {
+    const OptionValues& o = ctx.options();
+    const std::string& address = o.get_string("address");
+    const size_t colon = address.rfind(':');
+    options_.host = address.substr(0, colon);
+    if (options_.host.starts_with('[') && options_.host.ends_with(']')) {
+      options_.host = options_.host.substr(1, options_.host.size() - 2);
+    }
+    options_.port = static_cast<uint16_t>(std::stoi(address.substr(colon + 1)));
+    options_.max_body_bytes = static_cast<size_t>(o.get_int("max_body_size"));
+    options_.threads = static_cast<int>(o.get_int("threads"));
+    options_.max_connections = static_cast<size_t>(o.get_int("max_connections"));
+    options_.header_timeout_us = o.get_int("header_timeout");
+    options_.body_timeout_us = o.get_int("body_timeout");
+    options_.idle_timeout_us = o.get_int("idle_timeout");
+    if (o.has("tls_cert")) options_.tls_cert_file = o.get_string("tls_cert");
+    if (o.has("tls_key")) options_.tls_key_file = o.get_string("tls_key");
+    path_ = o.get_string("path");
+    if (o.has("api_keys")) api_keys_ = o.get_strings("api_keys");
+    accept_valid_ = o.get_string("on_invalid") == "accept_valid";
+    retry_after_s_ = std::max<int64_t>(1, o.get_int("retry_after") / 1'000'000);
+    limits_.max_body_bytes = options_.max_body_bytes;
+    limits_.max_event_bytes = std::min<size_t>(options_.max_body_bytes, limits_.max_event_bytes);
+  }
+
+  Status run(SourceContext& ctx) override {
+    server::HttpServer server(
+        options_, [this](const server::HttpRequest& r) { return check(r); },
+        [this, &ctx](server::HttpRequest& r) { return handle(r, ctx); });
+    SLUICE_RETURN_IF_ERROR(server.start());
+    spdlog::info("source \"{}\": listening on {}:{}{} ({})", name_, options_.host, server.port(), path_,
+                 options_.tls_cert_file.empty() ? "http" : "https");
+    while (ctx.sleep_until_us(steady_now_us() + 200'000)) {
+    }
+    server.stop();
+    return Status::ok();
+  }
+
+ private:
+  std::optional<server::HttpResponse> check(const server::HttpRequest& r) {
+    if (r.path() != path_) {
+      return reject(404, json_error("no such path; events are posted to " + path_));
+    }
+    if (r.method != "POST") {
+      auto res = reject(405, json_error("use POST"));
+      res.headers.emplace_back("Allow", "POST");
+      return res;
+    }
+    if (!api_keys_.empty()) {
+      std::string_view key = r.header("x-api-key");
+      std::string_view auth = r.header("authorization");
+      if (key.empty() && auth.size() > 7 && lower(auth.substr(0, 7)) == "bearer ") key = auth.substr(7);
+      if (key.empty()) {
+        auto res = reject(401, json_error("an API key is required (Authorization: Bearer <key> or X-API-Key)"));
+        res.headers.emplace_back("WWW-Authenticate", "Bearer");
+        return res;
+      }
+      if (!known_key(key)) return reject(403, json_error("the API key is not valid for this source"));
+    }
+    const std::string type = media_type(r.header("content-type"));
+    if (!type.empty() && type != "application/json" && type != "application/x-ndjson" && type != "application/ndjson" &&
+        type != "application/jsonl" && type != "application/jsonlines") {
+      return reject(415, json_error("unsupported Content-Type \"" + std::string(r.header("content-type")) +
+                                    "\" (use application/json or application/x-ndjson)"));
+    }
+    const std::string encoding = lower(r.header("content-encoding"));
+    if (!encoding.empty() && encoding != "identity" && encoding != "gzip" && encoding != "x-gzip" && encoding != "zstd") {
+      return reject(415, json_error("unsupported Content-Encoding \"" + std::string(r.header("content-encoding")) +
+                                    "\" (use gzip, zstd or none)"));
+    }
+    return std::nullopt;
+  }
+
+  server::HttpResponse handle(server::HttpRequest& r, SourceContext& ctx) {
+    std::string decoded;
+    std::string_view body = r.body;
+    const std::string_view encoding = r.header("content-encoding");
+    if (!encoding.empty() && lower(encoding) != "identity") {
+      Status s = format::decode_content(encoding, r.body, options_.max_body_bytes, &decoded);
+      if (!s.is_ok()) {
+        const int status = s.code() == StatusCode::kResourceExhausted ? 413 : s.code() == StatusCode::kNotFound ? 415 : 400;
+        return reject(status, json_error(s.message()));
+      }
+      body = decoded;
+    }
+    const std::string type = media_type(r.header("content-type"));
+    const format::BodyFormat body_format =
+        type.empty() || type == "application/json" ? format::BodyFormat::kAuto : format::BodyFormat::kNdjson;
+
+    Batch batch;
+    batch.origin.source = name_;
+    std::vector<format::JsonError> errors;
+    Status parsed;
+    {
+      auto reader = borrow_reader();
+      parsed = reader->read_events(body, body_format, batch, &errors);
+      give_back(std::move(reader));
+    }
+    if (!parsed.is_ok()) {
+      const int status = parsed.code() == StatusCode::kResourceExhausted ? 413 : 400;
+      return reject(status, json_error(parsed.message()));
+    }
+    if (batch.empty() && errors.empty()) return reject(400, json_error("the body holds no events"));
+    size_t accepted = 0;
+    if (errors.empty() || accept_valid_) {
+      if (!batch.empty()) {
+        Status s = ctx.append(batch);
+        if (s.code() == StatusCode::kResourceExhausted || s.code() == StatusCode::kUnavailable) {
+          stats_.add_error();
+          auto res = server::HttpResponse::json(503, json_error(s.message()));
+          res.headers.emplace_back("Retry-After", std::to_string(retry_after_s_));
+          return res;
+        }
+        if (!s.is_ok()) {
+          stats_.add_error();
+          spdlog::error("source \"{}\": append failed: {}", name_, s.message());
+          return server::HttpResponse::json(500, json_error("the event log failed; nothing of this request is acknowledged"));
+        }
+        accepted = batch.size();
+        stats_.add_out(accepted);
+        stats_.add_bytes_out(body.size());
+        stats_.add_batch();
+      }
+    }
+    if (errors.empty()) return server::HttpResponse::json(200, R"({"accepted":)" + std::to_string(accepted) + "}");
+    stats_.add_error();
+    std::string out = R"({"accepted":)" + std::to_string(accepted) + R"(,"rejected":)" + std::to_string(errors.size()) +
+                      R"(,"errors":[)";
+    for (size_t i = 0; i < errors.size() && i < kMaxReportedErrors; ++i) {
+      out += i ? "," : "";
+      out += R"({"index":)" + std::to_string(errors[i].index) + R"(,"byte":)" + std::to_string(errors[i].byte_offset) +
+             R"(,"error":)";
+      format::append_json_string(errors[i].message, out);
+      out += "}";
+    }
+    out += "]";
+    if (errors.size() > kMaxReportedErrors) out += R"(,"errors_truncated":true)";
+    out += "}";
+    return server::HttpResponse::json(400, std::move(out));
+  }
+
+  bool known_key(std::string_view key) const {
+    bool found = false;
+    for (const std::string& k : api_keys_) {
+      // Constant time per candidate, so response timing does not reveal a key's prefix.
+      if (k.size() == key.size() && CRYPTO_memcmp(k.data(), key.data(), k.size()) == 0) found = true;
+    }
+    return found;
+  }
+
+  server::HttpResponse reject(int status, std::string body) {
+    stats_.add_error();
+    return server::HttpResponse::json(status, std::move(body));
+  }
+
+  // JsonReaders are not thread-safe and are worth reusing (they keep their buffers).
+  std::unique_ptr<format::JsonReader> borrow_reader() {
+    std::lock_guard lock(readers_mutex_);
+    if (readers_.empty()) return std::make_unique<format::JsonReader>(limits_);
+    auto r = std::move(readers_.back());
+    readers_.pop_back();
+    return r;
+  }
+  void give_back(std::unique_ptr<format::JsonReader> r) {
+    std::lock_guard lock(readers_mutex_);
+    readers_.push_back(std::move(r));
+  }
+
+  std::string name_;
+  observe::ComponentStats& stats_;
+  server::HttpServerOptions options_;
+  std::string path_;
+  std::vector<std::string> api_keys_;
+  bool accept_valid_ = false;
+  int64_t retry_after_s_ = 1;
+  format::JsonLimits limits_;
+  std::mutex readers_mutex_;
+  std::vector<std::unique_ptr<format::JsonReader>> readers_;
+};
+
+std::string check_options(const OptionValues& o) {
+  const std::string& address = o.get_string("address");
+  const size_t colon = address.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == address.size()) {
+    return "address: expected host:port, e.g. 0.0.0.0:8080";
+  }
+  const std::string port = address.substr(colon + 1);
+  if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 || std::stoi(port) > 65535) {
+    return "address: \"" + port + "\" is not a port number";
+  }
+  if (!o.get_string("path").starts_with("/")) return "path: must start with /";
+  if (o.has("tls_cert") != o.has("tls_key")) return "tls_cert and tls_key go together: give both or neither";
+  return "";
+}
+
+}  // namespace
+
+SourceType http_source_type() {
+  ComponentSpec spec;
+  spec.kind = ComponentKind::kSource;
+  spec.type = "http";
+  spec.summary = "HTTP ingest: producers POST JSON, JSON arrays or NDJSON and get 200 once the events are durable.";
+  spec.options = {
+      OptionSpec::optional("address", OptionType::kString, "0.0.0.0:8080", "host:port to listen on."),
+      OptionSpec::optional("path", OptionType::kString, "/v1/events", "Path that accepts POSTed events."),
+      OptionSpec::optional("max_body_size", OptionType::kSize, "10MiB",
+                           "Largest request body, before and after decompression (413 past it).")
+          .between(1024, double(1u << 30)),
+      OptionSpec::optional("api_keys", OptionType::kStringList, "",
+                           "Keys a producer must send (Authorization: Bearer or X-API-Key); empty: no key needed."),
+      OptionSpec::optional("on_invalid", OptionType::kEnum, "reject",
+                           "A body with malformed events: reject stores none of it; accept_valid stores the good "
+                           "events. Both answer 400 with a report per bad event.")
+          .one_of({"reject", "accept_valid"}),
+      OptionSpec::optional("tls_cert", OptionType::kString, "", "PEM certificate chain file; with tls_key: HTTPS."),
+      OptionSpec::optional("tls_key", OptionType::kString, "", "PEM private key file."),
+      OptionSpec::optional("threads", OptionType::kInt, "4",
+                           "I/O threads; appends waiting for an fsync occupy one each.")
+          .between(1, 256),
+      OptionSpec::optional("max_connections", OptionType::kInt, "10000",
+                           "Open connections at most; more get 503 and are closed.")
+          .between(1, 1000000),
+      OptionSpec::optional("header_timeout", OptionType::kDuration, "10s",
+                           "Time a client has to send a request's headers.")
+          .at_least(1000),
+      OptionSpec::optional("body_timeout", OptionType::kDuration, "30s",
+                           "Time a client has to send a request's body.")
+          .at_least(1000),
+      OptionSpec::optional("idle_timeout", OptionType::kDuration, "60s",
+                           "A keep-alive connection with no new request is closed after this.")
+          .at_least(1000),
+      OptionSpec::optional("retry_after", OptionType::kDuration, "1s",
+                           "Retry-After sent with 503 when the log is over its bounds.")
+          .at_least(1'000'000),
+  };
+  spec.check = check_options;
+  return SourceType{std::move(spec), [](const BuildContext& ctx) -> Result<std::unique_ptr<Source>> {
+                      return std::unique_ptr<Source>(std::make_unique<HttpSource>(ctx));
+                    }};
+}
+
+}  // namespace sluice::source
