@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <sstream>
 
@@ -81,10 +85,22 @@ EmbeddedLog::~EmbeddedLog() { (void)close(); }
 Result<std::unique_ptr<EmbeddedLog>> EmbeddedLog::open(EmbeddedLogOptions options) {
   std::unique_ptr<EmbeddedLog> log(new EmbeddedLog(std::move(options)));
   log->fs_ = log->options_.fs ? log->options_.fs : &FileSystem::posix();
+  const bool read_only = log->options_.read_only;
   std::error_code ec;
-  fs::create_directories(log->options_.dir, ec);
-  if (ec) return Status::io_error("cannot create log directory " + log->options_.dir + ": " + ec.message());
-  auto offsets = OffsetStore::open(*log->fs_, log->options_.dir + "/_groups");
+  if (read_only) {
+    if (!fs::is_directory(log->options_.dir)) return Status::not_found("no log under " + log->options_.dir);
+  } else {
+    fs::create_directories(log->options_.dir, ec);
+    if (ec) return Status::io_error("cannot create log directory " + log->options_.dir + ": " + ec.message());
+    const std::string lock_path = log->options_.dir + "/LOCK";
+    log->lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+    if (log->lock_fd_ < 0) return errno_status(errno, "open " + lock_path);
+    if (::flock(log->lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+      return Status::unavailable("another sluice process is using the log in " + log->options_.dir +
+                                 " (" + lock_path + " is locked); stop it, or give this pipeline its own data_dir");
+    }
+  }
+  auto offsets = OffsetStore::open(*log->fs_, log->options_.dir + "/_groups", read_only);
   if (!offsets) return offsets.status();
   log->offsets_ = std::move(offsets).value();
   std::vector<std::string> names;
@@ -94,7 +110,7 @@ Result<std::unique_ptr<EmbeddedLog>> EmbeddedLog::open(EmbeddedLogOptions option
   }
   for (const std::string& name : names) SLUICE_RETURN_IF_ERROR(log->open_topic(name, nullptr));
   log->disk_bytes_ = log->recount_disk_bytes();
-  log->background_ = std::thread([p = log.get()] { p->background_loop(); });
+  if (!read_only) log->background_ = std::thread([p = log.get()] { p->background_loop(); });
   return log;
 }
 
@@ -117,6 +133,7 @@ Status EmbeddedLog::open_topic(const std::string& name, const TopicConfig* wante
   } else if (!wanted) {
     return Status::not_found("topic \"" + name + "\" does not exist");
   }
+  if (wanted && options_.read_only) return Status::internal("the log was opened read-only");
   if (wanted) config = *wanted;
   config.name = name;
   // Opening an existing topic without its key is fine (`sluice log topics`); appends need it.
@@ -124,16 +141,18 @@ Status EmbeddedLog::open_topic(const std::string& name, const TopicConfig* wante
     return Status::invalid("topic \"" + name + "\": encryption key \"" + config.encryption_key +
                            "\" is not loaded (add it to the key file or the key variable)");
   }
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return Status::io_error("cannot create " + dir + ": " + ec.message());
-  const std::string text = topic_config_text(config);
-  if (!stored_text || *stored_text != text) SLUICE_RETURN_IF_ERROR(write_file_atomically(*fs_, conf_path, text));
+  if (!options_.read_only) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (ec) return Status::io_error("cannot create " + dir + ": " + ec.message());
+    const std::string text = topic_config_text(config);
+    if (!stored_text || *stored_text != text) SLUICE_RETURN_IF_ERROR(write_file_atomically(*fs_, conf_path, text));
+  }
 
   auto topic = std::make_unique<Topic>();
   topic->config = config;
   for (int32_t p = 0; p < config.partitions; ++p) {
-    auto part = Partition::open(*fs_, dir + "/" + std::to_string(p), name, p, config);
+    auto part = Partition::open(*fs_, dir + "/" + std::to_string(p), name, p, config, options_.read_only);
     if (!part) return part.status();
     topic->partitions.push_back(std::move(part).value());
   }
@@ -147,6 +166,7 @@ Status EmbeddedLog::ensure_topic(const TopicConfig& config) {
     return Status::invalid("invalid topic name \"" + config.name + "\": use letters, digits, '_', '-', '.'");
   }
   if (config.partitions < 1 || config.partitions > 1024) return Status::invalid("partitions must be 1 to 1024");
+  if (options_.read_only) return Status::internal("the log was opened read-only");
   {
     std::lock_guard lock(mutex_);
     auto it = topics_.find(config.name);
@@ -265,6 +285,7 @@ Result<std::vector<GroupOffset>> EmbeddedLog::group_offsets(const std::string& g
 }
 
 Status EmbeddedLog::apply_retention() {
+  if (options_.read_only) return Status::ok();
   std::vector<std::pair<std::string, Partition*>> parts;
   {
     std::lock_guard lock(mutex_);
@@ -349,6 +370,10 @@ Status EmbeddedLog::close() {
       Status s = p->close();
       if (!s.is_ok() && first.is_ok()) first = s;
     }
+  }
+  if (lock_fd_ >= 0) {
+    ::close(lock_fd_);  // releases the lock
+    lock_fd_ = -1;
   }
   return first;
 }

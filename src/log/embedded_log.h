@@ -11,6 +11,8 @@
 // Nothing is half-written in any of these cases.
 //
 // A background thread fsyncs `interval` topics and applies retention.
+// One process at a time writes a log: open() takes an exclusive lock on <dir>/LOCK
+// (released when the process exits, however it exits).
 #pragma once
 
 #include <atomic>
@@ -35,6 +37,9 @@ struct EmbeddedLogOptions {
   int64_t retention_check_interval_us = 5'000'000;
   KeyRing keys;
   FileSystem* fs = nullptr;              // null: the real file system
+  // Inspect a log that another process may be writing: nothing on disk changes,
+  // appends and commits are refused, no lock is taken.
+  bool read_only = false;
 };
 
 class EmbeddedLog final : public Log {
@@ -83,6 +88,7 @@ class EmbeddedLog final : public Log {
   bool stopping_ = false;
   bool closed_ = false;
   std::thread background_;
+  int lock_fd_ = -1;
 };
 
 // TopicConfig as "key value" lines (topic.conf) and back.

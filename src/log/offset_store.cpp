@@ -18,16 +18,19 @@ bool valid_group_name(const std::string& name) {
   return true;
 }
 
-Result<std::unique_ptr<OffsetStore>> OffsetStore::open(FileSystem& fs, std::string dir) {
+Result<std::unique_ptr<OffsetStore>> OffsetStore::open(FileSystem& fs, std::string dir, bool read_only) {
   std::unique_ptr<OffsetStore> store(new OffsetStore());
   store->fs_ = &fs;
   store->dir_ = std::move(dir);
+  store->read_only_ = read_only;
   std::error_code ec;
-  std::filesystem::create_directories(store->dir_, ec);
+  if (!read_only) std::filesystem::create_directories(store->dir_, ec);
   if (ec) return Status::io_error("cannot create " + store->dir_ + ": " + ec.message());
+  if (read_only && !std::filesystem::exists(store->dir_)) return store;
   for (const auto& entry : std::filesystem::directory_iterator(store->dir_, ec)) {
     const std::string name = entry.path().filename().string();
     if (name.ends_with(".tmp")) {
+      if (read_only) continue;
       std::filesystem::remove(entry.path(), ec);
     } else if (name.ends_with(kSuffix)) {
       SLUICE_RETURN_IF_ERROR(store->load(entry.path().string(), name.substr(0, name.size() - 8)));
@@ -64,6 +67,7 @@ Status OffsetStore::load(const std::string& path, const std::string& group) {
 Status OffsetStore::commit(const std::string& group, const std::string& topic,
                            std::span<const std::pair<int32_t, int64_t>> offsets) {
   if (!valid_group_name(group)) return Status::invalid("invalid consumer group name \"" + group + "\"");
+  if (read_only_) return Status::internal("offsets were opened read-only");
   std::lock_guard lock(mutex_);
   auto updated = groups_[group];
   for (const auto& [partition, offset] : offsets) updated[{topic, partition}] = offset;

@@ -24,7 +24,7 @@ namespace sluice::log {
 class OffsetStore {
  public:
   // Loads every group file under `dir` (creating the directory).
-  static Result<std::unique_ptr<OffsetStore>> open(FileSystem& fs, std::string dir);
+  static Result<std::unique_ptr<OffsetStore>> open(FileSystem& fs, std::string dir, bool read_only = false);
 
   Status commit(const std::string& group, const std::string& topic,
                 std::span<const std::pair<int32_t, int64_t>> offsets);
@@ -46,6 +46,7 @@ class OffsetStore {
   Status load(const std::string& path, const std::string& group);
 
   FileSystem* fs_ = nullptr;
+  bool read_only_ = false;
   std::string dir_;
   mutable std::mutex mutex_;
   std::map<std::string, std::map<Key, int64_t>> groups_;

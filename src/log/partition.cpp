@@ -15,15 +15,16 @@ namespace sluice::log {
 namespace fs = std::filesystem;
 
 Result<std::unique_ptr<Partition>> Partition::open(FileSystem& files, const std::string& dir, std::string topic,
-                                                   int32_t id, const TopicConfig& config) {
+                                                   int32_t id, const TopicConfig& config, bool read_only) {
   std::unique_ptr<Partition> p(new Partition());
+  p->read_only_ = read_only;
   p->fs_ = &files;
   p->dir_ = dir;
   p->topic_ = std::move(topic);
   p->id_ = id;
   p->config_ = config;
   std::error_code ec;
-  fs::create_directories(dir, ec);
+  if (!read_only) fs::create_directories(dir, ec);
   if (ec) return Status::io_error("cannot create " + dir + ": " + ec.message());
 
   std::vector<int64_t> bases;
@@ -35,7 +36,7 @@ Result<std::unique_ptr<Partition>> Partition::open(FileSystem& files, const std:
       } catch (...) {
         spdlog::warn("log {}: ignoring {}: not a segment name", p->where(), name);
       }
-    } else if (name.ends_with(".tmp")) {
+    } else if (name.ends_with(".tmp") && !read_only) {
       fs::remove(entry.path(), ec);  // an atomic write that did not finish
     }
   }
@@ -46,7 +47,7 @@ Result<std::unique_ptr<Partition>> Partition::open(FileSystem& files, const std:
     // torn what was written last (a roll may have just happened).
     const bool verify_all = i + 2 >= bases.size();
     SegmentRecovery report;
-    auto seg = Segment::open(files, dir, bases[i], verify_all, &report);
+    auto seg = Segment::open(files, dir, bases[i], verify_all, read_only, &report);
     if (!seg) return seg.status().with_context("log " + p->where());
     for (const std::string& problem : report.problems) {
       spdlog::warn("log {} segment {}: {}", p->where(), Segment::log_name(bases[i]), problem);
@@ -54,12 +55,13 @@ Result<std::unique_ptr<Partition>> Partition::open(FileSystem& files, const std:
     if (report.index_rebuilt) spdlog::info("log {} segment {}: index rebuilt", p->where(), Segment::log_name(bases[i]));
     for (int64_t position : report.corrupt_positions) p->corrupt_batches_.insert({bases[i], position});
     // An empty segment that is not the newest (a crash right after a roll) holds nothing.
-    if ((*seg)->size_bytes() == 0 && i + 1 < bases.size()) {
+    if ((*seg)->size_bytes() == 0 && i + 1 < bases.size() && !read_only) {
       SLUICE_RETURN_IF_ERROR((*seg)->remove_files());
       continue;
     }
     p->segments_.push_back(std::move(seg).value());
   }
+  if (p->segments_.empty() && read_only) return Status::not_found("log " + p->where() + " has no segments yet");
   if (p->segments_.empty()) {
     auto seg = Segment::create(files, dir, 0);
     if (!seg) return seg.status().with_context("log " + p->where());
@@ -92,6 +94,7 @@ Status Partition::roll_locked(int64_t now) {
 Result<AppendResult> Partition::append(std::span<const Record> records, const Key256* key) {
   std::unique_lock lock(mutex_);
   if (closed_) return Status::unavailable("log " + where() + " is closed");
+  if (read_only_) return Status::internal("log " + where() + " was opened read-only");
   if (!failed_.is_ok()) return failed_;
   const int64_t now = now_us();
   const auto& active = segments_.back();
@@ -337,7 +340,7 @@ Status Partition::close() {
   sync_cv_.wait(lock, [&] { return !syncing_; });
   closed_ = true;
   data_cv_.notify_all();
-  if (config_.durability == Durability::kNever || segments_.empty()) return Status::ok();
+  if (config_.durability == Durability::kNever || segments_.empty() || read_only_) return Status::ok();
   SLUICE_RETURN_IF_ERROR(segments_.back()->sync());
   return segments_.back()->sync_index();
 }

@@ -32,8 +32,9 @@ namespace sluice::log {
 class Partition {
  public:
   // Opens the partition directory (creating it), recovering its segments.
+  // `read_only`: inspect a log another process may be writing (sluice log …).
   static Result<std::unique_ptr<Partition>> open(FileSystem& fs, const std::string& dir, std::string topic,
-                                                 int32_t id, const TopicConfig& config);
+                                                 int32_t id, const TopicConfig& config, bool read_only = false);
 
   void set_config(const TopicConfig& config);
 
@@ -76,6 +77,7 @@ class Partition {
   bool syncing_ = false;
   bool dirty_ = false;
   bool closed_ = false;
+  bool read_only_ = false;
   Status failed_;                  // an fsync failed: nothing written since can be trusted
   // Damaged batches by (segment base offset, position), so one found again by
   // every reader is counted and logged once.

@@ -51,19 +51,23 @@ Result<std::unique_ptr<Segment>> Segment::create(FileSystem& fs, const std::stri
 }
 
 Result<std::unique_ptr<Segment>> Segment::open(FileSystem& fs, const std::string& dir, int64_t base_offset,
-                                               bool verify_all, SegmentRecovery* report) {
+                                               bool verify_all, bool read_only, SegmentRecovery* report) {
   std::unique_ptr<Segment> s(new Segment());
   s->fs_ = &fs;
+  s->read_only_ = read_only;
   s->base_offset_ = s->next_offset_ = base_offset;
   s->log_path_ = dir + "/" + log_name(base_offset);
   s->index_path_ = dir + "/" + index_name(base_offset);
-  auto file = fs.open_for_append(s->log_path_);
-  if (!file) return file.status();
-  s->file_ = std::move(file).value();
+  if (!read_only) {
+    auto file = fs.open_for_append(s->log_path_);
+    if (!file) return file.status();
+    s->file_ = std::move(file).value();
+  }
   s->read_fd_ = ::open(s->log_path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (s->read_fd_ < 0) return errno_status(errno, "open " + s->log_path_);
   struct stat st;
   if (::fstat(s->read_fd_, &st) == 0) {
+    s->read_only_size_ = st.st_size;
     s->last_write_us_ = int64_t(st.st_mtim.tv_sec) * 1'000'000 + st.st_mtim.tv_nsec / 1000;
     s->created_us_ = s->last_write_us_;
   }
@@ -81,15 +85,15 @@ Status Segment::recover(bool verify_all, SegmentRecovery* report) {
     index_ok = !stored.empty() && stored.front().relative_offset == 0 && stored.front().position == 0;
     for (size_t i = 1; index_ok && i < stored.size(); ++i) {
       index_ok = stored[i].relative_offset > stored[i - 1].relative_offset &&
-                 stored[i].position > stored[i - 1].position && stored[i].position < file_->size();
+                 stored[i].position > stored[i - 1].position && stored[i].position < size_bytes();
     }
   }
-  const bool empty_file = file_->size() == 0;
+  const bool empty_file = size_bytes() == 0;
   int64_t scan_from = 0;
   if (!verify_all && index_ok) scan_from = stored.back().position;
 
   std::string bytes;
-  SLUICE_RETURN_IF_ERROR(read_at(scan_from, static_cast<size_t>(file_->size() - scan_from), file_->size(), &bytes));
+  SLUICE_RETURN_IF_ERROR(read_at(scan_from, static_cast<size_t>(size_bytes() - scan_from), size_bytes(), &bytes));
   std::vector<IndexEntry> rebuilt;
   if (scan_from > 0) {
     rebuilt = stored;
@@ -128,8 +132,12 @@ Status Segment::recover(bool verify_all, SegmentRecovery* report) {
       report->truncated_bytes += static_cast<int64_t>(bytes.size() - pos);
       report->problems.push_back("cut " + std::to_string(bytes.size() - pos) + " bytes of torn or corrupt tail at position " +
                                  std::to_string(file_pos) + " (" + reason + ")");
-      SLUICE_RETURN_IF_ERROR(file_->truncate(file_pos));
-      SLUICE_RETURN_IF_ERROR(file_->sync());
+      if (read_only_) {
+        read_only_size_ = file_pos;  // leave the file alone; read only up to here
+      } else {
+        SLUICE_RETURN_IF_ERROR(file_->truncate(file_pos));
+        SLUICE_RETURN_IF_ERROR(file_->sync());
+      }
       bytes.resize(pos);
       break;
     }
@@ -144,7 +152,9 @@ Status Segment::recover(bool verify_all, SegmentRecovery* report) {
                     std::equal(rebuilt.begin(), rebuilt.end(), stored.begin(), [](const IndexEntry& a, const IndexEntry& b) {
                       return a.relative_offset == b.relative_offset && a.position == b.position;
                     });
-  if (!same) {
+  if (read_only_) {
+    index_ = std::move(rebuilt);
+  } else if (!same) {
     if (!empty_file || !stored.empty()) report->index_rebuilt = !empty_file;
     SLUICE_RETURN_IF_ERROR(rebuild_index(rebuilt));
   } else {

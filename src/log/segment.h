@@ -51,8 +51,10 @@ class Segment {
   // Opens an existing segment. `verify_all`: check every batch's CRC, cut a torn or
   // corrupt tail and rebuild the index (the newest segments); otherwise trust the
   // index when it is consistent and scan only from its last entry to the end.
+  // `read_only`: change nothing on disk (another process may be writing); a bad
+  // tail is only left unread and a bad index only rebuilt in memory.
   static Result<std::unique_ptr<Segment>> open(FileSystem& fs, const std::string& dir, int64_t base_offset,
-                                               bool verify_all, SegmentRecovery* report);
+                                               bool verify_all, bool read_only, SegmentRecovery* report);
 
   // Appends one encoded batch holding offsets [base, base + count).
   Status append(std::string_view batch, int64_t base, uint32_t count, int64_t max_timestamp_us);
@@ -66,7 +68,7 @@ class Segment {
 
   int64_t base_offset() const { return base_offset_; }
   int64_t next_offset() const { return next_offset_; }
-  int64_t size_bytes() const { return file_->size(); }
+  int64_t size_bytes() const { return file_ ? file_->size() : read_only_size_; }
   int64_t last_write_us() const { return last_write_us_; }    // wall clock, for age-based roll and retention
   int64_t created_us() const { return created_us_; }
   int64_t max_timestamp_us() const { return max_timestamp_us_; }
@@ -86,6 +88,8 @@ class Segment {
   std::unique_ptr<WritableFile> file_;
   std::unique_ptr<WritableFile> index_file_;
   int read_fd_ = -1;
+  bool read_only_ = false;
+  int64_t read_only_size_ = 0;  // the readable size when opened read-only
   int64_t base_offset_ = 0;
   int64_t next_offset_ = 0;
   int64_t last_write_us_ = 0;

@@ -464,3 +464,41 @@ TEST(EmbeddedLog, KeyFileReadableByOthersIsRefused) {
 
 }  // namespace
 }  // namespace sluice::log
+
+namespace sluice::log {
+namespace {
+
+TEST(EmbeddedLog, ASecondWriterOfTheSameLogIsRefused) {
+  sluice::testing::TempDir dir;
+  auto log = testing::open_log(dir.path());
+  EmbeddedLogOptions options;
+  options.dir = dir.path() + "/log";
+  auto second = EmbeddedLog::open(options);
+  ASSERT_FALSE(second.is_ok());
+  EXPECT_NE(second.status().message().find("another sluice process"), std::string::npos) << second.status().message();
+}
+
+TEST(EmbeddedLog, ReadOnlyOpenReadsWithoutTouchingATornTail) {
+  sluice::testing::TempDir dir;
+  const std::string seg = dir.path() + "/log/t/0/" + Segment::log_name(0);
+  {
+    auto log = testing::open_log(dir.path());
+    ASSERT_TRUE(log->ensure_topic(testing::topic("t")).is_ok());
+    ASSERT_TRUE(testing::append_numbered(*log, "t", 0, 0, 10));
+  }
+  std::filesystem::resize_file(seg, std::filesystem::file_size(seg) + 7);  // garbage past the last batch
+  const auto size = std::filesystem::file_size(seg);
+  auto writer = testing::open_log(dir.path() + "/other");  // holds another log's lock, not this one
+  EmbeddedLogOptions options;
+  options.dir = dir.path() + "/log";
+  options.read_only = true;
+  auto reader = EmbeddedLog::open(options);
+  ASSERT_TRUE(reader.is_ok()) << reader.status().message();
+  EXPECT_EQ(testing::read_all(**reader, "t", 0).values.size(), 10u);
+  EXPECT_EQ(std::filesystem::file_size(seg), size) << "read-only must not truncate";
+  std::vector<std::pair<int32_t, int64_t>> offsets{{0, 1}};
+  EXPECT_FALSE((*reader)->commit("g", "t", offsets).is_ok());
+}
+
+}  // namespace
+}  // namespace sluice::log
