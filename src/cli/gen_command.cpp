@@ -40,6 +40,8 @@ struct GenFlags {
   std::string body = "json-array";
   std::string timeout = "10s";
   std::string ca_file;
+  std::string id_field;
+  std::string ack_log;
 };
 
 // Writes NDJSON to a file or stdout, paced like the generator source.
@@ -113,6 +115,9 @@ void add_gen_command(CLI::App& app, int* exit_code) {
       ->check(CLI::IsMember({"json-array", "ndjson"}));
   cmd->add_option("--timeout", flags.timeout, "Per-request timeout")->capture_default_str();
   cmd->add_option("--ca-file", flags.ca_file, "CA certificate file for https URLs with a private CA");
+  cmd->add_option("--id-field", flags.id_field, "With --url: add this field to every event, its sequence number 0, 1, 2, ...");
+  cmd->add_option("--ack-log", flags.ack_log,
+                  "With --url: append \"<first> <last>\" sequence numbers of every acknowledged batch to this file");
 
   cmd->callback([exit_code] {
     auto duration_us = parse_duration_us(flags.duration);
@@ -164,6 +169,8 @@ void add_gen_command(CLI::App& app, int* exit_code) {
     load.timeout_ms = *timeout_us / 1000;
     load.body = flags.body == "ndjson" ? LoadBody::kNdjson : LoadBody::kJsonArray;
     load.ca_file = flags.ca_file;
+    load.id_field = flags.id_field;
+    load.ack_log = flags.ack_log;
     load.traffic = traffic;
     auto report = run_http_load(load, stop);
     if (!report) {

@@ -27,7 +27,11 @@ size_t discard_body(char*, size_t size, size_t count, void*) { return size * cou
 // does not depend on which connection sends which batch.
 class BatchSource {
  public:
-  BatchSource(const HttpLoadOptions& options, int64_t start_us) : options_(options), model_(options.traffic), start_us_(start_us) {}
+  BatchSource(const HttpLoadOptions& options, int64_t start_us)
+      : options_(options),
+        model_(options.traffic),
+        start_us_(start_us),
+        id_field_(options.id_field.empty() ? kInvalidFieldId : FieldNames::intern(options.id_field)) {}
 
   // Fills `body` with the next batch; false when a limit is reached or stop is set.
   bool next(std::string& body, uint64_t* events, uint64_t* batch_index, const std::atomic<bool>& stop) {
@@ -47,6 +51,12 @@ class BatchSource {
     if (options_.body == LoadBody::kJsonArray) body += '[';
     for (uint64_t i = 0; i < n; ++i) {
       Event e = model_.next(arena_);
+      if (id_field_ != kInvalidFieldId) {
+        ObjectBuilder with_id(arena_, e.fields.size() + 1);
+        with_id.append_unique(id_field_, Value::integer(static_cast<int64_t>(produced_ - n + i)));
+        for (const Field& f : e.fields.as_object()) with_id.set(f.name, f.value);
+        e.fields = with_id.finish();
+      }
       if (options_.body == LoadBody::kJsonArray) {
         if (i > 0) body += ',';
         format::append_json(e.fields, body);
@@ -69,6 +79,27 @@ class BatchSource {
   int64_t start_us_;
   uint64_t produced_ = 0;
   uint64_t batches_ = 0;
+  FieldId id_field_;
+};
+
+// Appends acknowledged ranges to the ack log; shared by the connections.
+class AckLog {
+ public:
+  explicit AckLog(const std::string& path) : file_(path.empty() ? nullptr : std::fopen(path.c_str(), "a")) {}
+  ~AckLog() {
+    if (file_) std::fclose(file_);
+  }
+  bool failed_to_open(const std::string& path) const { return !path.empty() && !file_; }
+  void record(uint64_t first, uint64_t last) {
+    if (!file_) return;
+    std::lock_guard lock(mutex_);
+    std::fprintf(file_, "%llu %llu\n", static_cast<unsigned long long>(first), static_cast<unsigned long long>(last));
+    std::fflush(file_);
+  }
+
+ private:
+  std::FILE* file_;
+  std::mutex mutex_;
 };
 
 struct ConnectionResult {
@@ -92,7 +123,7 @@ void wait_until(int64_t due_us, const std::atomic<bool>& stop) {
 }
 
 void run_connection(const HttpLoadOptions& options, BatchSource& batches, curl_slist* headers, int64_t start_us,
-                    const std::atomic<bool>& stop, ConnectionResult* result) {
+                    const std::atomic<bool>& stop, AckLog& acks, ConnectionResult* result) {
   std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), &curl_easy_cleanup);
   if (!curl) {
     result->first_error = "curl_easy_init failed";
@@ -141,6 +172,7 @@ void run_connection(const HttpLoadOptions& options, BatchSource& batches, curl_s
     result->latencies_ms.push_back(latency_ms);
     if (status >= 200 && status < 300) {
       result->events_accepted += events;
+      acks.record(batches.events_before(index), batches.events_before(index) + events - 1);
     } else {
       ++result->requests_failed;
       if (result->first_error.empty()) result->first_error = "HTTP status " + std::to_string(status);
@@ -185,10 +217,13 @@ Result<HttpLoadReport> run_http_load(const HttpLoadOptions& options, const std::
 
   const int64_t start_us = steady_us();
   BatchSource batches(options, start_us);
+  AckLog acks(options.ack_log);
+  if (acks.failed_to_open(options.ack_log)) return Status::io_error("cannot open ack log " + options.ack_log);
   std::vector<ConnectionResult> results(options.concurrency);
   std::vector<std::thread> threads;
   for (size_t i = 0; i < options.concurrency; ++i) {
     threads.emplace_back(run_connection, std::cref(options), std::ref(batches), headers.get(), start_us, std::cref(stop),
+                         std::ref(acks),
                          &results[i]);
   }
   for (std::thread& t : threads) t.join();

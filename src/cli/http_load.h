@@ -8,6 +8,9 @@
 // counts the batch as accepted; anything else is counted by status, and transport
 // failures (refused, reset, timeout) separately. Nothing is retried: this is a
 // measuring tool, and a retry would hide what the endpoint did.
+//
+// For delivery audits, `id_field` numbers the events and `ack_log` records which
+// numbers the endpoint acknowledged, so a test can check each of them arrived.
 #pragma once
 
 #include <atomic>
@@ -34,6 +37,8 @@ struct HttpLoadOptions {
   int64_t timeout_ms = 10000;
   LoadBody body = LoadBody::kJsonArray;
   std::string ca_file;
+  std::string id_field;  // non-empty: add this field to every event, its sequence number (0, 1, …)
+  std::string ack_log;   // non-empty: append "<first> <last>" sequence numbers of each acknowledged batch
   source::TrafficOptions traffic;
 };
 

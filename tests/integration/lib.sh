@@ -26,3 +26,15 @@ expect_exit() {
 
 # Counts lines of all NDJSON files in a directory.
 count_lines() { cat "$1"/*.ndjson 2>/dev/null | wc -l | tr -d ' '; }
+
+# A TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# wait_for_port PORT: waits up to 10 s until something accepts connections on it.
+wait_for_port() {
+  for _ in $(seq 1 200); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.05
+  done
+  fail "nothing listens on port $1 after 10 s"
+}
