@@ -1,0 +1,148 @@
+# Hostile HTTP: malformed and truncated bodies, wrong types, oversized bodies, slow
+# clients and thousands of concurrent connections get the right answers, and the
+# server stays alive and correct afterwards.
+source "$(dirname "$0")/lib.sh"
+PORT=$(free_port)
+cat > pipeline.yaml <<YAML
+data_dir: $WORK/data
+sources:
+  ingest:
+    type: http
+    address: 127.0.0.1:$PORT
+    max_body_size: 64KiB
+    header_timeout: 1s
+    body_timeout: 1s
+    idle_timeout: 2s
+    max_connections: 4000
+sinks:
+  out: {type: file, inputs: [ingest], path: $WORK/out}
+YAML
+"$SLUICE" run pipeline.yaml --summary-interval 0s >server.log 2>&1 &
+server=$!
+trap 'kill -9 $server 2>/dev/null; rm -rf "$WORK"' EXIT
+wait_for_port "$PORT"
+URL="http://127.0.0.1:$PORT/v1/events"
+
+# post STATUS ARGS...: one request with curl; fails unless the status is STATUS.
+post() {
+  local want=$1
+  shift
+  local got
+  got=$(curl -s -o body.json -w '%{http_code}' --max-time 10 "$@")
+  [[ $got == "$want" ]] || fail "curl $* answered $got, expected $want: $(head -c 300 body.json)"
+}
+J=(-H 'Content-Type: application/json')
+
+post 200 "${J[@]}" --data-binary '[{"n":1},{"n":2}]' "$URL"
+jq -e '.accepted == 2' body.json >/dev/null || fail "200 without the accepted count"
+post 400 "${J[@]}" --data-binary '{"n": 3' "$URL"
+post 400 -H 'Content-Type: application/x-ndjson' --data-binary $'{"n":4}\n{"n":\n{"n":6}' "$URL"
+jq -e '.accepted == 0 and .rejected == 1 and (.errors[0].error | test("line 2"))' body.json >/dev/null ||
+  fail "400 report does not name the bad line: $(cat body.json)"
+post 400 "${J[@]}" --data-binary '[{"n":1},' "$URL"
+post 400 "${J[@]}" --data-binary $'\xff\xfe{"n":1}' "$URL"
+post 400 "${J[@]}" --data-binary '[1, 2]' "$URL"
+post 415 -H 'Content-Type: text/csv' --data-binary 'a,b' "$URL"
+post 415 "${J[@]}" -H 'Content-Encoding: br' --data-binary '{}' "$URL"
+post 400 "${J[@]}" -H 'Content-Encoding: gzip' --data-binary 'not gzip' "$URL"
+post 405 "$URL"
+post 404 "${J[@]}" --data-binary '{}' "http://127.0.0.1:$PORT/elsewhere"
+head -c 100000 /dev/zero | tr '\0' ' ' >big.json
+post 413 "${J[@]}" --data-binary @big.json "$URL"
+python3 -c 'print("[" + ",".join(["{\"pad\":\"%s\"}" % ("x" * 1000)] * 200) + "]")' | gzip >bomb.gz
+post 413 "${J[@]}" -H 'Content-Encoding: gzip' --data-binary @bomb.gz "$URL"
+pass "status codes: 200 400 405 404 413 415 with reports"
+
+# Raw sockets: truncated bodies, slow clients, garbage, thousands of connections.
+python3 - "$PORT" <<'PY' || fail "raw socket checks failed"
+import socket, sys, time
+port = int(sys.argv[1])
+
+def connect():
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    return s
+
+def read_all(s):
+    data = b""
+    while True:
+        try:
+            chunk = s.recv(65536)
+        except socket.timeout:
+            return data + b"<timeout>"
+        if not chunk:
+            return data
+        data += chunk
+
+# Truncated body: Content-Length says 100, 10 bytes come, then the client stops.
+# The body timeout (1 s) closes the connection; nothing half-read is accepted.
+s = connect()
+s.sendall(b"POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n[{\"n\":1},")
+start = time.time()
+data = read_all(s)
+assert b"<timeout>" not in data, "a stalled body was not timed out"
+assert time.time() - start < 5, "the body timeout took too long"
+assert b"200" not in data.split(b"\r\n")[0], data
+
+# Slow headers (slowloris): one header byte per 0.3 s; the header timeout ends it.
+s = connect()
+start = time.time()
+closed = False
+for ch in b"POST /v1/events HTTP/1.1\r\nX-Slow: " + b"a" * 100:
+    try:
+        s.sendall(bytes([ch]))
+    except OSError:
+        closed = True
+        break
+    time.sleep(0.3)
+    if time.time() - start > 4:
+        break
+s.settimeout(3)
+if not closed:
+    try:
+        closed = s.recv(100) == b""
+    except (ConnectionResetError, socket.timeout):
+        closed = True
+assert closed, "a slowloris client kept its connection past the header timeout"
+
+# Garbage instead of HTTP gets 400 and a closed connection.
+s = connect()
+s.sendall(b"\x16\x03\x01\x02\x00garbage that is not http\r\n\r\n")
+data = read_all(s)
+assert data.startswith(b"HTTP/1.1 400"), data[:100]
+
+# Thousands of concurrent connections, each with a request half sent.
+held = []
+for i in range(3000):
+    c = connect()
+    c.sendall(b"POST /v1/events HTTP/1.1\r\nHost: x\r\n")
+    held.append(c)
+# The server still answers a complete request meanwhile.
+s = connect()
+body = b'[{"alive":true}]'
+s.sendall(b"POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: "
+          + str(len(body)).encode() + b"\r\n\r\n" + body)
+data = read_all(s)
+assert data.startswith(b"HTTP/1.1 200"), data[:200]
+# Connections past max_connections (4000) are refused with 503, not left hanging.
+extra = [connect() for _ in range(1200)]
+refused = 0
+for c in extra:
+    c.settimeout(5)
+    try:
+        if c.recv(100).startswith(b"HTTP/1.1 503"):
+            refused += 1
+    except socket.timeout:
+        pass
+for c in held + extra:
+    c.close()
+assert refused > 0, "no connection over the limit was refused"
+print("raw: truncated, slowloris, garbage, 3000 held connections, %d refused over the limit" % refused)
+PY
+pass "raw sockets: truncated body and slow clients time out, garbage gets 400, 3000 connections held"
+
+# Afterwards the server is alive and every acknowledged event (2 + 1) is stored once.
+post 200 "${J[@]}" --data-binary '{"after":true}' "$URL"
+kill -TERM "$server"
+wait "$server" || fail "server did not stop cleanly: $(tail -5 server.log)"
+[[ $(cat out/*.ndjson | wc -l) -eq 4 ]] || fail "expected 4 stored events, got $(cat out/*.ndjson | wc -l)"
+pass "server alive afterwards; exactly the 4 acknowledged events stored"
