@@ -1,0 +1,105 @@
+// Log append throughput for ~200-byte events, batches of 100, beside the raw
+// sequential write bandwidth of the same disk measured in the same run.
+//
+//   cd build/release/bench && ./log_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+//
+// The log lives under $SLUICE_BENCH_DIR (default: /tmp), which should be the disk
+// data_dir will use. Each benchmark writes into a fresh directory and removes it.
+#include <benchmark/benchmark.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "log/embedded_log.h"
+
+namespace {
+
+using namespace sluice;
+constexpr size_t kEventBytes = 200;
+constexpr size_t kBatch = 100;
+
+std::string bench_dir(const std::string& name) {
+  const char* base = std::getenv("SLUICE_BENCH_DIR");
+  std::string dir = std::string(base ? base : "/tmp") + "/sluice-bench-" + name + "-" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+std::vector<std::string> sample_values() {
+  std::vector<std::string> values;
+  for (size_t i = 0; i < kBatch; ++i) {
+    std::string v = R"({"service":"checkout","route":"/api/v1/orders","status":200,"latency_ms":)" + std::to_string(i) +
+                    R"(,"user":"u-)" + std::to_string(i * 7919) + "\"}";
+    v.resize(kEventBytes, ' ');
+    values.push_back(std::move(v));
+  }
+  return values;
+}
+
+// write() of the same bytes per batch to one file, fdatasync once at the end: what
+// the disk and page cache give a plain sequential writer.
+void BM_RawSequentialWrite(benchmark::State& state) {
+  const std::string dir = bench_dir("raw");
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/raw";
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::string buffer(kEventBytes * kBatch + 48, 'x');
+  for (auto _ : state) {
+    if (::write(fd, buffer.data(), buffer.size()) != static_cast<ssize_t>(buffer.size())) state.SkipWithError("write");
+  }
+  ::fdatasync(fd);
+  ::close(fd);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * kEventBytes * kBatch));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kBatch));
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_RawSequentialWrite)->UseRealTime();
+
+struct SharedLog {
+  std::unique_ptr<log::EmbeddedLog> log;
+  std::string dir;
+};
+SharedLog* g_log = nullptr;
+
+// Arg: 0 never, 1 interval (50 ms), 2 always. Several threads share one partition,
+// so with `always` concurrent appends share fsyncs (group commit).
+void BM_LogAppend(benchmark::State& state) {
+  const auto durability = static_cast<log::Durability>(state.range(0) == 0   ? 2
+                                                       : state.range(0) == 1 ? 1
+                                                                             : 0);
+  if (state.thread_index() == 0) {
+    g_log = new SharedLog;
+    g_log->dir = bench_dir("append");
+    log::EmbeddedLogOptions options;
+    options.dir = g_log->dir;
+    g_log->log = std::move(log::EmbeddedLog::open(options)).value();
+    log::TopicConfig topic;
+    topic.name = "bench";
+    topic.durability = durability;
+    topic.segment_bytes = 256 << 20;
+    if (!g_log->log->ensure_topic(topic).is_ok()) state.SkipWithError("topic");
+  }
+  const auto values = sample_values();
+  std::vector<log::Record> records;
+  for (const auto& v : values) records.push_back({1'790'000'000'000'000, "", v});
+  for (auto _ : state) {
+    auto r = g_log->log->append("bench", 0, records);
+    if (!r.is_ok()) state.SkipWithError(r.status().message().c_str());
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * kEventBytes * kBatch));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kBatch));
+  if (state.thread_index() == 0) {
+    (void)g_log->log->close();
+    std::filesystem::remove_all(g_log->dir);
+    delete g_log;
+    g_log = nullptr;
+  }
+}
+BENCHMARK(BM_LogAppend)->ArgName("fsync_never_interval_always")->Arg(0)->Arg(1)->UseRealTime();
+BENCHMARK(BM_LogAppend)->ArgName("fsync_never_interval_always")->Arg(2)->Threads(1)->Threads(8)->UseRealTime();
+
+}  // namespace
