@@ -5,7 +5,6 @@
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -35,16 +34,22 @@ struct HttpServer::Impl {
   HttpServerOptions options;
   Check check;
   Handle handle;
-  net::io_context ioc;
+  // One single-threaded io_context per I/O thread; a connection lives on one of them.
+  // Sharing one context among threads costs a lock and a wake-up per handler.
+  std::vector<std::unique_ptr<net::io_context>> contexts;
   std::optional<ssl::context> tls;
-  tcp::acceptor acceptor{ioc};
+  std::optional<tcp::acceptor> acceptor;
+  std::atomic<size_t> next_context{0};
   std::vector<std::thread> threads;
   std::atomic<size_t> open{0};
   std::atomic<uint64_t> accepted{0}, refused{0}, timeouts{0}, requests{0};
   std::atomic<bool> stopped{false};
 
   Impl(HttpServerOptions o, Check c, Handle h)
-      : options(std::move(o)), check(std::move(c)), handle(std::move(h)), ioc(std::max(1, options.threads)) {}
+      : options(std::move(o)), check(std::move(c)), handle(std::move(h)) {
+    for (int i = 0; i < std::max(1, options.threads); ++i) contexts.push_back(std::make_unique<net::io_context>(1));
+    acceptor.emplace(*contexts[0]);
+  }
 
   void accept();
   void on_accept(tcp::socket socket);
@@ -212,11 +217,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 }  // namespace
 
 void HttpServer::Impl::accept() {
-  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+  net::io_context& context = *contexts[next_context.fetch_add(1) % contexts.size()];
+  acceptor->async_accept(context, [this](beast::error_code ec, tcp::socket socket) {
     if (ec) {
       if (!stopped.load() && ec != net::error::operation_aborted) {
         // Out of file descriptors and the like: back off instead of spinning.
-        spdlog::warn("HTTP accept on port {}: {}", acceptor.local_endpoint().port(), ec.message());
+        spdlog::warn("HTTP accept on port {}: {}", acceptor->local_endpoint().port(), ec.message());
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
       }
       if (!stopped.load()) accept();
@@ -279,14 +285,17 @@ Status HttpServer::start() {
   auto address = net::ip::make_address(s.options.host, ec);
   if (ec) return Status::invalid("invalid listen address \"" + s.options.host + "\": " + ec.message());
   tcp::endpoint endpoint(address, s.options.port);
-  s.acceptor.open(endpoint.protocol(), ec);
-  if (!ec) s.acceptor.set_option(net::socket_base::reuse_address(true), ec);
-  if (!ec) s.acceptor.bind(endpoint, ec);
-  if (!ec) s.acceptor.listen(net::socket_base::max_listen_connections, ec);
+  s.acceptor->open(endpoint.protocol(), ec);
+  if (!ec) s.acceptor->set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor->bind(endpoint, ec);
+  if (!ec) s.acceptor->listen(net::socket_base::max_listen_connections, ec);
   if (ec) return Status::unavailable("cannot listen on " + where + ": " + ec.message());
   s.accept();
-  for (int i = 0; i < std::max(1, s.options.threads); ++i) {
-    s.threads.emplace_back([&s] { s.ioc.run(); });
+  for (auto& context : s.contexts) {
+    s.threads.emplace_back([&s, c = context.get()] {
+      auto work = net::make_work_guard(*c);  // a context with no connection yet stays alive
+      c->run();
+    });
   }
   return Status::ok();
 }
@@ -294,18 +303,18 @@ Status HttpServer::start() {
 void HttpServer::stop() {
   Impl& s = *impl_;
   if (s.stopped.exchange(true)) return;
-  net::post(s.ioc, [&s] {
+  net::post(*s.contexts[0], [&s] {
     beast::error_code ignored;
-    s.acceptor.close(ignored);
+    s.acceptor->close(ignored);
   });
-  s.ioc.stop();
+  for (auto& context : s.contexts) context->stop();
   for (auto& t : s.threads) t.join();
   s.threads.clear();
 }
 
 uint16_t HttpServer::port() const {
   beast::error_code ec;
-  auto endpoint = impl_->acceptor.local_endpoint(ec);
+  auto endpoint = impl_->acceptor->local_endpoint(ec);
   return ec ? 0 : endpoint.port();
 }
 

@@ -19,7 +19,7 @@ sinks:
 YAML
 "$SLUICE" run pipeline.yaml --summary-interval 0s >server.log 2>&1 &
 server=$!
-trap 'kill -9 $server 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill -9 $server 2>/dev/null || true; rm -rf "$WORK"' EXIT
 wait_for_port "$PORT"
 URL="http://127.0.0.1:$PORT/v1/events"
 

@@ -24,7 +24,7 @@ sinks:
 YAML
 "$SLUICE" run pipeline.yaml --summary-interval 0s >server.log 2>&1 &
 server=$!
-trap 'kill -9 $server 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill -9 $server 2>/dev/null || true; rm -rf "$WORK"' EXIT
 wait_for_port "$PORT"
 
 code=$(curl -s -o resp.json -w '%{http_code}' --cacert cert.pem -H 'Content-Type: application/json' \
