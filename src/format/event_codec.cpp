@@ -4,6 +4,8 @@
 #include <cstring>
 #include <vector>
 
+#include "core/varint.h"
+
 namespace sluice::format {
 namespace {
 
@@ -21,20 +23,6 @@ enum Tag : uint8_t {
 };
 
 constexpr int kMaxDepth = 64;
-
-void put_varint(uint64_t v, std::string* out) {
-  char buf[10];
-  int n = 0;
-  while (v >= 0x80) {
-    buf[n++] = static_cast<char>(v | 0x80);
-    v >>= 7;
-  }
-  buf[n++] = static_cast<char>(v);
-  out->append(buf, n);
-}
-
-uint64_t zigzag(int64_t v) { return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63); }
-int64_t unzigzag(uint64_t v) { return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1); }
 
 void put_double(double d, std::string* out) {
   char buf[8];
@@ -167,18 +155,7 @@ class Decoder {
   size_t position(std::string_view whole) const { return static_cast<size_t>(p_ - whole.data()); }
 
  private:
-  bool varint(uint64_t* out) {
-    uint64_t v = 0;
-    for (int shift = 0; shift < 64 && p_ < end_; shift += 7) {
-      const uint8_t b = static_cast<uint8_t>(*p_++);
-      v |= static_cast<uint64_t>(b & 0x7F) << shift;
-      if (!(b & 0x80)) {
-        *out = v;
-        return true;
-      }
-    }
-    return false;
-  }
+  bool varint(uint64_t* out) { return get_varint(p_, end_, out); }
   bool read_double(double* d) {
     if (end_ - p_ < 8) return false;
     std::memcpy(d, p_, 8);

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "core/varint.h"
 #include "log/compression.h"
 #include "log/crc32c.h"
 
@@ -18,30 +19,6 @@ T get(const char* p) {
   std::memcpy(&v, p, sizeof v);
   return v;
 }
-
-void put_varint(uint64_t v, std::string* out) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>(v | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-
-bool get_varint(const char*& p, const char* end, uint64_t* out) {
-  uint64_t v = 0;
-  for (int shift = 0; shift < 64 && p < end; shift += 7) {
-    uint8_t b = static_cast<uint8_t>(*p++);
-    v |= uint64_t(b & 0x7F) << shift;
-    if (!(b & 0x80)) {
-      *out = v;
-      return true;
-    }
-  }
-  return false;
-}
-
-uint64_t zigzag(int64_t v) { return (uint64_t(v) << 1) ^ uint64_t(v >> 63); }
-int64_t unzigzag(uint64_t v) { return int64_t(v >> 1) ^ -int64_t(v & 1); }
 
 size_t crypto_bytes(bool encrypted) { return encrypted ? kNonceBytes + kTagBytes : 0; }
 
