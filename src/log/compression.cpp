@@ -3,6 +3,8 @@
 #include <lz4.h>
 #include <zstd.h>
 
+#include <memory>
+
 namespace sluice::log {
 
 const char* codec_name(Codec c) {
@@ -20,7 +22,9 @@ Status compress(Codec codec, std::string_view raw, std::string* out) {
     case Codec::kNone: out->append(raw); return Status::ok();
     case Codec::kZstd: {
       // Level 1: the log is on the ingest path, where CPU matters more than ratio.
-      thread_local ZSTD_CCtx* ctx = ZSTD_createCCtx();
+      // One context per thread, reused: creating one costs more than compressing a batch.
+      thread_local std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> owned(ZSTD_createCCtx(), ZSTD_freeCCtx);
+      ZSTD_CCtx* ctx = owned.get();
       out->resize(at + ZSTD_compressBound(raw.size()));
       size_t n = ZSTD_compressCCtx(ctx, out->data() + at, out->size() - at, raw.data(), raw.size(), 1);
       if (ZSTD_isError(n)) return Status::internal(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
@@ -48,7 +52,8 @@ Status decompress(Codec codec, std::string_view stored, size_t raw_size, std::st
       out->assign(stored);
       return Status::ok();
     case Codec::kZstd: {
-      thread_local ZSTD_DCtx* ctx = ZSTD_createDCtx();
+      thread_local std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> owned(ZSTD_createDCtx(), ZSTD_freeDCtx);
+      ZSTD_DCtx* ctx = owned.get();
       size_t n = ZSTD_decompressDCtx(ctx, out->data(), raw_size, stored.data(), stored.size());
       if (ZSTD_isError(n) || n != raw_size) return Status::corruption("zstd payload does not decompress");
       return Status::ok();

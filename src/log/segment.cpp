@@ -81,7 +81,7 @@ Status Segment::recover(bool verify_all, SegmentRecovery* report) {
   bool index_ok = false;
   if (auto bytes = read_whole_file(index_path_); bytes && bytes->size() % sizeof(IndexEntry) == 0) {
     stored.resize(bytes->size() / sizeof(IndexEntry));
-    std::memcpy(stored.data(), bytes->data(), bytes->size());
+    if (!stored.empty()) std::memcpy(stored.data(), bytes->data(), bytes->size());
     index_ok = !stored.empty() && stored.front().relative_offset == 0 && stored.front().position == 0;
     for (size_t i = 1; index_ok && i < stored.size(); ++i) {
       index_ok = stored[i].relative_offset > stored[i - 1].relative_offset &&
