@@ -1,6 +1,7 @@
 #include "sink/file.h"
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -60,10 +61,12 @@ class FileSink final : public Sink {
     std::error_code ec;
     fs::create_directories(directory_, ec);
     if (ec) return Status::io_error("cannot create directory " + directory_ + ": " + ec.message());
-    if (next_sequence_ == 0) next_sequence_ = highest_sequence() + 1;
-    char name[32];
-    std::snprintf(name, sizeof(name), "-%06llu.ndjson", static_cast<unsigned long long>(next_sequence_++));
-    path_ = (fs::path(directory_) / (prefix_ + name)).string();
+    if (next_sequence_ == 0) {
+      const uint64_t last = highest_sequence();
+      if (last > 0) SLUICE_RETURN_IF_ERROR(repair_torn_line(file_name(last)));
+      next_sequence_ = last + 1;
+    }
+    path_ = file_name(next_sequence_++);
     fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd_ < 0) return errno_status("cannot create", path_);
     file_bytes_ = 0;
@@ -93,6 +96,45 @@ class FileSink final : public Sink {
     Status status = flush();
     if (::close(fd_) != 0 && status.is_ok()) status = errno_status("cannot close", path_);
     fd_ = -1;
+    return status;
+  }
+
+  std::string file_name(uint64_t sequence) const {
+    char name[32];
+    std::snprintf(name, sizeof(name), "-%06llu.ndjson", static_cast<unsigned long long>(sequence));
+    return (fs::path(directory_) / (prefix_ + name)).string();
+  }
+
+  // A run killed in the middle of a write can leave the last file ending in part of
+  // a line. Those events were never reported durable, so their offsets were not
+  // committed and this run writes them again: cutting the fragment loses nothing.
+  Status repair_torn_line(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) return errno_status("cannot open", path);
+    const off_t size = ::lseek(fd, 0, SEEK_END);
+    off_t keep = size;
+    char buf[4096];
+    while (keep > 0) {
+      const off_t from = std::max<off_t>(0, keep - static_cast<off_t>(sizeof buf));
+      const ssize_t n = ::pread(fd, buf, static_cast<size_t>(keep - from), from);
+      if (n <= 0) break;
+      const void* nl = memrchr(buf, '\n', static_cast<size_t>(n));
+      if (nl != nullptr) {
+        keep = from + (static_cast<const char*>(nl) - buf) + 1;
+        break;
+      }
+      keep = from;
+    }
+    Status status;
+    if (keep < size) {
+      if (::ftruncate(fd, keep) != 0 || ::fsync(fd) != 0) {
+        status = errno_status("cannot cut the torn last line of", path);
+      } else {
+        spdlog::warn("file sink: cut {} bytes of a torn last line at the end of {} (the events are written again)",
+                     size - keep, path);
+      }
+    }
+    ::close(fd);
     return status;
   }
 

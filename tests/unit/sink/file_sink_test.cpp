@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "runtime/pipeline.h"
 #include "support/pipeline_fixture.h"
@@ -48,6 +49,20 @@ TEST(FileSink, RestartContinuesNumberingInsteadOfAppending) {
   run_generator_into_file_sink(dir.path(), 100, "1MiB");
   EXPECT_TRUE(std::filesystem::exists(dir.path() + "/files/out-000002.ndjson"));
   EXPECT_EQ(read_ndjson_lines(dir.path() + "/files").size(), 200u);
+}
+
+TEST(FileSink, RestartCutsATornLastLineLeftByAKilledRun) {
+  TempDir dir;
+  run_generator_into_file_sink(dir.path(), 10, "1MiB");
+  const std::string first = dir.path() + "/files/out-000001.ndjson";
+  const auto whole = std::filesystem::file_size(first);
+  { std::ofstream(first, std::ios::app) << R"({"service":"checkout","lat)"; }  // a write cut by SIGKILL
+  run_generator_into_file_sink(dir.path(), 10, "1MiB");
+  EXPECT_EQ(std::filesystem::file_size(first), whole) << "the fragment is cut back to the last whole line";
+  auto lines = read_ndjson_lines(dir.path() + "/files");
+  ASSERT_EQ(lines.size(), 20u);
+  Arena arena;
+  for (const std::string& line : lines) testing::parse_line(line, arena);
 }
 
 TEST(FileSink, UnwritableDirectoryFailsTheRunWithTheReason) {
