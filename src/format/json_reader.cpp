@@ -137,8 +137,17 @@ struct JsonReader::Impl {
 
   // ---- conversion of one value
 
+  // Parses a floating-point token exactly. simdjson 3.0.1's on-demand parser (this
+  // slow path) returns 0 for some decimals with more than 19 digits, e.g.
+  // 184467440737095511e2 inside an object; strtod is exact and the path is rare.
+  static double exact_double(std::string_view raw) {
+    std::string text(raw);
+    return std::strtod(text.c_str(), nullptr);
+  }
+
   bool convert_number(od::value& v, Arena& arena, Value* out, DocError* error) {
     od::number number;
+    const std::string_view token = trim_space(v.raw_json_token());
     if (!v.get_number().get(number)) {
       switch (number.get_number_type()) {
         case od::number_type::signed_integer:
@@ -153,11 +162,11 @@ struct JsonReader::Impl {
           break;  // beyond int64: keep the digits below
         }
         default:
-          *out = Value::floating(number.get_double());
+          *out = Value::floating(exact_double(token));
           return true;
       }
     }
-    std::string_view raw = trim_space(v.raw_json_token());
+    std::string_view raw = token;
     if (is_integer_text(raw)) {
       std::string digits(raw);
       *out = Value::big_integer(arena, std::strtod(digits.c_str(), nullptr), arena.copy_string(raw));
@@ -453,7 +462,7 @@ struct JsonReader::Impl {
             std::string_view raw = trim_space(text);
             *out = Value::big_integer(arena, double(number.get_uint64()), arena.copy_string(raw));
           } else {
-            *out = Value::floating(number.get_double());
+            *out = Value::floating(exact_double(trim_space(text)));
           }
           return true;
         }

@@ -292,7 +292,7 @@ Status HttpServer::start() {
   if (ec) return Status::unavailable("cannot listen on " + where + ": " + ec.message());
   s.accept();
   for (auto& context : s.contexts) {
-    s.threads.emplace_back([&s, c = context.get()] {
+    s.threads.emplace_back([c = context.get()] {
       auto work = net::make_work_guard(*c);  // a context with no connection yet stays alive
       c->run();
     });

@@ -46,6 +46,15 @@ TEST(JsonReader, BigIntegersKeepTheirDigits) {
   EXPECT_EQ(round_trip(R"({"x": [1, 2e999]})"), "error: number 2e999 is malformed or out of range at byte 10");
 }
 
+TEST(JsonReader, LongDecimalsBesideBigIntegersKeepTheirValue) {
+  // A big integer sends the document down the exact (slow) path; the long decimal
+  // beside it must not come out as 0 (found by json_fuzz).
+  EXPECT_EQ(round_trip(R"({"big":184467440737095511e2,"neg":-999999999999999999337203807})"),
+            R"({"big":18446744073709551616.0,"neg":-999999999999999999337203807})");
+  EXPECT_EQ(round_trip(R"([12345678901234567890.5, 99999999999999999999])"),
+            R"([12345678901234567168.0,99999999999999999999])");
+}
+
 TEST(JsonReader, UnicodeEscapesAndSurrogatePairsDecode) {
   EXPECT_EQ(round_trip(R"("caf\u00e9 \ud83d\ude00 \n\t\"\\\/")"), "\"café 😀 \\n\\t\\\"\\\\/\"");
   EXPECT_EQ(round_trip("\"raw ütf-8 ✓\""), "\"raw ütf-8 ✓\"");
