@@ -1,5 +1,6 @@
 // sluice: move every event from where it is produced to where it is used.
 #include <CLI/CLI.hpp>
+#include <sys/resource.h>
 
 #include <csignal>
 
@@ -10,6 +11,12 @@ int main(int argc, char** argv) {
   // A closed pipe or socket must be an error return from write(), not a silent
   // death: `sluice gen | head` ends cleanly, and a dropped connection is handled.
   std::signal(SIGPIPE, SIG_IGN);
+  // An ingest server holds one descriptor per client connection; many systems start
+  // processes with a soft limit of 1024. Raise it to the hard limit the admin allows.
+  if (rlimit files; getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   CLI::App app{"sluice: a streaming data pipeline in one binary.\n"
                "Run `sluice <command> --help` for the options of a command."};
   app.require_subcommand(1);

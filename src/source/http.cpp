@@ -3,8 +3,11 @@
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <mutex>
+#include <optional>
 
+#include "core/event_time.h"
 #include "format/content_encoding.h"
 #include "format/json_reader.h"
 #include "format/json_writer.h"
@@ -58,6 +61,10 @@ class HttpSource final : public Source {
     if (o.has("api_keys")) api_keys_ = o.get_strings("api_keys");
     accept_valid_ = o.get_string("on_invalid") == "accept_valid";
     retry_after_s_ = std::max<int64_t>(1, o.get_int("retry_after") / 1'000'000);
+    if (o.has("time_field") && !o.get_string("time_field").empty()) {
+      event_time_.emplace(FieldPath::parse(o.get_string("time_field")).value(),
+                          *parse_time_format(o.get_string("time_format")));
+    }
     limits_.max_body_bytes = options_.max_body_bytes;
     limits_.max_event_bytes = std::min<size_t>(options_.max_body_bytes, limits_.max_event_bytes);
   }
@@ -140,6 +147,7 @@ class HttpSource final : public Source {
       return reject(status, json_error(parsed.message()));
     }
     if (batch.empty() && errors.empty()) return reject(400, json_error("the body holds no events"));
+    if (event_time_) take_event_times(batch, errors);
     size_t accepted = 0;
     if (errors.empty() || accept_valid_) {
       if (!batch.empty()) {
@@ -178,6 +186,30 @@ class HttpSource final : public Source {
     return server::HttpResponse::json(400, std::move(out));
   }
 
+  // Sets each event's time from the time field; an event whose field cannot be read
+  // becomes an error of the report (with its index in the body) instead.
+  void take_event_times(Batch& batch, std::vector<format::JsonError>& errors) const {
+    std::vector<size_t> bad_indices;
+    for (const auto& e : errors) bad_indices.push_back(e.index);
+    std::sort(bad_indices.begin(), bad_indices.end());
+    size_t body_index = 0, bad = 0, kept = 0;
+    for (size_t i = 0; i < batch.events.size(); ++i, ++body_index) {
+      while (bad < bad_indices.size() && bad_indices[bad] == body_index) {
+        ++bad;
+        ++body_index;
+      }
+      Status s = event_time_->apply(batch.events[i]);
+      if (!s.is_ok()) {
+        errors.push_back({body_index, 0, "event " + std::to_string(body_index) + ": " + s.message()});
+        continue;
+      }
+      batch.events[kept++] = batch.events[i];
+    }
+    batch.events.resize(kept);
+    std::sort(errors.begin(), errors.end(),
+              [](const format::JsonError& a, const format::JsonError& b) { return a.index < b.index; });
+  }
+
   bool known_key(std::string_view key) const {
     bool found = false;
     for (const std::string& k : api_keys_) {
@@ -213,6 +245,7 @@ class HttpSource final : public Source {
   bool accept_valid_ = false;
   int64_t retry_after_s_ = 1;
   format::JsonLimits limits_;
+  std::optional<EventTime> event_time_;
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<format::JsonReader>> readers_;
 };
@@ -229,6 +262,10 @@ std::string check_options(const OptionValues& o) {
   }
   if (!o.get_string("path").starts_with("/")) return "path: must start with /";
   if (o.has("tls_cert") != o.has("tls_key")) return "tls_cert and tls_key go together: give both or neither";
+  if (o.has("time_field") && !o.get_string("time_field").empty()) {
+    auto path = FieldPath::parse(o.get_string("time_field"));
+    if (!path) return "time_field: " + path.status().message();
+  }
   return "";
 }
 
@@ -268,6 +305,12 @@ SourceType http_source_type() {
       OptionSpec::optional("idle_timeout", OptionType::kDuration, "60s",
                            "A keep-alive connection with no new request is closed after this.")
           .at_least(1000),
+      OptionSpec::optional("time_field", OptionType::kString, "",
+                           "Field holding the event time (e.g. .timestamp); empty or absent in an event: ingest time."),
+      OptionSpec::optional("time_format", OptionType::kEnum, "auto",
+                           "How time_field is written: auto (RFC 3339 string, or epoch number with the unit its "
+                           "size implies), rfc3339, unix_s, unix_ms, unix_us, unix_ns.")
+          .one_of({"auto", "rfc3339", "unix_s", "unix_ms", "unix_us", "unix_ns"}),
       OptionSpec::optional("retry_after", OptionType::kDuration, "1s",
                            "Retry-After sent with 503 when the log is over its bounds.")
           .at_least(1'000'000),

@@ -28,7 +28,7 @@ YAML
 start_server() {
   "$SLUICE" run pipeline.yaml --summary-interval 0s >>server.log 2>&1 &
   server=$!
-  wait_for_port "$PORT"
+  wait_for_port "$PORT" "$server" server.log
 }
 
 start_server

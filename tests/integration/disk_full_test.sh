@@ -26,7 +26,7 @@ sinks:
 YAML
 "$SLUICE" run pipeline.yaml --summary-interval 0s >server.log 2>&1 &
 server=$!
-wait_for_port "$PORT"
+wait_for_port "$PORT" "$server" server.log
 URL="http://127.0.0.1:$PORT/v1/events"
 
 body=$(python3 -c 'import json; print(json.dumps([{"i": i, "pad": "x" * 200} for i in range(200)]))')

@@ -14,13 +14,14 @@ sources:
     body_timeout: 1s
     idle_timeout: 2s
     max_connections: 4000
+    time_field: ts
 sinks:
   out: {type: file, inputs: [ingest], path: $WORK/out}
 YAML
 "$SLUICE" run pipeline.yaml --summary-interval 0s >server.log 2>&1 &
 server=$!
 trap 'kill -9 $server 2>/dev/null || true; rm -rf "$WORK"' EXIT
-wait_for_port "$PORT"
+wait_for_port "$PORT" "$server" server.log
 URL="http://127.0.0.1:$PORT/v1/events"
 
 # post STATUS ARGS...: one request with curl; fails unless the status is STATUS.
@@ -35,6 +36,10 @@ J=(-H 'Content-Type: application/json')
 
 post 200 "${J[@]}" --data-binary '[{"n":1},{"n":2}]' "$URL"
 jq -e '.accepted == 2' body.json >/dev/null || fail "200 without the accepted count"
+post 200 "${J[@]}" --data-binary '{"ts":"2026-11-24T17:00:00+07:00","n":"timed"}' "$URL"
+post 400 "${J[@]}" --data-binary '[{"ts":"yesterday"},{"ts":1795514400}]' "$URL"
+jq -e '.accepted == 0 and .errors[0].index == 0 and (.errors[0].error | test("time field .ts"))' body.json >/dev/null ||
+  fail "an unreadable time field is not reported: $(cat body.json)"
 post 400 "${J[@]}" --data-binary '{"n": 3' "$URL"
 post 400 -H 'Content-Type: application/x-ndjson' --data-binary $'{"n":4}\n{"n":\n{"n":6}' "$URL"
 jq -e '.accepted == 0 and .rejected == 1 and (.errors[0].error | test("line 2"))' body.json >/dev/null ||
@@ -140,9 +145,11 @@ print("raw: truncated, slowloris, garbage, 3000 held connections, %d refused ove
 PY
 pass "raw sockets: truncated body and slow clients time out, garbage gets 400, 3000 connections held"
 
-# Afterwards the server is alive and every acknowledged event (2 + 1) is stored once.
+# Afterwards the server is alive and every acknowledged event (2 + 1 + 1) is stored once.
 post 200 "${J[@]}" --data-binary '{"after":true}' "$URL"
 kill -TERM "$server"
 wait "$server" || fail "server did not stop cleanly: $(tail -5 server.log)"
-[[ $(cat out/*.ndjson | wc -l) -eq 4 ]] || fail "expected 4 stored events, got $(cat out/*.ndjson | wc -l)"
-pass "server alive afterwards; exactly the 4 acknowledged events stored"
+[[ $(cat out/*.ndjson | wc -l) -eq 5 ]] || fail "expected 5 stored events, got $(cat out/*.ndjson | wc -l)"
+"$SLUICE" log dump ingest --data-dir data | jq -e -s 'map(select(.event.n == "timed"))[0].timestamp == "2026-11-24T10:00:00Z"' \
+  >/dev/null || fail "the event time was not taken from the ts field"
+pass "server alive afterwards; exactly the 5 acknowledged events stored; event time from the ts field"

@@ -25,7 +25,7 @@ YAML
 "$SLUICE" run pipeline.yaml --summary-interval 0s >server.log 2>&1 &
 server=$!
 trap 'kill -9 $server 2>/dev/null || true; rm -rf "$WORK"' EXIT
-wait_for_port "$PORT"
+wait_for_port "$PORT" "$server" server.log
 
 code=$(curl -s -o resp.json -w '%{http_code}' --cacert cert.pem -H 'Content-Type: application/json' \
   --data-binary '[{"secret":"tangerine-42"},{"secret":"tangerine-43"}]' "https://127.0.0.1:$PORT/v1/events")

@@ -30,10 +30,14 @@ count_lines() { cat "$1"/*.ndjson 2>/dev/null | wc -l | tr -d ' '; }
 # A TCP port on 127.0.0.1 that nothing listens on right now.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# wait_for_port PORT: waits up to 10 s until something accepts connections on it.
+# wait_for_port PORT [PID [LOG]]: waits up to 10 s until something accepts connections
+# on PORT; fails at once, showing LOG, if the process PID has exited meanwhile.
 wait_for_port() {
   for _ in $(seq 1 200); do
     (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    if [[ -n ${2:-} ]] && ! kill -0 "$2" 2>/dev/null; then
+      fail "the server exited before listening on port $1: $(tail -5 "${3:-/dev/null}" 2>/dev/null)"
+    fi
     sleep 0.05
   done
   fail "nothing listens on port $1 after 10 s"
