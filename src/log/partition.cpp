@@ -84,6 +84,11 @@ Status Partition::roll_locked(int64_t now) {
   // A closed segment is complete on disk before the next one starts.
   SLUICE_RETURN_IF_ERROR(active->sync());
   SLUICE_RETURN_IF_ERROR(active->sync_index());
+  // Everything written so far is durable now, whatever the policy.
+  synced_seq_ = written_seq_;
+  visible_end_ = next_offset_;
+  sync_cv_.notify_all();
+  data_cv_.notify_all();
   auto seg = Segment::create(*fs_, dir_, next_offset_);
   if (!seg) return seg.status();
   segments_.push_back(std::move(seg).value());
@@ -165,6 +170,9 @@ Result<ReadResult> Partition::read(int64_t offset, size_t max_bytes, int64_t max
   ReadResult result;
   std::shared_ptr<Segment> seg;
   int64_t position = 0, end = 0;
+  // Taken together under the lock: `end` is final only if the segment was closed then.
+  int64_t visible = 0;
+  bool active = false;
   {
     std::unique_lock lock(mutex_);
     offset = std::max(offset, segments_.front()->base_offset());
@@ -181,25 +189,20 @@ Result<ReadResult> Partition::read(int64_t offset, size_t max_bytes, int64_t max
     // Appends extend the file under this lock, so `end` is always a batch boundary.
     // Under `always`, batches past the last fsync are skipped below (not visible yet).
     end = seg->size_bytes();
+    visible = visible_end_;
+    active = seg == segments_.back();
     if (std::next(it) != segments_.end() && seg->next_offset() <= offset) {
       // The offset falls in a gap (a skipped corrupt batch at a segment's end).
       result.next_offset = (*std::next(it))->base_offset();
       return result;
     }
   }
-  const int64_t visible = [&] {
-    std::lock_guard lock(mutex_);
-    return visible_end_;
-  }();
-  const bool active = [&] {
-    std::lock_guard lock(mutex_);
-    return seg == segments_.back();
-  }();
 
   std::string bytes;
   size_t chunk = std::max<size_t>(max_bytes, 64 * 1024);
   size_t consumed_bytes = 0;
-  while (position < end && consumed_bytes < max_bytes) {
+  bool reached_invisible = false;
+  while (position < end && consumed_bytes < max_bytes && !reached_invisible) {
     SLUICE_RETURN_IF_ERROR(seg->read_at(position, chunk, end, &bytes));
     size_t pos = 0;
     bool stop = false;
@@ -248,9 +251,8 @@ Result<ReadResult> Partition::read(int64_t offset, size_t max_bytes, int64_t max
         stop = true;
         break;
       }
-      if (h.next_offset() > visible) {  // not durable yet under `always`
-        position = end;
-        stop = true;
+      if (h.next_offset() > visible) {  // not durable yet under `always`: the next read starts here
+        reached_invisible = true;
         break;
       }
       if (h.next_offset() > offset) {
@@ -275,7 +277,10 @@ Result<ReadResult> Partition::read(int64_t offset, size_t max_bytes, int64_t max
     if (!stop) position += static_cast<int64_t>(pos);
   }
   // Reached the end of a closed segment: the next read continues in the next one.
-  if (!active && position >= end) result.next_offset = std::max(result.next_offset, seg->next_offset());
+  // Never past records that are not visible yet: they are read once they are.
+  if (!active && position >= end && !reached_invisible) {
+    result.next_offset = std::max(result.next_offset, std::min(seg->next_offset(), visible));
+  }
   return result;
 }
 

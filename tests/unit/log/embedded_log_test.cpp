@@ -116,6 +116,20 @@ TEST(EmbeddedLog, SegmentsRollBySizeAndReadsCrossThem) {
   EXPECT_EQ(read_all(*log, "t", 0).values, numbered(0, 200));
 }
 
+TEST(EmbeddedLog, SegmentsRollByAge) {
+  TempDir dir;
+  auto log = open_log(dir.path());
+  TopicConfig c = topic("t");
+  c.segment_age_us = 1000;  // 1 ms
+  ASSERT_TRUE(log->ensure_topic(c).is_ok());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(append_numbered(*log, "t", 0, i, 1));
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+  }
+  EXPECT_EQ(segment_files(dir.path() + "/log/t/0").size(), 3u) << "each append after the age limit starts a segment";
+  EXPECT_EQ(read_all(*log, "t", 0).values, numbered(0, 3));
+}
+
 TEST(EmbeddedLog, SparseIndexHasAnEntryPerFewKilobytes) {
   TempDir dir;
   auto log = open_log(dir.path());
@@ -270,6 +284,43 @@ TEST(EmbeddedLog, GroupCommitGivesEveryConcurrentAppendUniqueDurableOffsets) {
   EXPECT_EQ(offsets.size(), size_t(kThreads * kAppends * 2));
   EXPECT_EQ(*offsets.rbegin(), kThreads * kAppends * 2 - 1);
   EXPECT_EQ(read_all(*log, "t", 0).values.size(), size_t(kThreads * kAppends * 2));
+}
+
+TEST(EmbeddedLog, AReaderUnderGroupCommitAndRollsNeverSkipsARecord) {
+  TempDir dir;
+  auto log = open_log(dir.path());
+  TopicConfig c = topic("t");
+  c.durability = Durability::kAlways;
+  c.segment_bytes = 1500;  // rolls all the time, racing with fsyncs and reads
+  ASSERT_TRUE(log->ensure_topic(c).is_ok());
+  constexpr int kThreads = 4, kAppends = 100, kPerAppend = 5;
+  constexpr int64_t kTotal = kThreads * kAppends * kPerAppend;
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&, t] {
+      for (int i = 0; i < kAppends; ++i) ASSERT_TRUE(append_numbered(*log, "t", 0, (t * kAppends + i) * kPerAppend, kPerAppend));
+    });
+  }
+  // Failures are recorded, not asserted, so the writer threads are always joined.
+  int64_t expected = 0;
+  std::string problem;
+  for (int guard = 0; guard < 1'000'000 && expected < kTotal && problem.empty(); ++guard) {
+    auto r = log->read("t", 0, expected, 4096, 1000);
+    if (!r) {
+      problem = r.status().message();
+      break;
+    }
+    for (const auto& rec : r->records) {
+      if (rec.offset != expected) problem = "record " + std::to_string(rec.offset) + " where " + std::to_string(expected) + " was due";
+      ++expected;
+    }
+    if (problem.empty() && r->next_offset != expected) {
+      problem = "next_offset " + std::to_string(r->next_offset) + " jumps past unread record " + std::to_string(expected);
+    }
+  }
+  for (auto& w : writers) w.join();
+  EXPECT_EQ(problem, "");
+  EXPECT_EQ(expected, kTotal);
 }
 
 TEST(EmbeddedLog, CommittedOffsetsPersistAndDefaultToTheStart) {
