@@ -14,7 +14,7 @@ PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 cat >"$WORK/load.yaml" <<YAML
 data_dir: $WORK/data
 sources:
-  ingest: {type: http, address: 127.0.0.1:$PORT, fsync: interval, fsync_interval: 50ms, threads: ${THREADS:-4}}
+  ingest: {type: http, address: 127.0.0.1:$PORT, fsync: interval, fsync_interval: 50ms, threads: ${THREADS:-4}, partitions: ${PARTITIONS:-1}}
 sinks:
   out: {type: blackhole, inputs: [ingest]}
 YAML
