@@ -79,7 +79,7 @@ void Partition::set_config(const TopicConfig& config) {
   config_ = config;
 }
 
-Status Partition::roll_locked(int64_t now) {
+Status Partition::roll_locked() {
   auto& active = segments_.back();
   // A closed segment is complete on disk before the next one starts.
   SLUICE_RETURN_IF_ERROR(active->sync());
@@ -92,7 +92,6 @@ Status Partition::roll_locked(int64_t now) {
   auto seg = Segment::create(*fs_, dir_, next_offset_);
   if (!seg) return seg.status();
   segments_.push_back(std::move(seg).value());
-  (void)now;
   return fs_->sync_directory(dir_);
 }
 
@@ -105,7 +104,7 @@ Result<AppendResult> Partition::append(std::span<const Record> records, const Ke
   const auto& active = segments_.back();
   if (active->size_bytes() > 0 &&
       (active->size_bytes() >= config_.segment_bytes || now - active->created_us() >= config_.segment_age_us)) {
-    SLUICE_RETURN_IF_ERROR(roll_locked(now).with_context("log " + where() + ": roll"));
+    SLUICE_RETURN_IF_ERROR(roll_locked().with_context("log " + where() + ": roll"));
   }
   BatchEncoding encoding;
   encoding.codec = config_.codec;
@@ -187,7 +186,7 @@ Result<ReadResult> Partition::read(int64_t offset, size_t max_bytes, int64_t max
     seg = *std::prev(it);
     position = seg->position_for(offset);
     // Appends extend the file under this lock, so `end` is always a batch boundary.
-    // Under `always`, batches past the last fsync are skipped below (not visible yet).
+    // Under `always`, batches past the last fsync are left for a later read.
     end = seg->size_bytes();
     visible = visible_end_;
     active = seg == segments_.back();

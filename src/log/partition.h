@@ -57,7 +57,7 @@ class Partition {
 
  private:
   Partition() = default;
-  Status roll_locked(int64_t now_us);
+  Status roll_locked();
   std::string where() const { return topic_ + "/" + std::to_string(id_); }
 
   FileSystem* fs_ = nullptr;

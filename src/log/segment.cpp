@@ -141,7 +141,6 @@ Status Segment::recover(bool verify_all, SegmentRecovery* report) {
       bytes.resize(pos);
       break;
     }
-    ++report->corrupt_batches;
     report->corrupt_positions.push_back(file_pos);
     report->problems.push_back("skipping " + std::to_string(next - pos) + " corrupt bytes at position " +
                                std::to_string(file_pos) + " (" + reason + "); readers step over them");

@@ -33,7 +33,6 @@ struct IndexEntry {
 struct SegmentRecovery {
   int64_t truncated_bytes = 0;
   std::vector<std::string> problems;  // each names position and reason
-  uint64_t corrupt_batches = 0;
   std::vector<int64_t> corrupt_positions;  // file positions of the damaged batches kept in place
   bool index_rebuilt = false;
 };

@@ -42,7 +42,6 @@ struct HttpServer::Impl {
   std::atomic<size_t> next_context{0};
   std::vector<std::thread> threads;
   std::atomic<size_t> open{0};
-  std::atomic<uint64_t> accepted{0}, refused{0}, timeouts{0}, requests{0};
   std::atomic<bool> stopped{false};
 
   Impl(HttpServerOptions o, Check c, Handle h)
@@ -109,7 +108,6 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return respond(HttpResponse{400, "application/json",
                                   R"({"error":"malformed HTTP request: )" + ec.message() + "\"}", {}, true});
     }
-    server_.requests.fetch_add(1);
     const auto& h = parser_->get();
     request_ = HttpRequest{};
     request_.method = std::string(h.method_string());
@@ -188,8 +186,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     });
   }
 
-  void fail(beast::error_code ec) {
-    if (ec == beast::error::timeout) server_.timeouts.fetch_add(1);
+  // Any failure on a connection (timeout, reset, bad TLS) ends it; the client sees the close.
+  void fail(beast::error_code) {
     beast::error_code ignored;
     lowest(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
     lowest(stream_).close();
@@ -235,7 +233,6 @@ void HttpServer::Impl::accept() {
 
 void HttpServer::Impl::on_accept(tcp::socket socket) {
   if (open.load() >= options.max_connections) {
-    refused.fetch_add(1);
     auto sock = std::make_shared<tcp::socket>(std::move(socket));
     if (tls) {
       beast::error_code ignored;
@@ -251,7 +248,6 @@ void HttpServer::Impl::on_accept(tcp::socket socket) {
     });
     return;
   }
-  accepted.fetch_add(1);
   beast::error_code ignored;
   socket.set_option(tcp::no_delay(true), ignored);
   if (tls) {
@@ -316,10 +312,6 @@ uint16_t HttpServer::port() const {
   beast::error_code ec;
   auto endpoint = impl_->acceptor->local_endpoint(ec);
   return ec ? 0 : endpoint.port();
-}
-
-HttpServer::Counters HttpServer::counters() const {
-  return {impl_->accepted.load(), impl_->refused.load(), impl_->timeouts.load(), impl_->requests.load()};
 }
 
 }  // namespace sluice::server

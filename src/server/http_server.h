@@ -81,14 +81,6 @@ class HttpServer {
   void stop();
   uint16_t port() const;
 
-  struct Counters {
-    uint64_t connections_accepted = 0;
-    uint64_t connections_refused = 0;  // over max_connections
-    uint64_t timeouts = 0;
-    uint64_t requests = 0;
-  };
-  Counters counters() const;
-
   struct Impl;  // internal (http_server.cpp); public only so its connections can name it
 
  private:

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <set>
 #include <thread>
@@ -172,20 +173,26 @@ TEST(EmbeddedLog, MissingOrGarbledIndexIsRebuilt) {
   EXPECT_EQ(r->records.front().offset, 555);
 }
 
+// Writes 20 batches of 10 numbered records ("v0".."v199") to topic t and returns the
+// segment file size after each batch, so a test can tell which batch a byte belongs to.
+std::vector<uintmax_t> write_twenty_batches(const std::string& dir, const std::function<size_t()>& pad) {
+  const std::string seg = dir + "/log/t/0/" + Segment::log_name(0);
+  std::vector<uintmax_t> batch_ends;
+  auto log = open_log(dir);
+  EXPECT_TRUE(log->ensure_topic(topic("t")).is_ok());
+  for (int i = 0; i < 20; ++i) {
+    EXPECT_TRUE(append_numbered(*log, "t", 0, i * 10, 10, pad()));
+    batch_ends.push_back(fs::file_size(seg));
+  }
+  return batch_ends;
+}
+
 TEST(EmbeddedLog, RecoveryCutsATornTailAndKeepsEveryIntactBatch) {
   std::mt19937 rng(12345);
   for (int round = 0; round < 25; ++round) {
     TempDir dir;
     const std::string seg = dir.path() + "/log/t/0/" + Segment::log_name(0);
-    std::vector<uintmax_t> batch_ends;
-    {
-      auto log = open_log(dir.path());
-      ASSERT_TRUE(log->ensure_topic(topic("t")).is_ok());
-      for (int i = 0; i < 20; ++i) {
-        ASSERT_TRUE(append_numbered(*log, "t", 0, i * 10, 10, static_cast<size_t>(rng() % 50)));
-        batch_ends.push_back(fs::file_size(seg));
-      }
-    }
+    const auto batch_ends = write_twenty_batches(dir.path(), [&] { return static_cast<size_t>(rng() % 50); });
     const uintmax_t cut = rng() % batch_ends.back();
     fs::resize_file(seg, cut);
     const int intact = static_cast<int>(std::upper_bound(batch_ends.begin(), batch_ends.end(), cut) - batch_ends.begin());
@@ -203,15 +210,7 @@ TEST(EmbeddedLog, GarbledBytesAnywhereLoseOnlyTheBatchesTheyHit) {
   for (int round = 0; round < 25; ++round) {
     TempDir dir;
     const std::string seg = dir.path() + "/log/t/0/" + Segment::log_name(0);
-    std::vector<uintmax_t> batch_ends;
-    {
-      auto log = open_log(dir.path());
-      ASSERT_TRUE(log->ensure_topic(topic("t")).is_ok());
-      for (int i = 0; i < 20; ++i) {
-        ASSERT_TRUE(append_numbered(*log, "t", 0, i * 10, 10, 30));
-        batch_ends.push_back(fs::file_size(seg));
-      }
-    }
+    const auto batch_ends = write_twenty_batches(dir.path(), [] { return size_t{30}; });
     const uintmax_t at = rng() % batch_ends.back();
     {
       std::fstream f(seg, std::ios::in | std::ios::out | std::ios::binary);
