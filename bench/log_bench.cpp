@@ -1,5 +1,6 @@
 // Log append throughput for ~200-byte events, batches of 100, beside the raw
-// sequential write bandwidth of the same disk measured in the same run.
+// sequential write bandwidth of the same disk measured in the same run; and the
+// read path (reading and decoding batches back) per codec.
 //
 //   cd build/release/bench && ./log_bench --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
 //
@@ -101,5 +102,41 @@ void BM_LogAppend(benchmark::State& state) {
 }
 BENCHMARK(BM_LogAppend)->ArgName("fsync_never_interval_always")->Arg(0)->Arg(1)->UseRealTime();
 BENCHMARK(BM_LogAppend)->ArgName("fsync_never_interval_always")->Arg(2)->Threads(1)->Threads(8)->UseRealTime();
+
+// Reading back what was appended: 100k events, in reads of 1 MiB (the pipeline's
+// read_batch), records decoded from their batches.
+void BM_LogRead(benchmark::State& state) {
+  const std::string dir = bench_dir("read");
+  log::EmbeddedLogOptions options;
+  options.dir = dir;
+  auto log = std::move(log::EmbeddedLog::open(options)).value();
+  log::TopicConfig topic;
+  topic.name = "bench";
+  topic.codec = static_cast<log::Codec>(state.range(0));
+  if (!log->ensure_topic(topic).is_ok()) state.SkipWithError("topic");
+  const auto values = sample_values();
+  std::vector<log::Record> records;
+  for (const auto& v : values) records.push_back({1'790'000'000'000'000, "", v});
+  constexpr int kAppends = 1000;
+  for (int i = 0; i < kAppends; ++i) (void)log->append("bench", 0, records);
+  for (auto _ : state) {
+    int64_t offset = 0, read = 0;
+    while (offset < int64_t(kAppends * kBatch)) {
+      auto r = log->read("bench", 0, offset, 1 << 20, 0);
+      if (!r.is_ok()) {
+        state.SkipWithError(r.status().message().c_str());
+        break;
+      }
+      read += static_cast<int64_t>(r->records.size());
+      offset = r->next_offset;
+    }
+    benchmark::DoNotOptimize(read);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * kAppends * kBatch * kEventBytes));
+  state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kAppends * kBatch));
+  (void)log->close();
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_LogRead)->ArgName("codec_none_zstd_lz4")->Arg(0)->Arg(1)->Arg(2)->UseRealTime();
 
 }  // namespace

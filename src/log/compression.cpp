@@ -45,12 +45,14 @@ Status compress(Codec codec, std::string_view raw, std::string* out) {
 }
 
 Status decompress(Codec codec, std::string_view stored, size_t raw_size, std::string* out) {
+  if (codec == Codec::kNone) {
+    if (stored.size() != raw_size) return Status::corruption("stored size differs from the recorded size");
+    out->assign(stored);
+    return Status::ok();
+  }
   out->resize(raw_size);
   switch (codec) {
-    case Codec::kNone:
-      if (stored.size() != raw_size) return Status::corruption("stored size differs from the recorded size");
-      out->assign(stored);
-      return Status::ok();
+    case Codec::kNone: break;  // handled above
     case Codec::kZstd: {
       thread_local std::unique_ptr<ZSTD_DCtx, decltype(&ZSTD_freeDCtx)> owned(ZSTD_createDCtx(), ZSTD_freeDCtx);
       ZSTD_DCtx* ctx = owned.get();

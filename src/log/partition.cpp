@@ -197,11 +197,20 @@ Result<ReadResult> Partition::read(int64_t offset, size_t max_bytes, int64_t max
     }
   }
 
-  std::string bytes;
+  // Records of plain batches point into the chunk they were read in, so a chunk
+  // that holds any is handed to the result and the next read gets a new one.
+  auto chunk_bytes = std::make_unique<std::string>();
+  bool chunk_referenced = false;
   size_t chunk = std::max<size_t>(max_bytes, 64 * 1024);
   size_t consumed_bytes = 0;
   bool reached_invisible = false;
   while (position < end && consumed_bytes < max_bytes && !reached_invisible) {
+    if (chunk_referenced) {
+      result.storage.push_back(std::move(chunk_bytes));
+      chunk_bytes = std::make_unique<std::string>();
+      chunk_referenced = false;
+    }
+    std::string& bytes = *chunk_bytes;
     SLUICE_RETURN_IF_ERROR(seg->read_at(position, chunk, end, &bytes));
     size_t pos = 0;
     bool stop = false;
@@ -267,7 +276,11 @@ Result<ReadResult> Partition::read(int64_t offset, size_t max_bytes, int64_t max
         auto first = std::find_if(result.records.begin() + static_cast<long>(before), result.records.end(),
                                   [&](const ReadRecord& r) { return r.offset >= offset; });
         result.records.erase(result.records.begin() + static_cast<long>(before), first);
-        result.storage.push_back(std::move(storage));
+        if (storage->empty()) {
+          chunk_referenced = true;
+        } else {
+          result.storage.push_back(std::move(storage));
+        }
         result.next_offset = std::max(result.next_offset, h.next_offset());
         consumed_bytes += h.total_bytes();
       }
@@ -275,6 +288,7 @@ Result<ReadResult> Partition::read(int64_t offset, size_t max_bytes, int64_t max
     }
     if (!stop) position += static_cast<int64_t>(pos);
   }
+  if (chunk_referenced) result.storage.push_back(std::move(chunk_bytes));
   // Reached the end of a closed segment: the next read continues in the next one.
   // Never past records that are not visible yet: they are read once they are.
   if (!active && position >= end && !reached_invisible) {

@@ -27,22 +27,32 @@ size_t crypto_bytes(bool encrypted) { return encrypted ? kNonceBytes + kTagBytes
 Status encode_batch(int64_t base_offset, std::span<const Record> records, const BatchEncoding& encoding,
                     std::string* out) {
   if (records.empty()) return Status::invalid("a batch needs at least one record");
-  int64_t first_ts = records.front().timestamp_us, max_ts = first_ts;
-  thread_local std::string raw;
-  raw.clear();
+  const int64_t first_ts = records.front().timestamp_us;
+  int64_t max_ts = first_ts;
+  size_t raw_bytes = 0;
   for (const Record& r : records) {
     max_ts = std::max(max_ts, r.timestamp_us);
-    put_varint(zigzag(r.timestamp_us - first_ts), &raw);
-    put_varint(r.key.size(), &raw);
-    raw.append(r.key);
-    put_varint(r.value.size(), &raw);
-    raw.append(r.value);
+    raw_bytes += r.key.size() + r.value.size() + 3 * 10;
   }
-  if (raw.size() > kMaxBatchBytes) {
-    return Status::exhausted("batch of " + std::to_string(raw.size()) + " bytes is over the limit of " +
+  if (raw_bytes > kMaxBatchBytes) {
+    return Status::exhausted("batch of about " + std::to_string(raw_bytes) + " bytes is over the limit of " +
                              std::to_string(kMaxBatchBytes));
   }
+  auto append_records = [&](std::string* dst) {
+    for (const Record& r : records) {
+      put_varint(zigzag(r.timestamp_us - first_ts), dst);
+      put_varint(r.key.size(), dst);
+      dst->append(r.key);
+      put_varint(r.value.size(), dst);
+      dst->append(r.value);
+    }
+  };
   const bool encrypted = encoding.key != nullptr;
+  const bool plain = !encrypted && encoding.codec == Codec::kNone;
+  // A plain batch is built in place; others need the raw payload first.
+  thread_local std::string raw;
+  raw.clear();
+  if (!plain) append_records(&raw);
   const size_t start = out->size();
   const size_t key_id_bytes = encrypted ? encoding.key_id.size() : 0;
   const size_t payload_at = start + kBatchHeaderBytes + key_id_bytes + crypto_bytes(encrypted);
@@ -56,12 +66,17 @@ Status encode_batch(int64_t base_offset, std::span<const Record> records, const 
   (*out)[start + 41] = encrypted ? 1 : 0;
   (*out)[start + 42] = static_cast<char>(key_id_bytes);
   (*out)[start + 43] = 0;
-  put<uint32_t>(out, start + 44, static_cast<uint32_t>(raw.size()));
   if (encrypted) std::memcpy(out->data() + start + kBatchHeaderBytes, encoding.key_id.data(), key_id_bytes);
 
-  if (!encrypted) {
+  if (plain) {
+    out->reserve(out->size() + raw_bytes);
+    append_records(out);
+    put<uint32_t>(out, start + 44, static_cast<uint32_t>(out->size() - payload_at));
+  } else if (!encrypted) {
+    put<uint32_t>(out, start + 44, static_cast<uint32_t>(raw.size()));
     SLUICE_RETURN_IF_ERROR(compress(encoding.codec, raw, out));
   } else {
+    put<uint32_t>(out, start + 44, static_cast<uint32_t>(raw.size()));
     thread_local std::string compressed;
     compressed.clear();
     SLUICE_RETURN_IF_ERROR(compress(encoding.codec, raw, &compressed));
@@ -126,9 +141,18 @@ Status decode_records(std::string_view batch, const BatchHeader& h, const KeyRin
     }
     stored = decrypted;
   }
-  SLUICE_RETURN_IF_ERROR(decompress(h.codec, stored, h.raw_size, storage));
-  const char* p = storage->data();
-  const char* end = p + storage->size();
+  std::string_view raw = stored;
+  if (h.codec != Codec::kNone) {
+    SLUICE_RETURN_IF_ERROR(decompress(h.codec, stored, h.raw_size, storage));
+    raw = *storage;
+  } else if (stored.size() != h.raw_size) {
+    return Status::corruption("stored size differs from the recorded size");
+  } else if (h.encrypted) {
+    storage->assign(stored);  // `decrypted` is reused by the next batch
+    raw = *storage;
+  }
+  const char* p = raw.data();
+  const char* end = p + raw.size();
   out->reserve(out->size() + h.record_count);
   for (uint32_t i = 0; i < h.record_count; ++i) {
     uint64_t ts, key_len, value_len;

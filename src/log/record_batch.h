@@ -77,7 +77,9 @@ Status encode_batch(int64_t base_offset, std::span<const Record> records, const 
 Status parse_batch(std::string_view bytes, BatchHeader* header);
 
 // Decodes the records of a batch that parse_batch accepted. Record views point
-// into *storage. Needs `keys` when the batch is encrypted.
+// into `batch_bytes` when the batch is stored plain (no codec, no encryption), so
+// the caller keeps those bytes alive; otherwise into *storage, which receives the
+// decrypted and decompressed payload. Needs `keys` when the batch is encrypted.
 Status decode_records(std::string_view batch_bytes, const BatchHeader& header, const KeyRing* keys,
                       std::string* storage, std::vector<ReadRecord>* out);
 
