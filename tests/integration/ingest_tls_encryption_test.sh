@@ -42,9 +42,11 @@ expect_exit 0 "$SLUICE" log dump ingest --data-dir data --key-file log.keys
 [[ $(grep -c tangerine "$WORK/out") -eq 2 ]] || fail "dump with the key: $(cat "$WORK/out")"
 expect_exit 3 "$SLUICE" log dump ingest --data-dir data
 grep -q 'key "k1"' "$WORK/err" || fail "dump without the key does not name it: $(cat "$WORK/err")"
+SLUICE_LOG_KEYS="k1:$(awk '{print $2}' log.keys)" expect_exit 0 "$SLUICE" log dump ingest --data-dir data
+[[ $(grep -c tangerine "$WORK/out") -eq 2 ]] || fail "dump with the key from \$SLUICE_LOG_KEYS: $(cat "$WORK/out")"
 printf 'k1 %s\n' "$(openssl rand -hex 32)" >wrong.keys
 chmod 600 wrong.keys
 expect_exit 3 "$SLUICE" log dump ingest --data-dir data --key-file wrong.keys
 grep -q 'does not authenticate' "$WORK/err" || fail "a wrong key is not reported: $(cat "$WORK/err")"
 [[ $(cat sinkout/*.ndjson | grep -c tangerine) -eq 2 ]] || fail "the sink did not get the decrypted events"
-pass "encrypted at rest; readable only with the right key; a missing or wrong key is a clear error"
+pass "encrypted at rest; readable only with the right key (file or variable); a missing or wrong key is a clear error"
