@@ -10,7 +10,9 @@
 // naming the field and the value.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/batch.h"
 #include "core/field_path.h"

@@ -1,5 +1,8 @@
 #include "core/status.h"
 
+#include <cerrno>
+#include <cstring>
+
 namespace sluice {
 
 const char* status_code_name(StatusCode code) {
@@ -19,6 +22,13 @@ const char* status_code_name(StatusCode code) {
 std::string Status::to_string() const {
   if (is_ok()) return "ok";
   return std::string(status_code_name(code_)) + ": " + message_;
+}
+
+Status errno_status(int error, const std::string& what) {
+  std::string message = what + ": " + std::strerror(error);
+  if (error == ENOSPC || error == EDQUOT) return Status::exhausted(std::move(message));
+  if (error == ENOENT) return Status::not_found(std::move(message));
+  return Status::io_error(std::move(message));
 }
 
 }  // namespace sluice

@@ -100,6 +100,10 @@ class [[nodiscard]] Result {
   std::variant<T, Status> storage_;
 };
 
+// An operating-system error (errno) as a Status, "<what>: <strerror>": ENOSPC and
+// EDQUOT (a full disk) become kResourceExhausted, ENOENT kNotFound, others kIoError.
+Status errno_status(int error, const std::string& what);
+
 }  // namespace sluice
 
 // Returns early from the enclosing function when `expr` is not ok.

@@ -3,8 +3,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
-#include <algorithm>
-#include <cctype>
+#include "core/ascii.h"
 
 namespace sluice::format {
 namespace {
@@ -73,10 +72,7 @@ Status unzstd(std::string_view body, size_t max_bytes, std::string* out) {
 }  // namespace
 
 Status decode_content(std::string_view encoding, std::string_view body, size_t max_bytes, std::string* out) {
-  std::string e(encoding);
-  std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  while (!e.empty() && e.back() == ' ') e.pop_back();
-  while (!e.empty() && e.front() == ' ') e.erase(e.begin());
+  const std::string e = lower_ascii(trim_ascii_space(encoding));
   if (e.empty() || e == "identity") {
     out->assign(body);
     return Status::ok();

@@ -80,13 +80,6 @@ FileSystem& FileSystem::posix() {
   return fs;
 }
 
-Status errno_status(int error, const std::string& what) {
-  std::string message = what + ": " + std::strerror(error);
-  if (error == ENOSPC || error == EDQUOT) return Status::exhausted(message);
-  if (error == ENOENT) return Status::not_found(message);
-  return Status::io_error(message);
-}
-
 Status write_file_atomically(FileSystem& fs, const std::string& path, std::string_view content) {
   const std::string temp = path + ".tmp";
   {

@@ -43,7 +43,4 @@ Status write_file_atomically(FileSystem& fs, const std::string& path, std::strin
 // Reads a whole file; kNotFound when it does not exist.
 Result<std::string> read_whole_file(const std::string& path);
 
-// errno as a Status: ENOSPC and EDQUOT become kResourceExhausted.
-Status errno_status(int error, const std::string& what);
-
 }  // namespace sluice::log

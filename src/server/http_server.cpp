@@ -10,6 +10,8 @@
 #include <boost/beast/ssl.hpp>
 #include <thread>
 
+#include "core/ascii.h"
+
 namespace sluice::server {
 
 namespace beast = boost::beast;
@@ -113,9 +115,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     request_.method = std::string(h.method_string());
     request_.target = std::string(h.target());
     for (const auto& field : h) {
-      std::string name(field.name_string());
-      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      request_.headers.emplace_back(std::move(name), std::string(field.value()));
+      const auto name = field.name_string();
+      request_.headers.emplace_back(lower_ascii({name.data(), name.size()}), std::string(field.value()));
     }
     keep_alive_ = h.keep_alive();
     const bool has_body = parser_->content_length().value_or(0) > 0 || parser_->chunked();

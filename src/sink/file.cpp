@@ -16,10 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Status errno_status(const std::string& what, const std::string& path) {
-  return Status::io_error(what + " " + path + ": " + std::strerror(errno));
-}
-
 class FileSink final : public Sink {
  public:
   explicit FileSink(const BuildContext& ctx)
@@ -50,7 +46,7 @@ class FileSink final : public Sink {
   }
 
   Status flush() override {
-    if (fd_ >= 0 && fsync_ && ::fsync(fd_) != 0) return errno_status("cannot fsync", path_);
+    if (fd_ >= 0 && fsync_ && ::fsync(fd_) != 0) return errno_status(errno, "cannot fsync " + path_);
     return Status::ok();
   }
 
@@ -68,7 +64,7 @@ class FileSink final : public Sink {
     }
     path_ = file_name(next_sequence_++);
     fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd_ < 0) return errno_status("cannot create", path_);
+    if (fd_ < 0) return errno_status(errno, "cannot create " + path_);
     file_bytes_ = 0;
     return Status::ok();
   }
@@ -80,7 +76,7 @@ class FileSink final : public Sink {
       ssize_t n = ::write(fd_, p, left);
       if (n < 0) {
         if (errno == EINTR) continue;
-        return errno_status("cannot write", path_);
+        return errno_status(errno, "cannot write " + path_);
       }
       p += n;
       left -= static_cast<size_t>(n);
@@ -94,7 +90,7 @@ class FileSink final : public Sink {
   Status close_file() {
     if (fd_ < 0) return Status::ok();
     Status status = flush();
-    if (::close(fd_) != 0 && status.is_ok()) status = errno_status("cannot close", path_);
+    if (::close(fd_) != 0 && status.is_ok()) status = errno_status(errno, "cannot close " + path_);
     fd_ = -1;
     return status;
   }
@@ -110,7 +106,7 @@ class FileSink final : public Sink {
   // committed and this run writes them again: cutting the fragment loses nothing.
   Status repair_torn_line(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
-    if (fd < 0) return errno_status("cannot open", path);
+    if (fd < 0) return errno_status(errno, "cannot open " + path);
     const off_t size = ::lseek(fd, 0, SEEK_END);
     off_t keep = size;
     char buf[4096];
@@ -128,7 +124,7 @@ class FileSink final : public Sink {
     Status status;
     if (keep < size) {
       if (::ftruncate(fd, keep) != 0 || ::fsync(fd) != 0) {
-        status = errno_status("cannot cut the torn last line of", path);
+        status = errno_status(errno, "cannot cut the torn last line of " + path);
       } else {
         spdlog::warn("file sink: cut {} bytes of a torn last line at the end of {} (the events are written again)",
                      size - keep, path);

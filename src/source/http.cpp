@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 
+#include "core/ascii.h"
 #include "core/event_time.h"
 #include "format/content_encoding.h"
 #include "format/json_reader.h"
@@ -18,17 +19,9 @@ namespace {
 
 constexpr size_t kMaxReportedErrors = 100;
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // "application/json; charset=utf-8" → "application/json"
 std::string media_type(std::string_view content_type) {
-  std::string t = lower(content_type.substr(0, content_type.find(';')));
-  while (!t.empty() && t.back() == ' ') t.pop_back();
-  return t;
+  return lower_ascii(trim_ascii_space(content_type.substr(0, content_type.find(';'))));
 }
 
 std::string json_error(std::string_view message) {
@@ -95,7 +88,7 @@ class HttpSource final : public Source {
     if (!api_keys_.empty()) {
       std::string_view key = r.header("x-api-key");
       std::string_view auth = r.header("authorization");
-      if (key.empty() && auth.size() > 7 && lower(auth.substr(0, 7)) == "bearer ") key = auth.substr(7);
+      if (key.empty() && auth.size() > 7 && lower_ascii(auth.substr(0, 7)) == "bearer ") key = auth.substr(7);
       if (key.empty()) {
         auto res = reject(401, json_error("an API key is required (Authorization: Bearer <key> or X-API-Key)"));
         res.headers.emplace_back("WWW-Authenticate", "Bearer");
@@ -109,7 +102,7 @@ class HttpSource final : public Source {
       return reject(415, json_error("unsupported Content-Type \"" + std::string(r.header("content-type")) +
                                     "\" (use application/json or application/x-ndjson)"));
     }
-    const std::string encoding = lower(r.header("content-encoding"));
+    const std::string encoding = lower_ascii(r.header("content-encoding"));
     if (!encoding.empty() && encoding != "identity" && encoding != "gzip" && encoding != "x-gzip" && encoding != "zstd") {
       return reject(415, json_error("unsupported Content-Encoding \"" + std::string(r.header("content-encoding")) +
                                     "\" (use gzip, zstd or none)"));
@@ -121,7 +114,7 @@ class HttpSource final : public Source {
     std::string decoded;
     std::string_view body = r.body;
     const std::string_view encoding = r.header("content-encoding");
-    if (!encoding.empty() && lower(encoding) != "identity") {
+    if (!encoding.empty() && lower_ascii(encoding) != "identity") {
       Status s = format::decode_content(encoding, r.body, options_.max_body_bytes, &decoded);
       if (!s.is_ok()) {
         const int status = s.code() == StatusCode::kResourceExhausted ? 413 : s.code() == StatusCode::kNotFound ? 415 : 400;
