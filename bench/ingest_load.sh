@@ -6,7 +6,7 @@
 #   bench/ingest_load.sh [EVENTS]   (default 3000000; build with scripts/build release first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SLUICE=$PWD/build/release/sluice
+SLUICE=${SLUICE:-$PWD/build/release/sluice}
 EVENTS=${1:-3000000}
 WORK=$(mktemp -d /tmp/sluice-load-XXXXXX)
 trap 'kill -9 ${server:-0} 2>/dev/null; rm -rf "$WORK"' EXIT
