@@ -60,18 +60,18 @@ int write_ndjson(const GenFlags& flags, const source::TrafficOptions& traffic, i
   source::TrafficModel model(traffic);
   Arena arena;
   std::string buffer;
-  const int64_t start = source::steady_now_us();
+  const int64_t start = steady_now_us();
   uint64_t written = 0;
   constexpr size_t kChunk = 256;
   while (!stop.load()) {
     if (flags.count != 0 && written >= flags.count) break;
-    if (duration_us != 0 && source::steady_now_us() - start >= duration_us) break;
+    if (duration_us != 0 && steady_now_us() - start >= duration_us) break;
     size_t n = kChunk;
     if (flags.rate > 0) n = std::max<size_t>(1, std::min<size_t>(kChunk, static_cast<size_t>(flags.rate / 20)));
     if (flags.count != 0) n = static_cast<size_t>(std::min<uint64_t>(n, flags.count - written));
     if (flags.rate > 0) {
       int64_t due = start + static_cast<int64_t>(static_cast<double>(written) * 1e6 / flags.rate);
-      int64_t wait = due - source::steady_now_us();
+      int64_t wait = due - steady_now_us();
       if (wait > 0) std::this_thread::sleep_for(std::chrono::microseconds(wait));
     }
     buffer.clear();

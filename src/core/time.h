@@ -18,6 +18,9 @@ namespace sluice {
 enum class EpochUnit { kSeconds, kMilliseconds, kMicroseconds, kNanoseconds };
 
 int64_t now_us();
+// The steady (monotonic) clock in microseconds: for timeouts and intervals, never
+// for event time. Only differences between two readings mean anything.
+int64_t steady_now_us();
 
 // RFC 3339 / ISO 8601 date-time with offset. Errors name the offending offset.
 Result<int64_t> parse_rfc3339(std::string_view text);

@@ -21,6 +21,9 @@ struct StatsSnapshot {
   uint64_t errors = 0;         // failed operations (a sink write, a source read)
   uint64_t dead_lettered = 0;  // events sent to <name>.dead_letter
   uint64_t discarded = 0;      // events on an output nobody reads (counted, never silent)
+  uint64_t late = 0;           // events sent to <name>.late (a window had already closed)
+  uint64_t evicted = 0;        // windows emitted before they were complete, to bound state
+  uint64_t state_entries = 0;  // gauge: open windows (or other state entries) held now
 };
 
 class ComponentStats {
@@ -39,12 +42,16 @@ class ComponentStats {
   void add_error() { errors_.fetch_add(1, std::memory_order_relaxed); }
   void add_dead_lettered(uint64_t events) { dead_lettered_.fetch_add(events, std::memory_order_relaxed); }
   void add_discarded(uint64_t events) { discarded_.fetch_add(events, std::memory_order_relaxed); }
+  void add_late(uint64_t events) { late_.fetch_add(events, std::memory_order_relaxed); }
+  void add_evicted(uint64_t windows) { evicted_.fetch_add(windows, std::memory_order_relaxed); }
+  void set_state_entries(uint64_t entries) { state_entries_.store(entries, std::memory_order_relaxed); }
 
   StatsSnapshot snapshot() const {
     return StatsSnapshot{events_in_.load(std::memory_order_relaxed),   events_out_.load(std::memory_order_relaxed),
                          bytes_out_.load(std::memory_order_relaxed),   batches_.load(std::memory_order_relaxed),
                          errors_.load(std::memory_order_relaxed),      dead_lettered_.load(std::memory_order_relaxed),
-                         discarded_.load(std::memory_order_relaxed)};
+                         discarded_.load(std::memory_order_relaxed),   late_.load(std::memory_order_relaxed),
+                         evicted_.load(std::memory_order_relaxed),     state_entries_.load(std::memory_order_relaxed)};
   }
 
  private:
@@ -58,6 +65,9 @@ class ComponentStats {
   std::atomic<uint64_t> errors_{0};
   std::atomic<uint64_t> dead_lettered_{0};
   std::atomic<uint64_t> discarded_{0};
+  std::atomic<uint64_t> late_{0};
+  std::atomic<uint64_t> evicted_{0};
+  std::atomic<uint64_t> state_entries_{0};
 };
 
 }  // namespace sluice::observe

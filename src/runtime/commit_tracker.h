@@ -9,7 +9,15 @@
 // commits exactly the prefix of each partition that every sink holds durably —
 // the lowest offset across sinks — and a crash replays everything after it.
 //
-// Thread-safe: routed() from the pipeline thread, commit_durable() from another.
+// With stateful transforms the tracker is gated by checkpoints: routed() is not
+// enough (an event folded into a window is only safe once the window's state is
+// saved), so offsets advance only at checkpoints. checkpoint() notes a consistent
+// cut taken by the pipeline thread; once every sink made durable what it had been
+// given at that cut, commit_durable() saves the checkpoint (checkpoint_store.h) and
+// then commits its offsets. Only the newest complete checkpoint is saved.
+//
+// Thread-safe: routed() and checkpoint() from the pipeline thread, commit_durable()
+// from another.
 #pragma once
 
 #include <atomic>
@@ -17,11 +25,13 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/status.h"
 #include "log/log.h"
+#include "runtime/checkpoint_store.h"
 
 namespace sluice::runtime {
 
@@ -31,7 +41,10 @@ class CommitTracker {
   CommitTracker(log::Log& log, std::string group, size_t sinks, std::function<uint64_t(size_t)> given,
                 std::function<uint64_t(size_t)> durable);
 
+  // From now on, offsets advance only at checkpoints saved to `store`.
+  void gate_on_checkpoints(CheckpointStore* store);
   void routed(const std::string& topic, int32_t partition, int64_t next_offset);
+  void checkpoint(Checkpoint cut);
   // Commits what has become durable; returns the first commit error.
   Status commit_durable();
 
@@ -51,9 +64,18 @@ class CommitTracker {
   std::function<uint64_t(size_t)> given_, durable_;
   mutable std::mutex mutex_;
   std::deque<Point> pending_;
+  struct Cut {
+    Checkpoint checkpoint;
+    std::vector<uint64_t> required;  // per sink
+  };
+  CheckpointStore* store_ = nullptr;  // set: gated on checkpoints
+  std::deque<Cut> cuts_;
+  std::optional<Checkpoint> unsaved_checkpoint_;  // complete, but its save failed: retried
   std::mutex commit_mutex_;  // one commit at a time, in order; guards unsaved_
   std::map<std::string, std::map<int32_t, int64_t>> unsaved_;
   std::atomic<uint64_t> commits_{0};
+
+  Status commit_checkpoints(const std::vector<uint64_t>& durable);
 };
 
 }  // namespace sluice::runtime

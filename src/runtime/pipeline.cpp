@@ -31,6 +31,9 @@ struct Pipeline::Node {
   std::vector<std::string> ports;                // "" first, "dead_letter" last for transforms
   std::vector<std::vector<size_t>> consumers;    // per port: the nodes that read it
   uint64_t unread_warnings = 0;
+  // Stateful transforms resumed from a checkpoint: (source, partition) → the offset
+  // below which input is already in the state and must not be counted again.
+  std::map<std::pair<std::string, int32_t>, int64_t> resumed_below;
 };
 
 // What the source threads and the pipeline thread share.
@@ -175,7 +178,56 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
       if (Status s = node->reader->seek_to_committed(group); !s.is_ok()) return s.with_context("log");
     }
   }
+  p->checkpoint_interval_us_ = commit_interval_us;
+  if (Status s = p->resume_from_checkpoint(group); !s.is_ok()) return s;
   return p;
+}
+
+Status Pipeline::resume_from_checkpoint(const std::string& group) {
+  bool any_stateful = false;
+  for (auto& node : nodes_) any_stateful = any_stateful || (node->transform && node->transform->stateful());
+  if (!any_stateful) return Status::ok();
+  checkpoints_ = std::make_unique<CheckpointStore>(config_.data_dir, group);
+  shared_->commits->gate_on_checkpoints(checkpoints_.get());
+  auto loaded = checkpoints_->load();
+  if (!loaded) return loaded.status();
+  if (!*loaded) return Status::ok();
+  const Checkpoint& cp = **loaded;
+  checkpoint_sequence_ = cp.sequence;
+  routed_offsets_ = cp.offsets;
+  std::vector<Node*> resumed;
+  for (auto& node : nodes_) {
+    if (!node->transform || !node->transform->stateful()) continue;
+    auto state = cp.states.find(node->config->name);
+    if (state == cp.states.end()) continue;  // new since the checkpoint: starts empty
+    if (Status s = node->transform->load_state(state->second); !s.is_ok()) {
+      return Status::invalid("transform \"" + node->config->name + "\" cannot resume from " + checkpoints_->path() +
+                             ": " + s.message() +
+                             " (move the file away to start every window empty; its events already committed are "
+                             "then not counted again)");
+    }
+    resumed.push_back(node.get());
+  }
+  for (auto& node : nodes_) {
+    if (!node->reader) continue;
+    auto topic = cp.offsets.find(node->writer->topic());
+    if (topic == cp.offsets.end()) continue;
+    for (const auto& [partition, offset] : topic->second) {
+      const int64_t committed = partition < static_cast<int32_t>(node->reader->offsets().size())
+                                    ? node->reader->offsets()[static_cast<size_t>(partition)] : offset;
+      if (committed < offset) {
+        node->reader->split_at(partition, offset);
+        for (Node* t : resumed) t->resumed_below[{node->config->name, partition}] = offset;
+      } else if (committed > offset) {
+        spdlog::warn("topic {} partition {}: committed offset {} is past the checkpoint's {}: the {} events between "
+                     "are not in the restored window state",
+                     node->writer->topic(), partition, committed, offset, committed - offset);
+      }
+    }
+  }
+  spdlog::info("resumed {} stateful transform(s) from checkpoint {} ({})", resumed.size(), cp.sequence,
+               checkpoints_->path());
+  return Status::ok();
 }
 
 void Pipeline::request_stop() {
@@ -243,6 +295,11 @@ Status Pipeline::run() {
       }
     }
   }
+  {
+    std::lock_guard lock(shared_->mutex);
+    input_ended_ = !stopping_.load() && shared_->first_error.is_ok() && shared_->sources_running == 0 &&
+                   shared_->readers_running == 0;
+  }
   if (stopping_.load()) spdlog::info("stopping: draining in-flight batches, flushing sinks, committing offsets");
   request_stop();  // sources stop taking input; readers stop reading
   for (auto& t : source_threads) t.join();
@@ -250,7 +307,7 @@ Status Pipeline::run() {
   shared_->source_queue.close();
   pipeline_thread.join();
 
-  const int64_t give_up_at = source::steady_now_us() + options_.shutdown_timeout_us;
+  const int64_t give_up_at = steady_now_us() + options_.shutdown_timeout_us;
   Status result = shared_->first_error;
   for (auto& node : nodes_) {
     if (!node->sink) continue;
@@ -300,16 +357,61 @@ void Pipeline::read_loop(size_t node) {
 }
 
 void Pipeline::pipeline_loop() {
-  while (auto item = shared_->source_queue.pop()) {
-    auto& [node, batch] = *item;
-    const BatchOrigin origin = batch.origin;
-    const std::string& topic = nodes_[node]->writer->topic();
-    std::vector<Batch> ports;
-    ports.push_back(std::move(batch));
-    route_outputs(node, ports);
-    if (origin.partition >= 0) shared_->commits->routed(topic, origin.partition, origin.last_offset + 1);
+  constexpr int64_t kTickUs = 100'000;
+  int64_t next_tick = steady_now_us() + kTickUs;
+  int64_t next_checkpoint = steady_now_us() + checkpoint_interval_us_;
+  for (;;) {
+    bool closed = false;
+    auto item = shared_->source_queue.pop_until(
+        std::chrono::steady_clock::time_point(std::chrono::microseconds(next_tick)), &closed);
+    if (item) {
+      auto& [node, batch] = *item;
+      const BatchOrigin origin = batch.origin;
+      const std::string& topic = nodes_[node]->writer->topic();
+      std::vector<Batch> ports;
+      ports.push_back(std::move(batch));
+      route_outputs(node, ports);
+      if (origin.partition >= 0) {
+        routed_offsets_[topic][origin.partition] = origin.last_offset + 1;
+        shared_->commits->routed(topic, origin.partition, origin.last_offset + 1);
+      }
+    } else if (closed) {
+      break;
+    }
+    const int64_t now = steady_now_us();
+    if (now >= next_tick) {
+      tick_transforms(now);
+      next_tick = now + kTickUs;
+    }
+    if (checkpoints_ && now >= next_checkpoint) {
+      take_checkpoint();
+      next_checkpoint = now + checkpoint_interval_us_;
+    }
   }
-  flush_transforms();
+  if (input_ended_.load()) flush_transforms();
+  if (checkpoints_) take_checkpoint();
+}
+
+void Pipeline::take_checkpoint() {
+  Checkpoint cut;
+  cut.sequence = ++checkpoint_sequence_;
+  cut.offsets = routed_offsets_;
+  for (size_t n : transform_order_) {
+    Node& node = *nodes_[n];
+    if (node.transform->stateful()) node.transform->save_state(&cut.states[node.config->name]);
+  }
+  shared_->commits->checkpoint(std::move(cut));
+}
+
+void Pipeline::tick_transforms(int64_t now_us) {
+  for (size_t n : transform_order_) {
+    Node& node = *nodes_[n];
+    Batch empty;
+    std::vector<Batch> ports(node.ports.size(), empty.derive());
+    transform::TransformOutputs outputs(ports, node.config->name, *node.stats);
+    node.transform->on_tick(now_us, outputs);
+    route_outputs(n, ports);
+  }
 }
 
 void Pipeline::route_outputs(size_t node, std::vector<Batch>& ports) {
@@ -337,6 +439,13 @@ void Pipeline::deliver(size_t node, const std::shared_ptr<const Batch>& batch) {
   if (to.sink) {
     to.sink->push(batch);
     return;
+  }
+  if (!to.resumed_below.empty() && batch->origin.partition >= 0) {
+    auto below = to.resumed_below.find({batch->origin.source, batch->origin.partition});
+    if (below != to.resumed_below.end()) {
+      if (batch->origin.last_offset < below->second) return;  // already in the restored state
+      to.resumed_below.erase(below);
+    }
   }
   std::vector<Batch> ports(to.ports.size(), batch->derive());
   transform::TransformOutputs outputs(ports, to.config->name, *to.stats);

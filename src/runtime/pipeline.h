@@ -13,9 +13,16 @@
 // run() returns when every source has finished and everything they appended was
 // read and written (a bounded generator), or when request_stop() was called; in
 // both cases only after every sink flushed and closed and the offsets were committed.
+//
+// Stateful transforms (windows) change how offsets are committed: their state is
+// checkpointed with the offsets it reflects (checkpoint_store.h), offsets advance
+// only at checkpoints, and a restart loads the state and resumes exactly after it.
+// At the end of bounded input they are flushed; on a stop they are checkpointed
+// instead, so a later start continues the same windows.
 #pragma once
 
 #include <atomic>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,6 +31,7 @@
 #include "core/status.h"
 #include "observe/component_stats.h"
 #include "log/log.h"
+#include "runtime/checkpoint_store.h"
 #include "runtime/registry.h"
 
 namespace sluice::runtime {
@@ -61,6 +69,9 @@ class Pipeline {
   void deliver(size_t node, const std::shared_ptr<const Batch>& batch);
   void route_outputs(size_t node, std::vector<Batch>& ports);
   void flush_transforms();
+  void tick_transforms(int64_t now_us);
+  void take_checkpoint();
+  Status resume_from_checkpoint(const std::string& group);
 
   std::unique_ptr<log::Log> owned_log_;
   log::Log* log_ = nullptr;
@@ -70,6 +81,12 @@ class Pipeline {
   std::vector<std::unique_ptr<Node>> nodes_;
   std::vector<size_t> transform_order_;  // topological
   std::atomic<bool> stopping_{false};
+  std::atomic<bool> input_ended_{false};  // bounded sources finished and were read: flush windows
+  // Stateful transforms: checkpoints of their state with the offsets it reflects.
+  std::unique_ptr<CheckpointStore> checkpoints_;
+  uint64_t checkpoint_sequence_ = 0;
+  int64_t checkpoint_interval_us_ = 1'000'000;
+  std::map<std::string, std::map<int32_t, int64_t>> routed_offsets_;  // pipeline thread
   struct Shared;
   std::unique_ptr<Shared> shared_;
 };

@@ -9,6 +9,7 @@
 #include "source/http.h"
 #include "transform/filter.h"
 #include "transform/remap.h"
+#include "transform/window/window.h"
 
 namespace sluice::runtime {
 
@@ -21,6 +22,7 @@ const Registry& Registry::builtin() {
     // Transforms.
     r.add(transform::filter_transform_type());
     r.add(transform::remap_transform_type());
+    r.add(transform::window_transform_type());
     // Sinks.
     r.add(sink::blackhole_sink_type());
     r.add(sink::console_sink_type());

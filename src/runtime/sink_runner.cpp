@@ -97,11 +97,11 @@ Status SinkRunner::write_with_retry(const Batch& batch) {
       spdlog::warn("sink \"{}\": write failed ({} so far), retrying in {} ms: {}", name_, failures,
                    backoff_us / 1000, s.message());
     }
-    int64_t now = source::steady_now_us();
+    int64_t now = steady_now_us();
     if (now + backoff_us > give_up_at_us_.load()) return s;
     // Sleep in short steps so a shutdown deadline set meanwhile is noticed.
     int64_t wake = now + backoff_us;
-    while (source::steady_now_us() < wake && source::steady_now_us() < give_up_at_us_.load()) {
+    while (steady_now_us() < wake && steady_now_us() < give_up_at_us_.load()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(std::min<int64_t>(50, backoff_us / 1000)));
     }
     backoff_us = std::min<int64_t>(backoff_us * 2, 5'000'000);

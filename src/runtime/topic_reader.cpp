@@ -13,7 +13,12 @@ TopicReader::TopicReader(log::Log& log, std::string topic, int32_t partitions, s
       source_name_(std::move(source_name)),
       read_bytes_(read_bytes),
       stats_(stats),
-      offsets_(static_cast<size_t>(partitions), 0) {}
+      offsets_(static_cast<size_t>(partitions), 0),
+      split_at_(static_cast<size_t>(partitions), 0) {}
+
+void TopicReader::split_at(int32_t partition, int64_t offset) {
+  if (partition >= 0 && static_cast<size_t>(partition) < split_at_.size()) split_at_[partition] = offset;
+}
 
 Status TopicReader::seek_to_committed(const std::string& group) {
   for (size_t p = 0; p < offsets_.size(); ++p) {
@@ -37,14 +42,26 @@ Result<std::optional<Batch>> TopicReader::next(int64_t max_wait_us) {
       if (last) return std::optional<Batch>();
       continue;
     }
+    size_t take = read->records.size();
+    int64_t next_offset = read->next_offset;
+    if (split_at_[p] > offsets_[p]) {
+      take = 0;
+      while (take < read->records.size() && read->records[take].offset < split_at_[p]) ++take;
+      if (take < read->records.size()) next_offset = split_at_[p];
+      if (take == 0) {
+        offsets_[p] = split_at_[p];
+        continue;
+      }
+    }
     Batch batch;
     batch.origin.source = source_name_;
     batch.origin.partition = static_cast<int32_t>(p);
     batch.origin.first_offset = read->records.front().offset;
-    batch.origin.last_offset = read->records.back().offset;
-    batch.events.reserve(read->records.size());
+    batch.origin.last_offset = read->records[take - 1].offset;
+    batch.events.reserve(take);
     Arena& arena = batch.arena();
-    for (const log::ReadRecord& r : read->records) {
+    for (size_t i = 0; i < take; ++i) {
+      const log::ReadRecord& r = read->records[i];
       std::string_view bytes = arena.copy_string(r.value);
       Event e;
       e.time_us = r.timestamp_us;
@@ -60,7 +77,7 @@ Result<std::optional<Batch>> TopicReader::next(int64_t max_wait_us) {
       }
       batch.events.push_back(e);
     }
-    offsets_[p] = read->next_offset;
+    offsets_[p] = next_offset;
     return std::optional<Batch>(std::move(batch));
   }
   return std::optional<Batch>();

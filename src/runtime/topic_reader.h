@@ -24,6 +24,11 @@ class TopicReader {
   // Starts every partition at the group's committed offset.
   Status seek_to_committed(const std::string& group);
 
+  // No batch will span `offset` of `partition`: records below it come in batches of
+  // their own. Set after a restart, at a checkpoint's offsets, so each batch is
+  // wholly already-counted or wholly new to the stateful transforms.
+  void split_at(int32_t partition, int64_t offset);
+
   // The next batch of records from some partition (they take turns), waiting up to
   // `max_wait_us` when none has any. nullopt: nothing new.
   Result<std::optional<Batch>> next(int64_t max_wait_us);
@@ -42,6 +47,7 @@ class TopicReader {
   size_t read_bytes_;
   observe::ComponentStats& stats_;
   std::vector<int64_t> offsets_;
+  std::vector<int64_t> split_at_;  // per partition; inactive once offsets_ reach it
   size_t turn_ = 0;
   uint64_t decode_errors_ = 0;
 };

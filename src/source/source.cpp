@@ -6,11 +6,6 @@
 
 namespace sluice::source {
 
-int64_t steady_now_us() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 bool SourceContext::emit(Batch&& batch) {
   uint64_t refusals = 0;
   while (true) {

@@ -14,6 +14,7 @@
 #include <memory>
 
 #include "core/batch.h"
+#include "core/time.h"
 #include "core/config/options.h"
 #include "core/status.h"
 #include "runtime/build_context.h"
@@ -42,8 +43,6 @@ class Source {
   virtual Status run(SourceContext& ctx) = 0;
 };
 
-// Monotonic microseconds, for pacing.
-int64_t steady_now_us();
 
 // A source type: its options and its factory; registered in runtime/registry.cpp.
 struct SourceType {

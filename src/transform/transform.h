@@ -47,8 +47,27 @@ class Transform {
  public:
   virtual ~Transform() = default;
   virtual void process(const Batch& in, TransformOutputs& out) = 0;
-  // At shutdown, a stateful transform emits what it still holds.
+  // At the end of a bounded input, a stateful transform emits what it still holds.
+  // Not called on a stop: state is checkpointed instead, and a restart resumes it.
   virtual void flush(TransformOutputs& out) { (void)out; }
+  // Called on the pipeline thread about every 100 ms with the steady clock, input or
+  // not, for what depends on processing time (idle inputs, periodic early results).
+  virtual void on_tick(int64_t now_us, TransformOutputs& out) {
+    (void)now_us;
+    (void)out;
+  }
+
+  // State that outlives a batch (windows, dedup, anomaly models). The runtime saves
+  // it together with the input offsets it reflects (runtime/checkpoint_store.h) and
+  // loads it back before reading resumes, so a restart neither loses nor double
+  // counts an event. load_state() gets exactly what save_state() wrote, possibly by
+  // an earlier process; a mismatch (corruption) is an error, never a crash.
+  virtual bool stateful() const { return false; }
+  virtual void save_state(std::string* out) const { (void)out; }
+  virtual Status load_state(std::string_view bytes) {
+    (void)bytes;
+    return Status::ok();
+  }
 };
 
 // A transform type: its options and its factory; registered in runtime/registry.cpp.

@@ -145,6 +145,78 @@ std::optional<FieldPath> parse_path(const ParseContext& ctx, const YAML::Node& n
   return *path;
 }
 
+
+// `name(argument)`: the function is checked against the aggregate functions and the
+// argument compiled as an expression, with errors placed inside the scalar's text.
+std::optional<AggregateCall> parse_aggregate(const ParseContext& ctx, const YAML::Node& node, const std::string& label) {
+  if (!node.IsScalar()) {
+    report(ctx, location_of(ctx, node), label + ": expected an aggregate such as count() or p99(.latency_ms), got " +
+                                            node_kind(node));
+    return std::nullopt;
+  }
+  auto text = scalar_text(ctx, node, label);
+  if (!text) return std::nullopt;
+  const size_t open = text->find('(');
+  size_t close = text->find_last_not_of(" \t\r\n");
+  if (open == std::string::npos || close == std::string::npos || (*text)[close] != ')' || close < open) {
+    report(ctx, location_of(ctx, node), label + ": \"" + *text + "\" is not an aggregate call",
+           "write function(argument), e.g. count(), sum(.bytes), p99(.latency_ms)");
+    return std::nullopt;
+  }
+  std::string name = text->substr(0, open);
+  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
+  size_t name_start = name.find_first_not_of(" \t");
+  name = name_start == std::string::npos ? std::string() : name.substr(name_start);
+  auto function = aggregate_function_named(name);
+  if (!function) {
+    report(ctx, location_of(ctx, node), label + ": unknown aggregate function \"" + name + "\"" +
+                                            did_you_mean(name, aggregate_function_names()),
+           "aggregates: count, count_if, sum, avg, min, max, first, last, stddev, rate, distinct, p50, p90, p95, p99");
+    return std::nullopt;
+  }
+  AggregateCall call;
+  call.function = *function;
+  const std::string argument = text->substr(open + 1, close - open - 1);
+  const bool empty = argument.find_first_not_of(" \t\r\n") == std::string::npos;
+  const AggregateArgument kind = aggregate_argument(*function);
+  if (kind == AggregateArgument::kNone || (kind == AggregateArgument::kOptional && empty)) {
+    if (!empty) {
+      report(ctx, location_of(ctx, node), label + ": " + name + "() takes no argument", "write " + name + "()");
+      return std::nullopt;
+    }
+    return call;
+  }
+  if (empty) {
+    report(ctx, location_of(ctx, node), label + ": " + name + "() needs an argument",
+           kind == AggregateArgument::kCondition ? "e.g. " + name + "(.status >= 500)" : "e.g. " + name + "(.latency_ms)");
+    return std::nullopt;
+  }
+  std::vector<expr::ExprError> errors;
+  call.argument = expr::Expression::compile(argument, &errors);
+  if (!call.argument) {
+    for (const expr::ExprError& e : errors) {
+      const int column = e.line == 1 ? e.column + static_cast<int>(open) + 1 : e.column;
+      report(ctx, inner_location(ctx, node, e.line, column), label + ": " + e.message, e.hint);
+    }
+    return std::nullopt;
+  }
+  const expr::Type type = call.argument->result_type();
+  if (kind == AggregateArgument::kCondition && !call.argument->may_yield_bool()) {
+    report(ctx, location_of(ctx, node), label + ": " + name + "() needs a condition, but its argument yields " +
+                                            (type == expr::Type::kAny ? std::string("a number or text") : expr::type_name(type)),
+           "compare it, e.g. " + name + "(.status >= 500)");
+    return std::nullopt;
+  }
+  if (kind == AggregateArgument::kNumber && type != expr::Type::kAny && type != expr::Type::kInt &&
+      type != expr::Type::kFloat) {
+    report(ctx, location_of(ctx, node), label + ": " + name + "() needs a number, but its argument yields " +
+                                            expr::type_name(type),
+           "convert it, e.g. " + name + "(to_float(.x))");
+    return std::nullopt;
+  }
+  return call;
+}
+
 }  // namespace
 
 SourceLocation location_of(const ParseContext& ctx, const YAML::Node& node) {
@@ -324,6 +396,31 @@ OptionValue parse_option(const ParseContext& ctx, const OptionSpec& spec, const 
       if (!ok) return {};
       if (spec.type == OptionType::kPathMap) return renames;
       return assignments;
+    }
+    case OptionType::kAggregateMap: {
+      if (!node.IsMap()) {
+        report(ctx, where, label + ": expected a map of output field to aggregate, got " + node_kind(node),
+               "e.g. requests: count()");
+        return {};
+      }
+      std::vector<AggregateCall> calls;
+      bool ok = true;
+      for (const auto& entry : node) {
+        auto target = parse_path(ctx, entry.first, label);
+        if (!target) {
+          ok = false;
+          continue;
+        }
+        auto call = parse_aggregate(ctx, entry.second, label + " at " + target->to_string());
+        if (!call) {
+          ok = false;
+          continue;
+        }
+        call->output = *target;
+        calls.push_back(std::move(*call));
+      }
+      if (!ok) return {};
+      return calls;
     }
   }
   return {};

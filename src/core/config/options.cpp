@@ -20,6 +20,7 @@ const char* option_type_name(OptionType type) {
     case OptionType::kPathList: return "list of field paths";
     case OptionType::kPathMap: return "map of field path to field path";
     case OptionType::kExpressionMap: return "map of field path to expression";
+    case OptionType::kAggregateMap: return "map of field path to aggregate";
   }
   return "unknown";
 }
@@ -105,6 +106,13 @@ const std::vector<std::pair<FieldPath, ExpressionPtr>>& OptionValues::get_expres
   const OptionValue& v = get(name);
   if (std::holds_alternative<std::monostate>(v)) return kEmpty;
   return get_as<std::vector<std::pair<FieldPath, ExpressionPtr>>>(v, name);
+}
+
+const std::vector<AggregateCall>& OptionValues::get_aggregates(const std::string& name) const {
+  static const std::vector<AggregateCall> kEmpty;
+  const OptionValue& v = get(name);
+  if (std::holds_alternative<std::monostate>(v)) return kEmpty;
+  return get_as<std::vector<AggregateCall>>(v, name);
 }
 
 }  // namespace sluice

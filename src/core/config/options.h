@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "core/component_kind.h"
+#include "core/config/aggregate_call.h"
 #include "core/diagnostics.h"
 #include "core/expr/expression.h"
 #include "core/field_path.h"
@@ -38,6 +39,7 @@ enum class OptionType {
   kPathList,       // a list of field paths
   kPathMap,        // field path → field path (rename)
   kExpressionMap,  // field path → expression (remap set); order kept
+  kAggregateMap,   // field path → aggregate call such as `p99(.latency_ms)`; order kept
 };
 
 const char* option_type_name(OptionType type);
@@ -99,7 +101,8 @@ struct ComponentSpec {
 using ExpressionPtr = std::shared_ptr<const expr::Expression>;
 using OptionValue = std::variant<std::monostate, std::string, int64_t, double, bool, std::vector<std::string>,
                                  std::vector<FieldPath>, std::vector<std::pair<FieldPath, FieldPath>>,
-                                 ExpressionPtr, std::vector<std::pair<FieldPath, ExpressionPtr>>>;
+                                 ExpressionPtr, std::vector<std::pair<FieldPath, ExpressionPtr>>,
+                                 std::vector<AggregateCall>>;
 
 // Validated option values of one component, defaults filled in. Getters assume the
 // spec declared the option with a matching type (a mismatch is a programming error).
@@ -118,6 +121,7 @@ class OptionValues {
   const std::vector<std::pair<FieldPath, FieldPath>>& get_path_map(const std::string& name) const;
   const ExpressionPtr& get_expression(const std::string& name) const;
   const std::vector<std::pair<FieldPath, ExpressionPtr>>& get_expression_map(const std::string& name) const;
+  const std::vector<AggregateCall>& get_aggregates(const std::string& name) const;
 
  private:
   const OptionValue& get(const std::string& name) const;

@@ -25,21 +25,49 @@ class TransformHarness {
     transform_ = std::move(made).value();
   }
 
+  using PortLines = std::vector<std::vector<std::string>>;
+
   // Runs the transform over JSON events; returns each port's events as JSON lines.
-  std::vector<std::vector<std::string>> run(const std::vector<std::string>& json_events) {
+  PortLines run(const std::vector<std::string>& json_events) { return run(json_events, {}); }
+
+  // The same with event times (µs, one per event; 0 when the list is short) and
+  // the input partition the batch came from.
+  PortLines run(const std::vector<std::string>& json_events, const std::vector<int64_t>& times_us,
+                int32_t partition = 0) {
     Batch in;
+    in.origin.source = "in";
+    in.origin.partition = partition;
     format::JsonReader reader;
-    for (const std::string& json : json_events) {
+    for (size_t i = 0; i < json_events.size(); ++i) {
       Value v;
-      Status s = reader.read_object(json, in.arena(), &v);
+      Status s = reader.read_object(json_events[i], in.arena(), &v);
       if (!s.is_ok()) throw std::runtime_error(s.message());
-      in.events.push_back(Event{v, 0});
+      in.events.push_back(Event{v, i < times_us.size() ? times_us[i] : 0});
     }
+    return call(in, [&](transform::TransformOutputs& outputs) { transform_->process(in, outputs); });
+  }
+
+  PortLines flush() {
+    Batch empty;
+    return call(empty, [&](transform::TransformOutputs& outputs) { transform_->flush(outputs); });
+  }
+  PortLines tick(int64_t now_us) {
+    Batch empty;
+    return call(empty, [&](transform::TransformOutputs& outputs) { transform_->on_tick(now_us, outputs); });
+  }
+
+  transform::Transform& transform() { return *transform_; }
+
+  const observe::ComponentStats& stats() const { return stats_; }
+
+ private:
+  template <typename F>
+  PortLines call(const Batch& in, F&& body) {
     size_t port_count = 2 + (component_.spec->named_outputs ? component_.spec->named_outputs(component_.options).size() : 0);
     std::vector<Batch> ports(port_count, in.derive());
     transform::TransformOutputs outputs(ports, component_.name, stats_);
-    transform_->process(in, outputs);
-    std::vector<std::vector<std::string>> out;
+    body(outputs);
+    PortLines out;
     for (const Batch& b : ports) {
       std::vector<std::string> lines;
       for (const Event& e : b.events) lines.push_back(format::to_json(e.fields));
@@ -48,9 +76,6 @@ class TransformHarness {
     return out;
   }
 
-  const observe::ComponentStats& stats() const { return stats_; }
-
- private:
   PipelineConfig config_;
   const ComponentConfig& component_;
   observe::ComponentStats stats_;

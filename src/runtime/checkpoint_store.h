@@ -1,0 +1,59 @@
+// CheckpointStore: the state of a pipeline's stateful transforms, saved together
+// with the input offsets it reflects.
+//
+// A checkpoint is taken on the pipeline thread between two batches, so every
+// stateful transform's state and the offsets (topic → partition → next offset)
+// form one consistent cut. It is written only once every sink made durable what
+// the graph had given it up to that cut (commit_tracker.h), and the consumer
+// group's offsets are committed to the checkpoint's offsets right after. On start,
+// the transforms load their state, reading resumes at the committed offsets, and
+// events below the checkpoint's offsets — already in the state — go to stateless
+// paths only. A crash at any moment therefore neither loses nor double counts an
+// event in a window (exactly-once state); outputs are at-least-once and carry a
+// deterministic identity (window bounds and key) so a replayed result is the same.
+//
+// File: <data_dir>/_checkpoints/<group>.checkpoint, replaced atomically (temp file,
+// fsync, rename, directory fsync). Byte layout (varints are LEB128):
+//
+//   magic "SLCK"  u32 crc32c (Castagnoli) of everything after it
+//   varint version (1)  varint sequence
+//   varint topic count, per topic: varint length + name,
+//          varint partition count, per partition: varint partition, varint next offset
+//   varint transform count, per transform: varint length + name, varint length + state
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace sluice::runtime {
+
+struct Checkpoint {
+  uint64_t sequence = 0;
+  std::map<std::string, std::map<int32_t, int64_t>> offsets;  // topic → partition → next offset
+  std::map<std::string, std::string> states;                  // transform name → saved state
+};
+
+class CheckpointStore {
+ public:
+  CheckpointStore(std::string data_dir, const std::string& group);
+
+  const std::string& path() const { return path_; }
+  Status save(const Checkpoint& checkpoint);
+  // The last saved checkpoint; nullopt when there is none. A damaged file is an
+  // error that names it (never silently ignored: that would double count).
+  Result<std::optional<Checkpoint>> load() const;
+
+  static std::string encode(const Checkpoint& checkpoint);
+  static Result<Checkpoint> decode(std::string_view bytes);
+
+ private:
+  std::string dir_;
+  std::string path_;
+};
+
+}  // namespace sluice::runtime

@@ -1,0 +1,71 @@
+#include "transform/window/watermark.h"
+
+#include <algorithm>
+
+namespace sluice::transform {
+
+int64_t WatermarkTracker::compute(const Input* skip, int64_t now_us, bool* any_active) const {
+  int64_t low = std::numeric_limits<int64_t>::max();
+  *any_active = false;
+  for (const Input& in : inputs_) {
+    if (&in == skip || now_us - in.last_seen_us > idle_timeout_us_) continue;
+    *any_active = true;
+    low = std::min(low, lowered(in.max_event_time_us));
+  }
+  return low;
+}
+
+void WatermarkTracker::begin_batch(const std::string& source, int32_t partition, int64_t now_us) {
+  current_ = nullptr;
+  for (Input& in : inputs_) {
+    if (in.partition == partition && in.source == source) current_ = &in;
+  }
+  if (current_ == nullptr) {
+    inputs_.push_back(Input{source, partition, kNone, now_us});
+    current_ = &inputs_.back();
+  }
+  current_->last_seen_us = now_us;
+  bool any_active = false;
+  others_ = compute(current_, now_us, &any_active);
+}
+
+int64_t WatermarkTracker::refresh(int64_t now_us) {
+  bool any_active = false;
+  int64_t low = compute(nullptr, now_us, &any_active);
+  if (!any_active) {
+    // Everything idle: the most advanced input speaks for the stream.
+    low = std::numeric_limits<int64_t>::max();
+    int64_t high = kNone;
+    for (const Input& in : inputs_) high = std::max(high, lowered(in.max_event_time_us));
+    if (high != kNone) low = high;
+  }
+  return advance(low);
+}
+
+void WatermarkTracker::save(StateWriter& w) const {
+  w.i64(watermark_);
+  w.u64(inputs_.size());
+  for (const Input& in : inputs_) {
+    w.bytes(in.source);
+    w.i64(in.partition);
+    w.i64(in.max_event_time_us);
+  }
+}
+
+bool WatermarkTracker::load(StateReader& r, int64_t now_us) {
+  watermark_ = r.i64();
+  const uint64_t n = r.count(3);
+  inputs_.clear();
+  current_ = nullptr;
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    Input in;
+    in.source = std::string(r.bytes());
+    in.partition = static_cast<int32_t>(r.i64());
+    in.max_event_time_us = r.i64();
+    in.last_seen_us = now_us;
+    inputs_.push_back(std::move(in));
+  }
+  return r.ok();
+}
+
+}  // namespace sluice::transform
