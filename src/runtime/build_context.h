@@ -2,6 +2,8 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/config/pipeline_config.h"
 #include "observe/component_stats.h"
@@ -12,6 +14,9 @@ struct BuildContext {
   const ComponentConfig& config;
   const PipelineConfig& pipeline;
   observe::ComponentStats& stats;
+  // Transforms: every (source, log partition) whose events can reach this one, so
+  // event-time logic can wait for partitions that have not delivered yet.
+  std::vector<std::pair<std::string, int32_t>> input_partitions = {};
 
   const OptionValues& options() const { return config.options; }
   const std::string& name() const { return config.name; }

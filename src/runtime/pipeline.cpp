@@ -7,6 +7,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "core/config/graph_check.h"
@@ -79,6 +80,34 @@ class Pipeline::SourceContextImpl final : public source::SourceContext {
 
 Pipeline::~Pipeline() = default;
 
+namespace {
+
+// Every (source, partition) whose events can reach `component`, through any path.
+std::vector<std::pair<std::string, int32_t>> upstream_partitions(const PipelineConfig& config,
+                                                                 const ComponentConfig& component) {
+  std::vector<std::pair<std::string, int32_t>> found;
+  std::vector<const ComponentConfig*> stack{&component};
+  std::set<std::string> seen;
+  while (!stack.empty()) {
+    const ComponentConfig* c = stack.back();
+    stack.pop_back();
+    for (const InputRef& input : c->inputs) {
+      if (!seen.insert(input.component).second) continue;
+      const ComponentConfig* from = config.find(input.component);
+      if (from == nullptr) continue;
+      if (from->kind == ComponentKind::kSource) {
+        const int32_t partitions = topic_config_for(*from).partitions;
+        for (int32_t p = 0; p < partitions; ++p) found.emplace_back(from->name, p);
+      } else {
+        stack.push_back(from);
+      }
+    }
+  }
+  return found;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, const Registry& registry,
                                                   const RunOptions& options) {
   std::unique_ptr<Pipeline> p(new Pipeline());
@@ -105,6 +134,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
     node->ports = component_outputs(c);
     node->consumers.resize(node->ports.size());
     BuildContext ctx{c, p->config_, *node->stats};
+    if (c.kind == ComponentKind::kTransform) ctx.input_partitions = upstream_partitions(p->config_, c);
     const std::string subject = std::string(component_kind_name(c.kind)) + " \"" + c.name + "\"";
     switch (c.kind) {
       case ComponentKind::kSource: {
@@ -274,18 +304,20 @@ Status Pipeline::run() {
   }
   using Clock = std::chrono::steady_clock;
   auto next_summary = Clock::now() + std::chrono::microseconds(options_.summary_interval_us);
-  auto next_commit = Clock::now() + std::chrono::milliseconds(200);
+  // Durable offsets are committed at least every 200 ms, more often with a shorter commit_interval.
+  const auto commit_every = std::chrono::microseconds(std::min<int64_t>(200'000, checkpoint_interval_us_));
+  auto next_commit = Clock::now() + commit_every;
   {
     std::unique_lock lock(shared_->mutex);
     while ((shared_->sources_running > 0 || shared_->readers_running > 0) && !stopping_.load() &&
            shared_->first_error.is_ok()) {
       // Poll: request_stop() may come from a thread that saw a signal flag.
-      shared_->wake.wait_for(lock, std::chrono::milliseconds(100));
+      shared_->wake.wait_for(lock, std::min<std::chrono::microseconds>(std::chrono::milliseconds(100), commit_every));
       if (Clock::now() >= next_commit) {
         lock.unlock();
         if (Status s = shared_->commits->commit_durable(); !s.is_ok()) spdlog::error("offset commit: {}", s.message());
         lock.lock();
-        next_commit = Clock::now() + std::chrono::milliseconds(200);
+        next_commit = Clock::now() + commit_every;
       }
       if (summary && Clock::now() >= next_summary) {
         lock.unlock();

@@ -15,6 +15,13 @@ int64_t WatermarkTracker::compute(const Input* skip, int64_t now_us, bool* any_a
   return low;
 }
 
+void WatermarkTracker::declare(const std::string& source, int32_t partition, int64_t now_us) {
+  for (const Input& in : inputs_) {
+    if (in.partition == partition && in.source == source) return;
+  }
+  inputs_.push_back(Input{source, partition, kNone, now_us});
+}
+
 void WatermarkTracker::begin_batch(const std::string& source, int32_t partition, int64_t now_us) {
   current_ = nullptr;
   for (Input& in : inputs_) {
@@ -55,15 +62,17 @@ void WatermarkTracker::save(StateWriter& w) const {
 bool WatermarkTracker::load(StateReader& r, int64_t now_us) {
   watermark_ = r.i64();
   const uint64_t n = r.count(3);
-  inputs_.clear();
   current_ = nullptr;
+  // Declared inputs stay; the saved ones bring back how far they had got.
+  for (Input& in : inputs_) in.last_seen_us = now_us;
   for (uint64_t i = 0; i < n && r.ok(); ++i) {
-    Input in;
-    in.source = std::string(r.bytes());
-    in.partition = static_cast<int32_t>(r.i64());
-    in.max_event_time_us = r.i64();
-    in.last_seen_us = now_us;
-    inputs_.push_back(std::move(in));
+    const std::string source(r.bytes());
+    const auto partition = static_cast<int32_t>(r.i64());
+    const int64_t max_event_time_us = r.i64();
+    declare(source, partition, now_us);
+    for (Input& in : inputs_) {
+      if (in.partition == partition && in.source == source) in.max_event_time_us = max_event_time_us;
+    }
   }
   return r.ok();
 }

@@ -8,7 +8,9 @@
 // partition is idle, the most advanced one sets it, so windows still close when
 // traffic stops. The watermark never goes backwards.
 //
-// Partitions count from the first event they deliver. Single-threaded (the pipeline
+// Partitions declared up front (every partition that feeds the window) hold the
+// watermark back from the start, until they deliver or go idle; others count from
+// their first event. Single-threaded (the pipeline
 // thread); processing times are the steady clock, so they are not saved: a restored
 // partition counts as active from the moment of the restore.
 #pragma once
@@ -29,6 +31,8 @@ class WatermarkTracker {
   WatermarkTracker(int64_t allowed_lateness_us, int64_t idle_timeout_us)
       : allowed_lateness_us_(allowed_lateness_us), idle_timeout_us_(idle_timeout_us) {}
 
+  // An input partition known to exist, as of processing time `now_us`.
+  void declare(const std::string& source, int32_t partition, int64_t now_us);
   // Starts a batch from one input partition at processing time `now_us`; the
   // watermark of the other partitions is computed once here, so observe() is cheap.
   void begin_batch(const std::string& source, int32_t partition, int64_t now_us);

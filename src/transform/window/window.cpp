@@ -79,6 +79,8 @@ class WindowTransform final : public Transform {
     static const FieldId kStart = FieldNames::intern("window_start");
     static const FieldId kEnd = FieldNames::intern("window_end");
     static const FieldId kEmit = FieldNames::intern("window_emit");
+    const int64_t now = steady_now_us();
+    for (const auto& [source, partition] : ctx.input_partitions) watermark_.declare(source, partition, now);
     start_field_ = kStart;
     end_field_ = kEnd;
     emit_field_ = kEmit;

@@ -14,12 +14,13 @@ namespace sluice::testing {
 class TransformHarness {
  public:
   // `transform_yaml` is the body of a transform named "t" reading source "in".
-  explicit TransformHarness(const std::string& transform_yaml)
+  explicit TransformHarness(const std::string& transform_yaml,
+                            std::vector<std::pair<std::string, int32_t>> input_partitions = {})
       : config_(load_config("sources:\n  in: {type: generator}\ntransforms:\n  t:\n" + transform_yaml +
                             "\nsinks:\n  out: {type: blackhole, inputs: [t]}\n")),
         component_(*config_.find("t")),
         stats_(component_.name, component_.kind, component_.type) {
-    BuildContext ctx{component_, config_, stats_};
+    BuildContext ctx{component_, config_, stats_, std::move(input_partitions)};
     auto made = runtime::Registry::builtin().transform(component_.type)->make(ctx);
     if (!made) throw std::runtime_error(made.status().message());
     transform_ = std::move(made).value();

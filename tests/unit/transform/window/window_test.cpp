@@ -251,6 +251,18 @@ TEST(Window, WatermarkIsTheMinimumAcrossPartitionsUntilOneIsIdle) {
   EXPECT_NE(out[0][0].find(R"("n":3)"), std::string::npos) << out[0][0];
 }
 
+TEST(Window, DeclaredPartitionsHoldTheWatermarkBeforeTheirFirstEvent) {
+  TransformHarness w(window_yaml("    size: 10s\n    allowed_lateness: 0s\n    aggregates:\n      n: count()\n"),
+                     {{"in", 0}, {"in", 1}});
+  auto out = w.run({"{}", "{}"}, {at(1), at(25)}, /*partition=*/0);
+  EXPECT_TRUE(out[0].empty()) << "partition 1 has not spoken yet";
+  out = w.run({"{}"}, {at(2)}, /*partition=*/1);
+  EXPECT_TRUE(out[1].empty()) << "its first event is not late";
+  out = w.run({"{}"}, {at(30)}, /*partition=*/1);
+  ASSERT_EQ(out[0].size(), 1u);
+  EXPECT_NE(out[0][0].find(R"("n":2)"), std::string::npos) << out[0][0];
+}
+
 TEST(Window, OverTheStateBoundTheOldestWindowsAreEmittedEarlyAndFlagged) {
   TransformHarness w(
       window_yaml("    size: 1h\n    allowed_lateness: 100h\n    key_fields: [k]\n    "
