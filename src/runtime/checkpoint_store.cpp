@@ -3,7 +3,7 @@
 #include <cstring>
 #include <filesystem>
 
-#include "core/varint.h"
+#include "core/byte_codec.h"
 #include "log/crc32c.h"
 #include "log/file_system.h"
 
@@ -13,19 +13,6 @@ namespace {
 constexpr char kMagic[4] = {'S', 'L', 'C', 'K'};
 constexpr uint64_t kVersion = 1;
 
-void put_bytes(std::string_view v, std::string* out) {
-  put_varint(v.size(), out);
-  out->append(v);
-}
-
-bool get_bytes(const char*& p, const char* end, std::string* out) {
-  uint64_t n = 0;
-  if (!get_varint(p, end, &n) || n > static_cast<uint64_t>(end - p)) return false;
-  out->assign(p, n);
-  p += n;
-  return true;
-}
-
 }  // namespace
 
 CheckpointStore::CheckpointStore(std::string data_dir, const std::string& group)
@@ -33,21 +20,22 @@ CheckpointStore::CheckpointStore(std::string data_dir, const std::string& group)
 
 std::string CheckpointStore::encode(const Checkpoint& cp) {
   std::string body;
-  put_varint(kVersion, &body);
-  put_varint(cp.sequence, &body);
-  put_varint(cp.offsets.size(), &body);
+  ByteWriter w(&body);
+  w.u64(kVersion);
+  w.u64(cp.sequence);
+  w.u64(cp.offsets.size());
   for (const auto& [topic, partitions] : cp.offsets) {
-    put_bytes(topic, &body);
-    put_varint(partitions.size(), &body);
+    w.bytes(topic);
+    w.u64(partitions.size());
     for (const auto& [partition, offset] : partitions) {
-      put_varint(static_cast<uint64_t>(partition), &body);
-      put_varint(static_cast<uint64_t>(offset), &body);
+      w.u64(static_cast<uint64_t>(partition));
+      w.u64(static_cast<uint64_t>(offset));
     }
   }
-  put_varint(cp.states.size(), &body);
+  w.u64(cp.states.size());
   for (const auto& [name, state] : cp.states) {
-    put_bytes(name, &body);
-    put_bytes(state, &body);
+    w.bytes(name);
+    w.bytes(state);
   }
   std::string out(kMagic, 4);
   const uint32_t crc = log::crc32c(body);
@@ -64,35 +52,26 @@ Result<Checkpoint> CheckpointStore::decode(std::string_view bytes) {
   std::memcpy(&crc, bytes.data() + 4, 4);
   const std::string_view body = bytes.substr(8);
   if (log::crc32c(body) != crc) return Status::corruption("checksum mismatch");
-  const char* p = body.data();
-  const char* end = p + body.size();
+  ByteReader r(body);
+  if (r.u64() != kVersion) return Status::corruption("unknown checkpoint version");
   Checkpoint cp;
-  uint64_t version = 0, topics = 0, transforms = 0;
-  if (!get_varint(p, end, &version) || version != kVersion)
-    return Status::corruption("unknown checkpoint version");
-  if (!get_varint(p, end, &cp.sequence) || !get_varint(p, end, &topics))
-    return Status::corruption("truncated");
-  for (uint64_t t = 0; t < topics; ++t) {
-    std::string topic;
-    uint64_t partitions = 0;
-    if (!get_bytes(p, end, &topic) || !get_varint(p, end, &partitions))
-      return Status::corruption("truncated");
-    auto& map = cp.offsets[topic];
-    for (uint64_t i = 0; i < partitions; ++i) {
-      uint64_t partition = 0, offset = 0;
-      if (!get_varint(p, end, &partition) || !get_varint(p, end, &offset))
-        return Status::corruption("truncated");
-      map[static_cast<int32_t>(partition)] = static_cast<int64_t>(offset);
+  cp.sequence = r.u64();
+  const uint64_t topics = r.count(2);
+  for (uint64_t t = 0; t < topics && r.ok(); ++t) {
+    auto& partitions = cp.offsets[std::string(r.bytes())];
+    const uint64_t n = r.count(2);
+    for (uint64_t i = 0; i < n && r.ok(); ++i) {
+      const auto partition = static_cast<int32_t>(r.u64());
+      partitions[partition] = static_cast<int64_t>(r.u64());
     }
   }
-  if (!get_varint(p, end, &transforms)) return Status::corruption("truncated");
-  for (uint64_t i = 0; i < transforms; ++i) {
-    std::string name, state;
-    if (!get_bytes(p, end, &name) || !get_bytes(p, end, &state))
-      return Status::corruption("truncated");
-    cp.states[name] = std::move(state);
+  const uint64_t transforms = r.count(2);
+  for (uint64_t i = 0; i < transforms && r.ok(); ++i) {
+    std::string name(r.bytes());
+    cp.states[std::move(name)] = std::string(r.bytes());
   }
-  if (p != end) return Status::corruption("trailing bytes");
+  if (!r.ok()) return Status::corruption("truncated");
+  if (!r.at_end()) return Status::corruption("trailing bytes");
   return cp;
 }
 

@@ -2,23 +2,59 @@
 
 namespace sluice::runtime {
 
-CommitTracker::CommitTracker(log::Log& log, std::string group, size_t sinks, std::function<uint64_t(size_t)> given,
+CommitTracker::CommitTracker(log::Log& log, std::string group, size_t sinks,
+                             std::function<uint64_t(size_t)> given,
                              std::function<uint64_t(size_t)> durable)
-    : log_(log), group_(std::move(group)), sinks_(sinks), given_(std::move(given)), durable_(std::move(durable)) {}
+    : log_(log),
+      group_(std::move(group)),
+      sinks_(sinks),
+      given_(std::move(given)),
+      durable_(std::move(durable)) {}
 
-void CommitTracker::gate_on_checkpoints(CheckpointStore* store) { store_ = store; }
+void CommitTracker::gate_on_checkpoints(CheckpointStore* store) {
+  store_ = store;
+}
+
+std::vector<uint64_t> CommitTracker::given_now() const {
+  std::vector<uint64_t> given(sinks_);
+  for (size_t i = 0; i < sinks_; ++i) given[i] = given_(i);
+  return given;
+}
+
+bool CommitTracker::covered(const std::vector<uint64_t>& durable,
+                            const std::vector<uint64_t>& required) const {
+  for (size_t i = 0; i < sinks_; ++i) {
+    if (durable[i] < required[i]) return false;
+  }
+  return true;
+}
+
+Status CommitTracker::commit_offsets(
+    const std::map<std::string, std::map<int32_t, int64_t>>& offsets,
+    std::map<std::string, std::map<int32_t, int64_t>>* failed) {
+  Status first;
+  for (const auto& [topic, partitions] : offsets) {
+    std::vector<std::pair<int32_t, int64_t>> list(partitions.begin(), partitions.end());
+    Status s = log_.commit(group_, topic, list);
+    if (!s.is_ok()) {
+      if (first.is_ok()) first = s;
+      (*failed)[topic] = partitions;
+    } else {
+      commits_.fetch_add(1);
+    }
+  }
+  return first;
+}
 
 void CommitTracker::routed(const std::string& topic, int32_t partition, int64_t next_offset) {
   if (store_ != nullptr) return;  // gated: the checkpoint carries the offsets
-  Point point{topic, partition, next_offset, std::vector<uint64_t>(sinks_)};
-  for (size_t i = 0; i < sinks_; ++i) point.required[i] = given_(i);
+  Point point{topic, partition, next_offset, given_now()};
   std::lock_guard lock(mutex_);
   pending_.push_back(std::move(point));
 }
 
 void CommitTracker::checkpoint(Checkpoint cut) {
-  Cut c{std::move(cut), std::vector<uint64_t>(sinks_)};
-  for (size_t i = 0; i < sinks_; ++i) c.required[i] = given_(i);
+  Cut c{std::move(cut), given_now()};
   std::lock_guard lock(mutex_);
   cuts_.push_back(std::move(c));
 }
@@ -28,32 +64,19 @@ Status CommitTracker::commit_durable() {
   std::vector<uint64_t> durable(sinks_);
   for (size_t i = 0; i < sinks_; ++i) durable[i] = durable_(i);
   if (store_ != nullptr) return commit_checkpoints(durable);
-  // Offsets whose commit failed last time are tried again (a later offset of the same partition replaces them).
+  // Offsets whose commit failed last time are tried again (a later offset of the same partition
+  // replaces them).
   std::map<std::string, std::map<int32_t, int64_t>> ready = std::move(unsaved_);
   unsaved_.clear();
   {
     std::lock_guard lock(mutex_);
-    while (!pending_.empty()) {
+    while (!pending_.empty() && covered(durable, pending_.front().required)) {
       const Point& p = pending_.front();
-      bool done = true;
-      for (size_t i = 0; i < sinks_ && done; ++i) done = durable[i] >= p.required[i];
-      if (!done) break;
       ready[p.topic][p.partition] = p.next_offset;
       pending_.pop_front();
     }
   }
-  Status first;
-  for (const auto& [topic, partitions] : ready) {
-    std::vector<std::pair<int32_t, int64_t>> offsets(partitions.begin(), partitions.end());
-    Status s = log_.commit(group_, topic, offsets);
-    if (!s.is_ok()) {
-      if (first.is_ok()) first = s;
-      unsaved_[topic] = partitions;
-    } else {
-      commits_.fetch_add(1);
-    }
-  }
-  return first;
+  return commit_offsets(ready, &unsaved_);
 }
 
 Status CommitTracker::commit_checkpoints(const std::vector<uint64_t>& durable) {
@@ -61,11 +84,7 @@ Status CommitTracker::commit_checkpoints(const std::vector<uint64_t>& durable) {
   unsaved_checkpoint_.reset();
   {
     std::lock_guard lock(mutex_);
-    while (!cuts_.empty()) {
-      const Cut& c = cuts_.front();
-      bool done = true;
-      for (size_t i = 0; i < sinks_ && done; ++i) done = durable[i] >= c.required[i];
-      if (!done) break;
+    while (!cuts_.empty() && covered(durable, cuts_.front().required)) {
       newest = std::move(cuts_.front().checkpoint);
       cuts_.pop_front();
     }
@@ -77,20 +96,15 @@ Status CommitTracker::commit_checkpoints(const std::vector<uint64_t>& durable) {
     unsaved_checkpoint_ = std::move(newest);
     return s.with_context("saving checkpoint " + store_->path());
   }
-  Status first;
-  for (const auto& [topic, partitions] : newest->offsets) {
-    std::vector<std::pair<int32_t, int64_t>> offsets(partitions.begin(), partitions.end());
-    Status s = log_.commit(group_, topic, offsets);
-    if (!s.is_ok()) {
-      if (first.is_ok()) first = s;
-      unsaved_checkpoint_ = *newest;  // saved again next time, with its offsets
-    } else {
-      commits_.fetch_add(1);
-    }
-  }
-  return first;
+  std::map<std::string, std::map<int32_t, int64_t>> failed;
+  Status s = commit_offsets(newest->offsets, &failed);
+  if (!failed.empty())
+    unsaved_checkpoint_ = std::move(newest);  // saved again next time, with its offsets
+  return s;
 }
 
-uint64_t CommitTracker::commits() const { return commits_.load(); }
+uint64_t CommitTracker::commits() const {
+  return commits_.load();
+}
 
 }  // namespace sluice::runtime

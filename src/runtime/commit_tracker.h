@@ -38,8 +38,8 @@ namespace sluice::runtime {
 class CommitTracker {
  public:
   // `given(i)` and `durable(i)`: batches given to / made durable by sink i.
-  CommitTracker(log::Log& log, std::string group, size_t sinks, std::function<uint64_t(size_t)> given,
-                std::function<uint64_t(size_t)> durable);
+  CommitTracker(log::Log& log, std::string group, size_t sinks,
+                std::function<uint64_t(size_t)> given, std::function<uint64_t(size_t)> durable);
 
   // From now on, offsets advance only at checkpoints saved to `store`.
   void gate_on_checkpoints(CheckpointStore* store);
@@ -71,11 +71,17 @@ class CommitTracker {
   CheckpointStore* store_ = nullptr;  // set: gated on checkpoints
   std::deque<Cut> cuts_;
   std::optional<Checkpoint> unsaved_checkpoint_;  // complete, but its save failed: retried
-  std::mutex commit_mutex_;  // one commit at a time, in order; guards unsaved_
+  std::mutex commit_mutex_;                       // one commit at a time, in order; guards unsaved_
   std::map<std::string, std::map<int32_t, int64_t>> unsaved_;
   std::atomic<uint64_t> commits_{0};
 
   Status commit_checkpoints(const std::vector<uint64_t>& durable);
+  std::vector<uint64_t> given_now() const;
+  // True when every sink's durable count reached what was required of it.
+  bool covered(const std::vector<uint64_t>& durable, const std::vector<uint64_t>& required) const;
+  // Commits per topic; the partitions of a topic whose commit failed go to *failed.
+  Status commit_offsets(const std::map<std::string, std::map<int32_t, int64_t>>& offsets,
+                        std::map<std::string, std::map<int32_t, int64_t>>* failed);
 };
 
 }  // namespace sluice::runtime

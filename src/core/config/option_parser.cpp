@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "core/ascii.h"
 #include "core/suggest.h"
 #include "core/time.h"
 #include "core/units.h"
@@ -163,15 +164,14 @@ std::optional<AggregateCall> parse_aggregate(const ParseContext& ctx, const YAML
            "write function(argument), e.g. count(), sum(.bytes), p99(.latency_ms)");
     return std::nullopt;
   }
-  std::string name = text->substr(0, open);
-  while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.pop_back();
-  size_t name_start = name.find_first_not_of(" \t");
-  name = name_start == std::string::npos ? std::string() : name.substr(name_start);
+  const std::string name(trim_ascii_space(std::string_view(*text).substr(0, open)));
   auto function = aggregate_function_named(name);
   if (!function) {
-    report(ctx, location_of(ctx, node), label + ": unknown aggregate function \"" + name + "\"" +
-                                            did_you_mean(name, aggregate_function_names()),
-           "aggregates: count, count_if, sum, avg, min, max, first, last, stddev, rate, distinct, p50, p90, p95, p99");
+    std::string all;
+    for (const std::string& n : aggregate_function_names()) all += (all.empty() ? "" : ", ") + n;
+    report(ctx, location_of(ctx, node),
+           label + ": unknown aggregate function \"" + name + "\"" + did_you_mean(name, aggregate_function_names()),
+           "aggregates: " + all);
     return std::nullopt;
   }
   AggregateCall call;

@@ -48,6 +48,19 @@ Value extreme_result(double d, bool integral) {
   return Value::floating(d);
 }
 
+// How an aggregate reads in an error: `.p99_ms = p99(.latency_ms)`.
+std::string describe(const AggregateCall& call) {
+  return call.output.to_string() + " = " + aggregate_function_name(call.function) + "(" +
+         (call.argument ? call.argument->text() : "") + ")";
+}
+
+// first/last: whether a value at `time_us` replaces the one kept. On equal times the
+// later arrival wins for last, the earlier for first.
+bool replaces(AggregateFunction f, const Accumulator& a, int64_t time_us) {
+  if (a.n == 0) return true;
+  return f == AggregateFunction::kFirst ? time_us < a.time_us : time_us >= a.time_us;
+}
+
 }  // namespace
 
 AggregateSet::AggregateSet(std::vector<AggregateCall> calls) : calls_(std::move(calls)) {}
@@ -63,8 +76,7 @@ bool AggregateSet::evaluate(const Value& event, Arena& arena, std::vector<Value>
     }
     Value v;
     if (!call.argument->evaluate(event, arena, &v, error)) {
-      *error = call.output.to_string() + " = " + aggregate_function_name(call.function) + "(" +
-               call.argument->text() + "): " + *error;
+      *error = describe(call) + ": " + *error;
       return false;
     }
     if (v.is_null()) {
@@ -73,19 +85,16 @@ bool AggregateSet::evaluate(const Value& event, Arena& arena, std::vector<Value>
     }
     const AggregateArgument kind = aggregate_argument(call.function);
     if (kind == AggregateArgument::kCondition && !v.is_bool()) {
-      *error = call.output.to_string() + " = count_if(" + call.argument->text() + "): yields " +
-               value_type_name(v.type()) + ", not a boolean";
+      *error = describe(call) + ": yields " + value_type_name(v.type()) + ", not a boolean";
       return false;
     }
     if ((kind == AggregateArgument::kNumber || (kind == AggregateArgument::kOptional)) &&
         !v.is_number()) {
-      *error = call.output.to_string() + " = " + aggregate_function_name(call.function) + "(" +
-               call.argument->text() + "): yields " + value_type_name(v.type()) + ", not a number";
+      *error = describe(call) + ": yields " + value_type_name(v.type()) + ", not a number";
       return false;
     }
     if (v.is_double() && !std::isfinite(v.as_double())) {
-      *error = call.output.to_string() + " = " + aggregate_function_name(call.function) + "(" +
-               call.argument->text() + "): yields a value that is not finite";
+      *error = describe(call) + ": yields a value that is not finite";
       return false;
     }
     args[i] = v;
@@ -108,15 +117,8 @@ void AggregateSet::apply(const std::vector<Value>& args, int64_t time_us, Accumu
         if (v.as_bool()) ++a.n;
         break;
       case AggregateFunction::kFirst:
-        if (a.n == 0 || time_us < a.time_us) {
-          a.value.clear();
-          format::encode_value(v, &a.value);
-          a.time_us = time_us;
-        }
-        ++a.n;
-        break;
       case AggregateFunction::kLast:
-        if (a.n == 0 || time_us >= a.time_us) {
+        if (replaces(f, a, time_us)) {
           a.value.clear();
           format::encode_value(v, &a.value);
           a.time_us = time_us;
@@ -154,14 +156,8 @@ void AggregateSet::merge(Accumulator* into, const Accumulator* other) const {
     if (b.n == 0 && !b.distinct && !b.sketch) continue;
     switch (f) {
       case AggregateFunction::kFirst:
-        if (b.n > 0 && (a.n == 0 || b.time_us < a.time_us)) {
-          a.value = b.value;
-          a.time_us = b.time_us;
-        }
-        a.n += b.n;
-        break;
       case AggregateFunction::kLast:
-        if (b.n > 0 && (a.n == 0 || b.time_us >= a.time_us)) {
+        if (b.n > 0 && replaces(f, a, b.time_us)) {
           a.value = b.value;
           a.time_us = b.time_us;
         }
@@ -264,7 +260,7 @@ size_t AggregateSet::memory_bytes(const Accumulator* acc) const {
   return bytes;
 }
 
-void AggregateSet::save(StateWriter& w, const Accumulator* acc) const {
+void AggregateSet::save(ByteWriter& w, const Accumulator* acc) const {
   for (size_t i = 0; i < calls_.size(); ++i) {
     const Accumulator& a = acc[i];
     w.u64(a.n);
@@ -283,7 +279,7 @@ void AggregateSet::save(StateWriter& w, const Accumulator* acc) const {
   }
 }
 
-bool AggregateSet::load(StateReader& r, Accumulator* acc) const {
+bool AggregateSet::load(ByteReader& r, Accumulator* acc) const {
   for (size_t i = 0; i < calls_.size() && r.ok(); ++i) {
     Accumulator& a = acc[i];
     a.n = r.u64();

@@ -17,11 +17,11 @@
 #include <string>
 #include <vector>
 
+#include "core/byte_codec.h"
 #include "core/config/aggregate_call.h"
 #include "core/value.h"
 #include "transform/window/ddsketch.h"
 #include "transform/window/distinct_counter.h"
-#include "transform/window/state_codec.h"
 
 namespace sluice::transform {
 
@@ -60,8 +60,8 @@ class AggregateSet {
                       Value root) const;
   size_t memory_bytes(const Accumulator* accumulators) const;
 
-  void save(StateWriter& w, const Accumulator* accumulators) const;
-  bool load(StateReader& r, Accumulator* accumulators) const;
+  void save(ByteWriter& w, const Accumulator* accumulators) const;
+  bool load(ByteReader& r, Accumulator* accumulators) const;
 
  private:
   std::vector<AggregateCall> calls_;

@@ -108,13 +108,13 @@ size_t DDSketch::memory_bytes() const {
          (positive_.counts.capacity() + negative_.counts.capacity()) * sizeof(uint64_t);
 }
 
-void DDSketch::Store::save(StateWriter& w) const {
+void DDSketch::Store::save(ByteWriter& w) const {
   w.i64(first);
   w.u64(counts.size());
   for (uint64_t c : counts) w.u64(c);
 }
 
-bool DDSketch::Store::load(StateReader& r) {
+bool DDSketch::Store::load(ByteReader& r) {
   first = static_cast<int32_t>(r.i64());
   const uint64_t n = r.count();
   if (n > static_cast<uint64_t>(kMaxBuckets)) r.fail();
@@ -124,14 +124,14 @@ bool DDSketch::Store::load(StateReader& r) {
   return r.ok();
 }
 
-void DDSketch::save(StateWriter& w) const {
+void DDSketch::save(ByteWriter& w) const {
   w.u64(count_);
   w.u64(zeros_);
   positive_.save(w);
   negative_.save(w);
 }
 
-bool DDSketch::load(StateReader& r) {
+bool DDSketch::load(ByteReader& r) {
   count_ = r.u64();
   zeros_ = r.u64();
   return positive_.load(r) && negative_.load(r);

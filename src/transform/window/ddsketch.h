@@ -16,7 +16,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "transform/window/state_codec.h"
+#include "core/byte_codec.h"
 
 namespace sluice::transform {
 
@@ -32,8 +32,8 @@ class DDSketch {
   uint64_t count() const { return count_; }
   size_t memory_bytes() const;
 
-  void save(StateWriter& w) const;
-  bool load(StateReader& r);
+  void save(ByteWriter& w) const;
+  bool load(ByteReader& r);
 
  private:
   // Counts of contiguous bucket indexes starting at `first`.
@@ -43,8 +43,8 @@ class DDSketch {
 
     void add(int32_t index, uint64_t n);
     void merge(const Store& other);
-    void save(StateWriter& w) const;
-    bool load(StateReader& r);
+    void save(ByteWriter& w) const;
+    bool load(ByteReader& r);
   };
 
   static int32_t index_of(double magnitude);

@@ -54,7 +54,9 @@ uint64_t DistinctCounter::hash(const Value& value) {
       return XXH3_64bits_withSeed(&v, sizeof v, 0x494E);
     }
     default: {
-      std::string bytes;
+      // Other types through their binary encoding; the buffer is reused, not allocated per value.
+      thread_local std::string bytes;
+      bytes.clear();
       format::encode_value(value, &bytes);
       return XXH3_64bits(bytes.data(), bytes.size());
     }
@@ -114,7 +116,7 @@ size_t DistinctCounter::memory_bytes() const {
   return sizeof(*this) + exact_.capacity() * sizeof(uint64_t) + registers_.capacity();
 }
 
-void DistinctCounter::save(StateWriter& w) const {
+void DistinctCounter::save(ByteWriter& w) const {
   if (registers_.empty()) {
     w.u64(0);
     w.u64(exact_.size());
@@ -125,7 +127,7 @@ void DistinctCounter::save(StateWriter& w) const {
   }
 }
 
-bool DistinctCounter::load(StateReader& r) {
+bool DistinctCounter::load(ByteReader& r) {
   const uint64_t mode = r.u64();
   exact_.clear();
   registers_.clear();

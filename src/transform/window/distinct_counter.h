@@ -12,8 +12,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/byte_codec.h"
 #include "core/value.h"
-#include "transform/window/state_codec.h"
 
 namespace sluice::transform {
 
@@ -32,8 +32,8 @@ class DistinctCounter {
   bool exact() const { return registers_.empty(); }
   size_t memory_bytes() const;
 
-  void save(StateWriter& w) const;
-  bool load(StateReader& r);
+  void save(ByteWriter& w) const;
+  bool load(ByteReader& r);
 
  private:
   void to_registers();

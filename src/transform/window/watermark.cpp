@@ -49,7 +49,7 @@ int64_t WatermarkTracker::refresh(int64_t now_us) {
   return advance(low);
 }
 
-void WatermarkTracker::save(StateWriter& w) const {
+void WatermarkTracker::save(ByteWriter& w) const {
   w.i64(watermark_);
   w.u64(inputs_.size());
   for (const Input& in : inputs_) {
@@ -59,7 +59,7 @@ void WatermarkTracker::save(StateWriter& w) const {
   }
 }
 
-bool WatermarkTracker::load(StateReader& r, int64_t now_us) {
+bool WatermarkTracker::load(ByteReader& r, int64_t now_us) {
   watermark_ = r.i64();
   const uint64_t n = r.count(3);
   current_ = nullptr;

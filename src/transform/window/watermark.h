@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "transform/window/state_codec.h"
+#include "core/byte_codec.h"
 
 namespace sluice::transform {
 
@@ -45,8 +45,8 @@ class WatermarkTracker {
   int64_t refresh(int64_t now_us);
   int64_t watermark() const { return watermark_; }
 
-  void save(StateWriter& w) const;
-  bool load(StateReader& r, int64_t now_us);
+  void save(ByteWriter& w) const;
+  bool load(ByteReader& r, int64_t now_us);
 
  private:
   struct Input {

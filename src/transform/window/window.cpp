@@ -16,6 +16,8 @@ namespace sluice::transform {
 namespace {
 
 constexpr uint64_t kStateVersion = 1;
+// emit_until() bound meaning "every window": the input ended.
+constexpr int64_t kEverything = std::numeric_limits<int64_t>::max();
 
 int64_t floor_div(int64_t a, int64_t b) {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
@@ -80,7 +82,8 @@ class WindowTransform final : public Transform {
     static const FieldId kEnd = FieldNames::intern("window_end");
     static const FieldId kEmit = FieldNames::intern("window_emit");
     const int64_t now = steady_now_us();
-    for (const auto& [source, partition] : ctx.input_partitions) watermark_.declare(source, partition, now);
+    for (const auto& [source, partition] : ctx.input_partitions)
+      watermark_.declare(source, partition, now);
     start_field_ = kStart;
     end_field_ = kEnd;
     emit_field_ = kEmit;
@@ -95,12 +98,12 @@ class WindowTransform final : public Transform {
     Batch& late = out.port(1);
     for (const Event& event : in.events) {
       const int64_t wm = std::max(watermark_.observe(event.time_us), forced_us_);
-      if (!aggregates_.evaluate(event.fields, arena, args_, &error_)) {
-        out.dead_letter(event, error_);
-        continue;
-      }
       if (last_end_containing(event.time_us) <= wm) {
         late.events.push_back(event);
+        continue;
+      }
+      if (!aggregates_.evaluate(event.fields, arena, args_, &error_)) {
+        out.dead_letter(event, error_);
         continue;
       }
       KeyState& key = key_state(event.fields);
@@ -130,12 +133,12 @@ class WindowTransform final : public Transform {
 
   void flush(TransformOutputs& out) override {
     // The input ended: every window is complete.
-    emit_until(std::numeric_limits<int64_t>::max(), EmitKind::kFinal, out);
+    emit_until(kEverything, EmitKind::kFinal, out);
     stats_.set_state_entries(open_windows_);
   }
 
   void save_state(std::string* out) const override {
-    StateWriter w(out);
+    ByteWriter w(out);
     w.u64(kStateVersion);
     w.bytes(shape());
     watermark_.save(w);
@@ -162,7 +165,7 @@ class WindowTransform final : public Transform {
   }
 
   Status load_state(std::string_view bytes) override {
-    StateReader r(bytes);
+    ByteReader r(bytes);
     if (r.u64() != kStateVersion) return Status::corruption("window state: unknown version");
     if (r.bytes() != shape()) {
       return Status::invalid(
@@ -222,8 +225,11 @@ class WindowTransform final : public Transform {
   // The end of the last window an event at `t` belongs to: at or before the
   // watermark, the event is late.
   int64_t last_end_containing(int64_t t) const {
-    if (session_) return t + gap_us_;
-    return floor_to(floor_to(t, pane_us_) + size_us_, slide_us_);
+    return session_ ? t + gap_us_ : last_end_of_pane(floor_to(t, pane_us_));
+  }
+  // The end of the last window that contains pane `pane_start`.
+  int64_t last_end_of_pane(int64_t pane_start) const {
+    return floor_to(pane_start + size_us_, slide_us_);
   }
   // The first window end after pane `start`.
   int64_t first_end_after(int64_t pane_start) const {
@@ -283,10 +289,16 @@ class WindowTransform final : public Transform {
     if (wm >= next_due_us_) emit_until(wm, EmitKind::kFinal, out);
   }
 
+  // A final emission of a window the watermark has not reached (forced by the state
+  // bound, not by the end of the input) is an eviction.
+  EmitKind kind_of(EmitKind kind, int64_t end_us, int64_t until) const {
+    const bool forced = until != kEverything && end_us > watermark_.watermark();
+    return kind == EmitKind::kFinal && forced ? EmitKind::kEvicted : kind;
+  }
+
   // Emits every window ending in (emitted_until_us_, until] and drops the state no
-  // later window needs. Windows past the real watermark (an eviction) are flagged.
+  // later window needs.
   void emit_until(int64_t until, EmitKind kind, TransformOutputs& out) {
-    const int64_t real_wm = watermark_.watermark();
     int64_t next_due = std::numeric_limits<int64_t>::max();
     for (auto it = keys_.begin(); it != keys_.end();) {
       KeyState& state = it->second;
@@ -294,25 +306,19 @@ class WindowTransform final : public Transform {
         auto s = state.sessions.begin();
         while (s != state.sessions.end() && s->end_us <= until) {
           emit_window(it->first, s->start_us, s->end_us, s->acc.get(),
-                      kind == EmitKind::kFinal && s->end_us > real_wm &&
-                              until != std::numeric_limits<int64_t>::max()
-                          ? EmitKind::kEvicted
-                          : kind,
-                      out);
+                      kind_of(kind, s->end_us, until), out);
           ++s;
           --open_windows_;
         }
         state.sessions.erase(state.sessions.begin(), s);
         if (!state.sessions.empty()) next_due = std::min(next_due, state.sessions.front().end_us);
       } else {
-        emit_pane_windows(it->first, state, until, kind, real_wm, out);
+        emit_pane_windows(it->first, state, until, kind, out);
         state.cached_pane = nullptr;
         if (!state.panes.empty()) {
-          const int64_t candidate = std::max(first_end_after(state.panes.begin()->first),
-                                             until == std::numeric_limits<int64_t>::max()
-                                                 ? until
-                                                 : floor_to(until, slide_us_) + slide_us_);
-          next_due = std::min(next_due, candidate);
+          // Every window of what is left ends after `until` (so `until` < kEverything here).
+          next_due = std::min(next_due, std::max(first_end_after(state.panes.begin()->first),
+                                                 floor_to(until, slide_us_) + slide_us_));
         }
       }
       it = (state.panes.empty() && state.sessions.empty()) ? keys_.erase(it) : std::next(it);
@@ -322,35 +328,15 @@ class WindowTransform final : public Transform {
   }
 
   void emit_pane_windows(const std::string& key, KeyState& state, int64_t until, EmitKind kind,
-                         int64_t real_wm, TransformOutputs& out) {
-    ends_.clear();
-    for (const auto& [start, acc] : state.panes) {
-      const int64_t last = floor_to(start + size_us_, slide_us_);
-      for (int64_t e = first_end_after(start); e <= last && e <= until; e += slide_us_) {
-        if (e > emitted_until_us_) ends_.push_back(e);
-      }
-    }
-    std::sort(ends_.begin(), ends_.end());
-    ends_.erase(std::unique(ends_.begin(), ends_.end()), ends_.end());
-    const bool final_end = until == std::numeric_limits<int64_t>::max();
+                         TransformOutputs& out) {
+    collect_window_ends(state, emitted_until_us_, until);
     for (int64_t e : ends_) {
-      const EmitKind this_kind =
-          (kind == EmitKind::kFinal && !final_end && e > real_wm) ? EmitKind::kEvicted : kind;
-      if (size_us_ == slide_us_) {
-        // Tumbling: the window is its one pane.
-        emit_window(key, e - size_us_, e, state.panes.at(e - size_us_).get(), this_kind, out);
-        continue;
-      }
-      merged_.reset(new Accumulator[aggregates_.size()]);
-      for (auto p = state.panes.lower_bound(e - size_us_); p != state.panes.end() && p->first < e;
-           ++p) {
-        aggregates_.merge(merged_.get(), p->second.get());
-      }
-      emit_window(key, e - size_us_, e, merged_.get(), this_kind, out);
+      emit_window(key, e - size_us_, e, window_accumulators(state, e), kind_of(kind, e, until),
+                  out);
     }
     // Panes whose every window has now been emitted are done.
     for (auto p = state.panes.begin(); p != state.panes.end();) {
-      if (floor_to(p->first + size_us_, slide_us_) <= until) {
+      if (last_end_of_pane(p->first) <= until) {
         p = state.panes.erase(p);
         --open_windows_;
       } else {
@@ -361,31 +347,41 @@ class WindowTransform final : public Transform {
 
   // Open windows as they stand, flagged "update"; state is kept.
   void emit_updates(TransformOutputs& out) {
-    const int64_t wm = std::max(watermark_.watermark(), forced_us_);
+    const int64_t after = std::max({watermark_.watermark(), forced_us_, emitted_until_us_});
     for (auto& [key, state] : keys_) {
-      if (session_) {
-        for (const Session& s : state.sessions)
-          emit_window(key, s.start_us, s.end_us, s.acc.get(), EmitKind::kUpdate, out);
-        continue;
+      for (const Session& s : state.sessions) {
+        emit_window(key, s.start_us, s.end_us, s.acc.get(), EmitKind::kUpdate, out);
       }
-      ends_.clear();
-      for (const auto& [start, acc] : state.panes) {
-        for (int64_t e = first_end_after(start); e <= floor_to(start + size_us_, slide_us_);
-             e += slide_us_) {
-          if (e > wm && e > emitted_until_us_) ends_.push_back(e);
-        }
-      }
-      std::sort(ends_.begin(), ends_.end());
-      ends_.erase(std::unique(ends_.begin(), ends_.end()), ends_.end());
+      collect_window_ends(state, after, kEverything);
       for (int64_t e : ends_) {
-        merged_.reset(new Accumulator[aggregates_.size()]);
-        for (auto p = state.panes.lower_bound(e - size_us_); p != state.panes.end() && p->first < e;
-             ++p) {
-          aggregates_.merge(merged_.get(), p->second.get());
-        }
-        emit_window(key, e - size_us_, e, merged_.get(), EmitKind::kUpdate, out);
+        emit_window(key, e - size_us_, e, window_accumulators(state, e), EmitKind::kUpdate, out);
       }
     }
+  }
+
+  // Into ends_, sorted and unique: the ends in (after, until] of this key's windows
+  // that hold at least one pane.
+  void collect_window_ends(const KeyState& state, int64_t after, int64_t until) {
+    ends_.clear();
+    for (const auto& [start, acc] : state.panes) {
+      const int64_t last = std::min(last_end_of_pane(start), until);
+      for (int64_t e = first_end_after(start); e <= last; e += slide_us_) {
+        if (e > after) ends_.push_back(e);
+      }
+    }
+    std::sort(ends_.begin(), ends_.end());
+    ends_.erase(std::unique(ends_.begin(), ends_.end()), ends_.end());
+  }
+
+  // The window ending at `end_us`: its one pane when tumbling, else its panes merged.
+  const Accumulator* window_accumulators(const KeyState& state, int64_t end_us) {
+    if (size_us_ == slide_us_) return state.panes.at(end_us - size_us_).get();
+    merged_.reset(new Accumulator[aggregates_.size()]);
+    for (auto p = state.panes.lower_bound(end_us - size_us_);
+         p != state.panes.end() && p->first < end_us; ++p) {
+      aggregates_.merge(merged_.get(), p->second.get());
+    }
+    return merged_.get();
   }
 
   // Over the bound: emit the oldest windows now, as if the watermark had passed them,
@@ -395,18 +391,15 @@ class WindowTransform final : public Transform {
     ends.reserve(open_windows_);
     for (const auto& [key, state] : keys_) {
       for (const Session& s : state.sessions) ends.push_back(s.end_us);
-      for (const auto& [start, acc] : state.panes)
-        ends.push_back(floor_to(start + size_us_, slide_us_));
+      for (const auto& [start, acc] : state.panes) ends.push_back(last_end_of_pane(start));
     }
     const size_t keep = max_open_windows_ - max_open_windows_ / 10;
     if (ends.size() <= keep) return;
     const size_t drop = ends.size() - keep;
     std::nth_element(ends.begin(), ends.begin() + static_cast<long>(drop - 1), ends.end());
     const int64_t until = ends[drop - 1];
-    const uint64_t before = emitted_windows_;
     forced_us_ = std::max(forced_us_, until);
     emit_until(until, EmitKind::kFinal, out);
-    (void)before;
   }
 
   void emit_window(const std::string& key, int64_t start_us, int64_t end_us, const Accumulator* acc,
@@ -437,7 +430,6 @@ class WindowTransform final : public Transform {
     main.events.push_back(Event{root, end_us - 1});
     stats_.add_out(1);
     if (kind == EmitKind::kEvicted) stats_.add_evicted(1);
-    ++emitted_windows_;
   }
 
   AggregateSet aggregates_;
@@ -455,7 +447,6 @@ class WindowTransform final : public Transform {
 
   std::unordered_map<std::string, KeyState, StringHash, std::equal_to<>> keys_;
   uint64_t open_windows_ = 0;
-  uint64_t emitted_windows_ = 0;
   int64_t emitted_until_us_ = WatermarkTracker::kNone;  // windows ending at or before were emitted
   int64_t forced_us_ = WatermarkTracker::kNone;         // evictions move this like a watermark
   int64_t next_due_us_ = std::numeric_limits<int64_t>::max();

@@ -59,10 +59,10 @@ TEST(DDSketch, SavedAndLoadedSketchAnswersTheSame) {
   DDSketch sketch;
   for (int i = 1; i <= 1000; ++i) sketch.add(i * 0.5);
   std::string bytes;
-  StateWriter w(&bytes);
+  ByteWriter w(&bytes);
   sketch.save(w);
   DDSketch loaded;
-  StateReader r(bytes);
+  ByteReader r(bytes);
   ASSERT_TRUE(loaded.load(r));
   for (double q : {0.0, 0.5, 0.99, 1.0}) EXPECT_EQ(loaded.quantile(q), sketch.quantile(q));
 }
@@ -106,7 +106,7 @@ TEST(DistinctCounter, MergingCountersEqualsCountingTheUnion) {
   a.merge(small);
   EXPECT_EQ(a.estimate(), both.estimate());
   std::string x, y;
-  StateWriter wx(&x), wy(&y);
+  ByteWriter wx(&x), wy(&y);
   a.save(wx);
   both.save(wy);
   EXPECT_EQ(x, y) << "the registers themselves are equal";

@@ -1,6 +1,7 @@
-// StateWriter / StateReader: the byte form of transform state in checkpoints.
+// ByteWriter / ByteReader: a small binary form for saved state (transform state,
+// checkpoints): LEB128 varints (zigzag for signed), 8-byte little-endian doubles
+// and length-prefixed strings.
 //
-// Little-endian fixed-width numbers, LEB128 varints and length-prefixed strings.
 // The reader checks every length against its input and remembers the first
 // failure, so a truncated or foreign checkpoint is an error, never a crash; callers
 // read everything and test ok() once at the end.
@@ -13,11 +14,11 @@
 
 #include "core/varint.h"
 
-namespace sluice::transform {
+namespace sluice {
 
-class StateWriter {
+class ByteWriter {
  public:
-  explicit StateWriter(std::string* out) : out_(out) {}
+  explicit ByteWriter(std::string* out) : out_(out) {}
   void u64(uint64_t v) { put_varint(v, out_); }
   void i64(int64_t v) { put_varint(zigzag(v), out_); }
   void f64(double v) {
@@ -35,9 +36,9 @@ class StateWriter {
   std::string* out_;
 };
 
-class StateReader {
+class ByteReader {
  public:
-  explicit StateReader(std::string_view in) : p_(in.data()), end_(in.data() + in.size()) {}
+  explicit ByteReader(std::string_view in) : p_(in.data()), end_(in.data() + in.size()) {}
   uint64_t u64() {
     uint64_t v = 0;
     if (ok_ && !get_varint(p_, end_, &v)) ok_ = false;
@@ -82,4 +83,4 @@ class StateReader {
   bool ok_ = true;
 };
 
-}  // namespace sluice::transform
+}  // namespace sluice
