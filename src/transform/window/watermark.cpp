@@ -4,11 +4,18 @@
 
 namespace sluice::transform {
 
-int64_t WatermarkTracker::compute(const Input* skip, int64_t now_us, bool* any_active) const {
+int64_t WatermarkTracker::active_time(int64_t now_us) {
+  if (last_clock_us_ != kNone)
+    active_us_ += std::clamp<int64_t>(now_us - last_clock_us_, 0, kMaxStepUs);
+  last_clock_us_ = now_us;
+  return active_us_;
+}
+
+int64_t WatermarkTracker::compute(const Input* skip, int64_t at, bool* any_active) const {
   int64_t low = std::numeric_limits<int64_t>::max();
   *any_active = false;
   for (const Input& in : inputs_) {
-    if (&in == skip || now_us - in.last_seen_us > idle_timeout_us_) continue;
+    if (&in == skip || at - in.last_seen > idle_timeout_us_) continue;
     *any_active = true;
     low = std::min(low, lowered(in.max_event_time_us));
   }
@@ -19,26 +26,27 @@ void WatermarkTracker::declare(const std::string& source, int32_t partition, int
   for (const Input& in : inputs_) {
     if (in.partition == partition && in.source == source) return;
   }
-  inputs_.push_back(Input{source, partition, kNone, now_us});
+  inputs_.push_back(Input{source, partition, kNone, active_time(now_us)});
 }
 
 void WatermarkTracker::begin_batch(const std::string& source, int32_t partition, int64_t now_us) {
+  const int64_t at = active_time(now_us);
   current_ = nullptr;
   for (Input& in : inputs_) {
     if (in.partition == partition && in.source == source) current_ = &in;
   }
   if (current_ == nullptr) {
-    inputs_.push_back(Input{source, partition, kNone, now_us});
+    inputs_.push_back(Input{source, partition, kNone, at});
     current_ = &inputs_.back();
   }
-  current_->last_seen_us = now_us;
+  current_->last_seen = at;
   bool any_active = false;
-  others_ = compute(current_, now_us, &any_active);
+  others_ = compute(current_, at, &any_active);
 }
 
 int64_t WatermarkTracker::refresh(int64_t now_us) {
   bool any_active = false;
-  int64_t low = compute(nullptr, now_us, &any_active);
+  int64_t low = compute(nullptr, active_time(now_us), &any_active);
   if (!any_active) {
     // Everything idle: the most advanced input speaks for the stream.
     low = std::numeric_limits<int64_t>::max();
@@ -64,14 +72,16 @@ bool WatermarkTracker::load(ByteReader& r, int64_t now_us) {
   const uint64_t n = r.count(3);
   current_ = nullptr;
   // Declared inputs stay; the saved ones bring back how far they had got.
-  for (Input& in : inputs_) in.last_seen_us = now_us;
+  const int64_t at = active_time(now_us);
+  for (Input& in : inputs_) in.last_seen = at;
   for (uint64_t i = 0; i < n && r.ok(); ++i) {
     const std::string source(r.bytes());
     const auto partition = static_cast<int32_t>(r.i64());
     const int64_t max_event_time_us = r.i64();
     declare(source, partition, now_us);
     for (Input& in : inputs_) {
-      if (in.partition == partition && in.source == source) in.max_event_time_us = max_event_time_us;
+      if (in.partition == partition && in.source == source)
+        in.max_event_time_us = max_event_time_us;
     }
   }
   return r.ok();

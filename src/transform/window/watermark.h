@@ -4,15 +4,15 @@
 // The watermark is the minimum over active partitions of that time minus the
 // allowed lateness: every window ending at or before it is complete, and an event
 // whose window ended at or before it is late. A partition that delivered nothing for
-// `idle_timeout` (processing time) stops holding the watermark back; when every
-// partition is idle, the most advanced one sets it, so windows still close when
-// traffic stops. The watermark never goes backwards.
+// `idle_timeout` of processing time while the pipeline ran stops holding the
+// watermark back (a stall of the whole pipeline does not count: active_time());
+// when every partition is idle, the most advanced one sets it, so windows still
+// close when traffic stops. The watermark never goes backwards.
 //
 // Partitions declared up front (every partition that feeds the window) hold the
 // watermark back from the start, until they deliver or go idle; others count from
-// their first event. Single-threaded (the pipeline
-// thread); processing times are the steady clock, so they are not saved: a restored
-// partition counts as active from the moment of the restore.
+// their first event. Single-threaded (the pipeline thread). Processing times are
+// not saved: a restored partition counts as active from the moment of the restore.
 #pragma once
 
 #include <cstdint>
@@ -53,7 +53,7 @@ class WatermarkTracker {
     std::string source;
     int32_t partition;
     int64_t max_event_time_us;
-    int64_t last_seen_us;  // steady clock
+    int64_t last_seen;  // active_time() of its last batch
   };
 
   int64_t lowered(int64_t t) const { return t == kNone ? kNone : t - allowed_lateness_us_; }
@@ -63,7 +63,14 @@ class WatermarkTracker {
     return watermark_;
   }
   // The watermark from every input except `skip` (max when none is active).
-  int64_t compute(const Input* skip, int64_t now_us, bool* any_active) const;
+  int64_t compute(const Input* skip, int64_t at, bool* any_active) const;
+  // Processing time that counts towards idleness: the steady clock, except that a
+  // gap between two calls (batches or ticks, normally ≤ 100 ms apart) counts for at
+  // most kMaxStepUs. When the whole pipeline stalls (descheduled, blocked on a full
+  // sink queue), no partition is idle for it: only a partition that stays silent
+  // while the pipeline runs on is.
+  int64_t active_time(int64_t now_us);
+  static constexpr int64_t kMaxStepUs = 250'000;
 
   int64_t allowed_lateness_us_;
   int64_t idle_timeout_us_;
@@ -71,6 +78,8 @@ class WatermarkTracker {
   Input* current_ = nullptr;
   int64_t others_ = std::numeric_limits<int64_t>::max();
   int64_t watermark_ = kNone;
+  int64_t last_clock_us_ = kNone;
+  int64_t active_us_ = 0;
 };
 
 }  // namespace sluice::transform
