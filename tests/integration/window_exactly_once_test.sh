@@ -9,7 +9,6 @@
 # again, identical), and the counts and sums must equal an independent computation.
 source "$(dirname "$0")/lib.sh"
 KILLS=${KILLS:-5}
-PORT=$(free_port)
 
 python3 - <<'PY'
 import json, random
@@ -43,18 +42,24 @@ with open("expected_hopping.txt", "w") as f:
 PY
 split -l 5000 events.ndjson chunk.
 
-source_yaml="  events:
+# The source as every run defines it (its topic must not change); each run listens on
+# a port picked just before it starts, so a port taken meanwhile by another test
+# cannot stop it.
+source_yaml() {
+  echo "  events:
     type: http
-    address: 127.0.0.1:$PORT
+    address: 127.0.0.1:$1
     partitions: 2
     key_fields: [service]
     time_field: ts
     time_format: unix_ms"
+}
 
+PORT=$(free_port)
 cat > fill.yaml <<YAML
 data_dir: $WORK/data
 sources:
-$source_yaml
+$(source_yaml "$PORT")
 sinks:
   nowhere: {type: blackhole, inputs: [events]}
 YAML
@@ -72,6 +77,8 @@ wait "$server" || fail "the fill run did not stop cleanly: $(tail -3 fill.log)"
 
 # The window pipeline, per consumer group (its output goes to out_<group>).
 write_pipeline() {
+  local port
+  port=$(free_port)
   cat > "win_$1.yaml" <<YAML
 data_dir: $WORK/data
 log:
@@ -79,7 +86,7 @@ log:
   commit_interval: 20ms
   read_batch: 4KiB
 sources:
-$source_yaml
+$(source_yaml "$port")
 transforms:
   per_minute:
     type: window
@@ -137,15 +144,14 @@ finish_group() {
 }
 
 start_group() {
+  write_pipeline "$1"
   "$SLUICE" run "win_$1.yaml" --summary-interval 0s >>"$1.log" 2>&1 &
   server=$!
 }
 
-write_pipeline reference
 start_group reference
 finish_group reference
 
-write_pipeline crashed
 committed() { "$SLUICE" log offsets --data-dir data | awk -v g="$1" '$1 == g {s += $4} END {print s + 0}'; }
 total=$(wc -l <events.ndjson)
 progress=""

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "log/embedded_log.h"
+#include "runtime/topic_reader.h"
 #include "runtime/topic_writer.h"
 #include "support/temp_dir.h"
 
@@ -58,6 +59,72 @@ TEST(CommitTracker, CommitsOnlyWhatEverySinkMadeDurable) {
   durable[1] = 1;
   ASSERT_TRUE(tracker.commit_durable().is_ok());
   EXPECT_EQ(*log->committed("g", "t", 0), 4);
+}
+
+TEST(CommitTracker, GatedOnCheckpointsCommitsOnlyTheNewestCheckpointEverySinkHoldsAfterSavingIt) {
+  testing::TempDir dir;
+  auto log = open_log(dir.path(), 1);
+  TopicWriter writer(*log, "t", 1, {});
+  Batch batch = events_with_service({"a", "b", "c", "d", "e", "f"});
+  ASSERT_TRUE(writer.append(batch).is_ok());
+  CheckpointStore store(dir.path(), "g");
+  uint64_t given = 0, durable = 0;
+  CommitTracker tracker(
+      *log, "g", 1, [&](size_t) { return given; }, [&](size_t) { return durable; });
+  tracker.gate_on_checkpoints(&store);
+
+  given = 1;
+  tracker.routed("t", 0, 2);
+  durable = 1;
+  ASSERT_TRUE(tracker.commit_durable().is_ok());
+  EXPECT_EQ(*log->committed("g", "t", 0), 0)
+      << "routed alone commits nothing: the window state is not saved";
+
+  auto cut = [](uint64_t sequence, int64_t offset) {
+    Checkpoint c;
+    c.sequence = sequence;
+    c.offsets["t"][0] = offset;
+    c.states["w"] = "state-" + std::to_string(sequence);
+    return c;
+  };
+  tracker.checkpoint(cut(1, 2));
+  given = 2;
+  tracker.checkpoint(cut(2, 4));
+  given = 3;
+  tracker.checkpoint(cut(3, 6));
+  durable = 2;
+  ASSERT_TRUE(tracker.commit_durable().is_ok());
+  EXPECT_EQ(*log->committed("g", "t", 0), 4)
+      << "the newest cut the sink holds; cut 3 waits for batch 3";
+  auto saved = store.load();
+  ASSERT_TRUE(saved.is_ok() && saved->has_value());
+  EXPECT_EQ((*saved)->sequence, 2u);
+  EXPECT_EQ((*saved)->states.at("w"), "state-2");
+  durable = 3;
+  ASSERT_TRUE(tracker.commit_durable().is_ok());
+  EXPECT_EQ(*log->committed("g", "t", 0), 6);
+  EXPECT_EQ((*store.load())->sequence, 3u);
+}
+
+TEST(TopicReader, SplitAtKeepsBatchesOnOneSideOfTheOffset) {
+  testing::TempDir dir;
+  auto log = open_log(dir.path(), 1);
+  TopicWriter writer(*log, "t", 1, {});
+  std::vector<std::string> services(50, "s");
+  Batch batch = events_with_service(services);
+  ASSERT_TRUE(writer.append(batch).is_ok());
+  observe::ComponentStats stats("t", ComponentKind::kSource, "generator");
+  TopicReader reader(*log, "t", 1, "src", 1 << 20, stats);
+  reader.split_at(0, 17);
+  auto first = reader.next(0);
+  ASSERT_TRUE(first.is_ok() && first->has_value());
+  EXPECT_EQ((*first)->origin.first_offset, 0);
+  EXPECT_EQ((*first)->origin.last_offset, 16);
+  EXPECT_EQ((*first)->size(), 17u);
+  auto second = reader.next(0);
+  ASSERT_TRUE(second.is_ok() && second->has_value());
+  EXPECT_EQ((*second)->origin.first_offset, 17);
+  EXPECT_EQ((*second)->origin.last_offset, 49);
 }
 
 TEST(TopicWriter, EqualKeysLandInOnePartitionAndEveryEventIsStored) {
