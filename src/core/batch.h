@@ -23,6 +23,11 @@ namespace sluice {
 struct Event {
   Value fields;          // always an object
   int64_t time_us = 0;   // event time, UTC microseconds
+  // The log offset of the record this event came from (in its batch's source and
+  // partition), carried through every transform that passes or rewrites an event,
+  // so a sink can tell which records it already holds after a replay. -1 for
+  // events that no single record produced (window results) and before the log.
+  int64_t offset = -1;
 };
 
 struct BatchOrigin {

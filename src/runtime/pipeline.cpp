@@ -15,6 +15,7 @@
 #include "runtime/bounded_queue.h"
 #include "runtime/commit_tracker.h"
 #include "runtime/log_setup.h"
+#include "runtime/sink_round.h"
 #include "runtime/sink_runner.h"
 #include "runtime/topic_reader.h"
 #include "runtime/topic_writer.h"
@@ -27,6 +28,7 @@ struct Pipeline::Node {
   std::unique_ptr<source::Source> source;
   std::unique_ptr<transform::Transform> transform;
   std::unique_ptr<SinkRunner> sink;
+  SinkRound round;  // sinks: what reached this one in the current round
   std::unique_ptr<TopicWriter> writer;  // sources: appends to the topic
   std::unique_ptr<TopicReader> reader;  // sources: reads the topic back
   std::vector<std::string> ports;                // "" first, "dead_letter" last for transforms
@@ -403,6 +405,7 @@ void Pipeline::pipeline_loop() {
       std::vector<Batch> ports;
       ports.push_back(std::move(batch));
       route_outputs(node, ports);
+      end_round();
       if (origin.partition >= 0) {
         routed_offsets_[topic][origin.partition] = origin.last_offset + 1;
         shared_->commits->routed(topic, origin.partition, origin.last_offset + 1);
@@ -444,6 +447,15 @@ void Pipeline::tick_transforms(int64_t now_us) {
     node.transform->on_tick(now_us, outputs);
     route_outputs(n, ports);
   }
+  end_round();
+}
+
+void Pipeline::end_round() {
+  for (size_t n : round_sinks_) {
+    Node& node = *nodes_[n];
+    for (auto& batch : node.round.take()) node.sink->push(std::move(batch));
+  }
+  round_sinks_.clear();
 }
 
 void Pipeline::route_outputs(size_t node, std::vector<Batch>& ports) {
@@ -469,7 +481,8 @@ void Pipeline::route_outputs(size_t node, std::vector<Batch>& ports) {
 void Pipeline::deliver(size_t node, const std::shared_ptr<const Batch>& batch) {
   Node& to = *nodes_[node];
   if (to.sink) {
-    to.sink->push(batch);
+    if (to.round.empty()) round_sinks_.push_back(node);
+    to.round.add(batch);
     return;
   }
   if (!to.resumed_below.empty() && batch->origin.partition >= 0) {
@@ -495,6 +508,7 @@ void Pipeline::flush_transforms() {
     node.transform->flush(outputs);
     route_outputs(n, ports);
   }
+  end_round();
 }
 
 }  // namespace sluice::runtime

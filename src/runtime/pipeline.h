@@ -68,6 +68,8 @@ class Pipeline {
   void read_loop(size_t node);
   void deliver(size_t node, const std::shared_ptr<const Batch>& batch);
   void route_outputs(size_t node, std::vector<Batch>& ports);
+  // Hands each sink what reached it in this round, merged (sink_round.h).
+  void end_round();
   void flush_transforms();
   void tick_transforms(int64_t now_us);
   void take_checkpoint();
@@ -87,6 +89,7 @@ class Pipeline {
   uint64_t checkpoint_sequence_ = 0;
   int64_t checkpoint_interval_us_ = 1'000'000;
   std::map<std::string, std::map<int32_t, int64_t>> routed_offsets_;  // pipeline thread
+  std::vector<size_t> round_sinks_;  // sinks given something in the current round (pipeline thread)
   struct Shared;
   std::unique_ptr<Shared> shared_;
 };

@@ -52,13 +52,15 @@ void SinkRunner::run() {
     }
     if (closed) break;
     if (Clock::now() >= next_flush) {
-      if (dirty) {
+      // A sink that holds batches is flushed even when nothing new came: its flush
+      // is what closes output that has grown old enough.
+      if (dirty || sink_->held_batches() > 0) {
         Status s = sink_->flush();
         if (!s.is_ok()) {
           stats_.add_error();
           spdlog::warn("sink \"{}\": flush failed: {}", name_, s.message());
         } else {
-          if (!stuck_) durable_.store(written_);
+          if (!stuck_) durable_.store(written_ - std::min(written_, sink_->held_batches()));
           dirty = false;
         }
       } else if (!stuck_) {

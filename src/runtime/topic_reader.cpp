@@ -65,6 +65,7 @@ Result<std::optional<Batch>> TopicReader::next(int64_t max_wait_us) {
       std::string_view bytes = arena.copy_string(r.value);
       Event e;
       e.time_us = r.timestamp_us;
+      e.offset = r.offset;
       Status s = format::decode_value(bytes, arena, &e.fields);
       if (!s.is_ok() || !e.fields.is_object()) {
         // The batch passed its checksum, so this is a bug or a foreign writer; never a crash.

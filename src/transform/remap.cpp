@@ -19,7 +19,7 @@ class RemapTransform final : public Transform {
     for (const Event& event : in.events) {
       Value fields = event.fields;
       if (apply(arena, fields)) {
-        result.events.push_back(Event{fields, event.time_us});
+        result.events.push_back(Event{fields, event.time_us, event.offset});
       } else {
         out.dead_letter(event, error_);
       }

@@ -12,7 +12,7 @@ void TransformOutputs::dead_letter(const Event& original, std::string_view reaso
   b.append_unique(kComponent, Value::string(arena.copy_string(component_)));
   b.append_unique(kReason, Value::string(arena.copy_string(reason)));
   b.append_unique(kEvent, original.fields);
-  dead.events.push_back(Event{b.finish(), original.time_us});
+  dead.events.push_back(Event{b.finish(), original.time_us, original.offset});
   stats_.add_dead_lettered(1);
 }
 
