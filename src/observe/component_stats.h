@@ -24,6 +24,8 @@ struct StatsSnapshot {
   uint64_t late = 0;           // events sent to <name>.late (a window had already closed)
   uint64_t evicted = 0;        // windows emitted before they were complete, to bound state
   uint64_t state_entries = 0;  // gauge: open windows (or other state entries) held now
+  uint64_t already_written = 0;  // replayed events a sink found it already holds (not written twice)
+  uint64_t promoted = 0;         // columns a sink widened to a new type (schema evolution)
 };
 
 class ComponentStats {
@@ -45,13 +47,16 @@ class ComponentStats {
   void add_late(uint64_t events) { late_.fetch_add(events, std::memory_order_relaxed); }
   void add_evicted(uint64_t windows) { evicted_.fetch_add(windows, std::memory_order_relaxed); }
   void set_state_entries(uint64_t entries) { state_entries_.store(entries, std::memory_order_relaxed); }
+  void add_already_written(uint64_t events) { already_written_.fetch_add(events, std::memory_order_relaxed); }
+  void add_promoted(uint64_t columns) { promoted_.fetch_add(columns, std::memory_order_relaxed); }
 
   StatsSnapshot snapshot() const {
     return StatsSnapshot{events_in_.load(std::memory_order_relaxed),   events_out_.load(std::memory_order_relaxed),
                          bytes_out_.load(std::memory_order_relaxed),   batches_.load(std::memory_order_relaxed),
                          errors_.load(std::memory_order_relaxed),      dead_lettered_.load(std::memory_order_relaxed),
                          discarded_.load(std::memory_order_relaxed),   late_.load(std::memory_order_relaxed),
-                         evicted_.load(std::memory_order_relaxed),     state_entries_.load(std::memory_order_relaxed)};
+                         evicted_.load(std::memory_order_relaxed),     state_entries_.load(std::memory_order_relaxed),
+                         already_written_.load(std::memory_order_relaxed), promoted_.load(std::memory_order_relaxed)};
   }
 
  private:
@@ -68,6 +73,8 @@ class ComponentStats {
   std::atomic<uint64_t> late_{0};
   std::atomic<uint64_t> evicted_{0};
   std::atomic<uint64_t> state_entries_{0};
+  std::atomic<uint64_t> already_written_{0};
+  std::atomic<uint64_t> promoted_{0};
 };
 
 }  // namespace sluice::observe

@@ -5,6 +5,7 @@
 #include "sink/blackhole.h"
 #include "sink/console.h"
 #include "sink/file.h"
+#include "sink/parquet.h"
 #include "source/generator.h"
 #include "source/http.h"
 #include "transform/filter.h"
@@ -27,6 +28,7 @@ const Registry& Registry::builtin() {
     r.add(sink::blackhole_sink_type());
     r.add(sink::console_sink_type());
     r.add(sink::file_sink_type());
+    r.add(sink::parquet_sink_type());
     return r;
   }();
   return registry;

@@ -69,9 +69,8 @@ void SinkRunner::run() {
       next_flush = Clock::now() + interval;
     }
   }
-  Status s = sink_->close();
+  Status s = close_with_retry();
   if (!s.is_ok()) {
-    stats_.add_error();
     spdlog::error("sink \"{}\": close failed: {}", name_, s.message());
     if (final_status_.is_ok()) final_status_ = s;
   } else if (!stuck_) {
@@ -83,20 +82,32 @@ void SinkRunner::run() {
 }
 
 Status SinkRunner::write_with_retry(const Batch& batch) {
+  Status s = with_retry("write", [&] { return sink_->write(batch); });
+  if (s.is_ok()) stats_.add_batch();
+  return s;
+}
+
+// Closing writes what the sink still holds (the lake's open files), so it fails
+// the way writes do — a full disk, a server down — and is retried the same way,
+// until the shutdown deadline.
+Status SinkRunner::close_with_retry() {
+  return with_retry("close", [&] { return sink_->close(); });
+}
+
+Status SinkRunner::with_retry(const char* what, const std::function<Status()>& attempt) {
   int64_t backoff_us = 100'000;
   uint64_t failures = 0;
   while (true) {
-    Status s = sink_->write(batch);
+    Status s = attempt();
     if (s.is_ok()) {
-      if (failures > 0) spdlog::info("sink \"{}\": write succeeded after {} retries", name_, failures);
-      stats_.add_batch();
+      if (failures > 0) spdlog::info("sink \"{}\": {} succeeded after {} retries", name_, what, failures);
       return s;
     }
     stats_.add_error();
     ++failures;
     // Log the first failure and then every tenth, so a sink that is down does not flood the log.
     if (failures == 1 || failures % 10 == 0) {
-      spdlog::warn("sink \"{}\": write failed ({} so far), retrying in {} ms: {}", name_, failures,
+      spdlog::warn("sink \"{}\": {} failed ({} so far), retrying in {} ms: {}", name_, what, failures,
                    backoff_us / 1000, s.message());
     }
     int64_t now = steady_now_us();

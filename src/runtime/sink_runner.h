@@ -3,11 +3,12 @@
 // The pipeline thread pushes batches (shared, read-only); the runner writes them in
 // order, retrying a failed write with exponential backoff (100 ms up to 5 s) so a
 // sink that is briefly down loses nothing, and flushes the sink once a second and
-// when the queue closes. A full queue blocks the pushing thread: that is the
+// when the queue closes. Closing is retried the same way, up to the shutdown deadline. A full queue blocks the pushing thread: that is the
 // backpressure a slow sink exerts, bounded by `queue_batches`.
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <thread>
 
@@ -42,6 +43,8 @@ class SinkRunner {
  private:
   void run();
   Status write_with_retry(const Batch& batch);
+  Status close_with_retry();
+  Status with_retry(const char* what, const std::function<Status()>& attempt);
 
   std::string name_;
   std::unique_ptr<sink::Sink> sink_;

@@ -42,3 +42,12 @@ wait_for_port() {
   done
   fail "nothing listens on port $1 after 10 s"
 }
+
+# duckdb SQL...: runs SQL in DuckDB (tools/, installed by scripts/setup), one JSON
+# object per result row. DuckDB is the independent reader of sluice's Parquet files;
+# without it the test fails, it does not skip.
+duckdb() {
+  [[ -d $SLUICE_SOURCE_DIR/tools/node_modules/@duckdb/node-api ]] ||
+    fail "DuckDB is not installed in tools/node_modules: run scripts/setup"
+  node "$SLUICE_SOURCE_DIR/tools/duckdb-query.mjs" "$@"
+}

@@ -333,6 +333,11 @@ class Loader {
         std::string problem = component.spec->check(component.options);
         if (!problem.empty()) diagnostics_.error(location(key), subject + ": " + problem);
       }
+      if (diagnostics_.size() == errors_before_component && component.spec->check_options) {
+        for (const auto& [option, problem] : component.spec->check_options(component.options)) {
+          diagnostics_.error(component.options.location(option), subject + ": option \"" + option + "\": " + problem);
+        }
+      }
     }
     config.components.push_back(std::move(component));
   }
@@ -350,8 +355,10 @@ class Loader {
         component.options.set(spec.name, std::monostate{}, SourceLocation{});
         continue;
       }
-      // Defaults are parsed like user input, so they are checked by the same code.
-      YAML::Node node(spec.default_text);
+      // Defaults are parsed like user input, so they are checked by the same code. A
+      // default list or map is written in YAML's flow style: ["a", "b"].
+      const bool flow = spec.default_text.starts_with('[') || spec.default_text.starts_with('{');
+      YAML::Node node = flow ? YAML::Load(spec.default_text) : YAML::Node(spec.default_text);
       ParseContext defaults = ctx;
       defaults.subject += " (default)";
       component.options.set(spec.name, config_detail::parse_option(defaults, spec, node), SourceLocation{});

@@ -1,5 +1,6 @@
 #include "core/config/option_parser.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -396,6 +397,40 @@ OptionValue parse_option(const ParseContext& ctx, const OptionSpec& spec, const 
       if (!ok) return {};
       if (spec.type == OptionType::kPathMap) return renames;
       return assignments;
+    }
+    case OptionType::kStringMap: {
+      if (!node.IsMap()) {
+        report(ctx, where, label + ": expected a map, got " + node_kind(node));
+        return {};
+      }
+      std::vector<std::pair<std::string, std::string>> entries;
+      bool ok = true;
+      for (const auto& entry : node) {
+        auto key = entry.first.IsScalar() ? scalar_text(ctx, entry.first, label) : std::nullopt;
+        if (!key || !entry.second.IsScalar()) {
+          report(ctx, location_of(ctx, entry.second), label + ": expected name: value entries");
+          ok = false;
+          continue;
+        }
+        auto value = scalar_text(ctx, entry.second, label + " at " + *key);
+        if (!value) {
+          ok = false;
+          continue;
+        }
+        if (!spec.choices.empty() &&
+            std::find(spec.choices.begin(), spec.choices.end(), *value) == spec.choices.end()) {
+          std::string list;
+          for (const std::string& choice : spec.choices) list += (list.empty() ? "" : ", ") + choice;
+          report(ctx, location_of(ctx, entry.second),
+                 label + " at " + *key + ": unknown value \"" + *value + "\"" + did_you_mean(*value, spec.choices),
+                 "choose one of: " + list);
+          ok = false;
+          continue;
+        }
+        entries.emplace_back(std::move(*key), std::move(*value));
+      }
+      if (!ok) return {};
+      return entries;
     }
     case OptionType::kAggregateMap: {
       if (!node.IsMap()) {

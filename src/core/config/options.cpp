@@ -21,6 +21,7 @@ const char* option_type_name(OptionType type) {
     case OptionType::kPathMap: return "map of field path to field path";
     case OptionType::kExpressionMap: return "map of field path to expression";
     case OptionType::kAggregateMap: return "map of field path to aggregate";
+    case OptionType::kStringMap: return "map of name to string";
   }
   return "unknown";
 }
@@ -113,6 +114,13 @@ const std::vector<AggregateCall>& OptionValues::get_aggregates(const std::string
   const OptionValue& v = get(name);
   if (std::holds_alternative<std::monostate>(v)) return kEmpty;
   return get_as<std::vector<AggregateCall>>(v, name);
+}
+
+const std::vector<std::pair<std::string, std::string>>& OptionValues::get_string_map(const std::string& name) const {
+  static const std::vector<std::pair<std::string, std::string>> kEmpty;
+  const OptionValue& v = get(name);
+  if (std::holds_alternative<std::monostate>(v)) return kEmpty;
+  return get_as<std::vector<std::pair<std::string, std::string>>>(v, name);
 }
 
 }  // namespace sluice

@@ -40,6 +40,8 @@ enum class OptionType {
   kPathMap,        // field path → field path (rename)
   kExpressionMap,  // field path → expression (remap set); order kept
   kAggregateMap,   // field path → aggregate call such as `p99(.latency_ms)`; order kept
+  kStringMap,      // name → string (a declared schema: column → type); order kept; values
+                   // limited to OptionSpec::choices when it has any
 };
 
 const char* option_type_name(OptionType type);
@@ -96,13 +98,16 @@ struct ComponentSpec {
   std::function<std::vector<std::string>(const OptionValues&)> named_outputs;
   // Checks that span options (e.g. "at least one of"); returns a problem or "".
   std::function<std::string(const OptionValues&)> check;
+  // Checks of one option's value beyond its type; each problem is reported where
+  // that option is written: (option name, problem).
+  std::function<std::vector<std::pair<std::string, std::string>>(const OptionValues&)> check_options;
 };
 
 using ExpressionPtr = std::shared_ptr<const expr::Expression>;
 using OptionValue = std::variant<std::monostate, std::string, int64_t, double, bool, std::vector<std::string>,
                                  std::vector<FieldPath>, std::vector<std::pair<FieldPath, FieldPath>>,
                                  ExpressionPtr, std::vector<std::pair<FieldPath, ExpressionPtr>>,
-                                 std::vector<AggregateCall>>;
+                                 std::vector<AggregateCall>, std::vector<std::pair<std::string, std::string>>>;
 
 // Validated option values of one component, defaults filled in. Getters assume the
 // spec declared the option with a matching type (a mismatch is a programming error).
@@ -122,6 +127,7 @@ class OptionValues {
   const ExpressionPtr& get_expression(const std::string& name) const;
   const std::vector<std::pair<FieldPath, ExpressionPtr>>& get_expression_map(const std::string& name) const;
   const std::vector<AggregateCall>& get_aggregates(const std::string& name) const;
+  const std::vector<std::pair<std::string, std::string>>& get_string_map(const std::string& name) const;
 
  private:
   const OptionValue& get(const std::string& name) const;
