@@ -12,6 +12,8 @@ void add_gen_command(CLI::App& app, int* exit_code);
 void add_version_command(CLI::App& app, int* exit_code);
 void add_components_command(CLI::App& app, int* exit_code);
 void add_log_command(CLI::App& app, int* exit_code);
+void add_replay_command(CLI::App& app, int* exit_code);
+void add_query_command(CLI::App& app, int* exit_code);
 
 // Reads the log level from --log-level or SLUICE_LOG_LEVEL and sets up logging to stderr.
 void setup_logging(const std::string& level);

@@ -6,8 +6,10 @@
 #include "sink/console.h"
 #include "sink/file.h"
 #include "sink/parquet.h"
+#include "sink/sqlite.h"
 #include "source/generator.h"
 #include "source/http.h"
+#include "source/topic.h"
 #include "transform/filter.h"
 #include "transform/remap.h"
 #include "transform/window/window.h"
@@ -20,6 +22,7 @@ const Registry& Registry::builtin() {
     // Sources.
     r.add(source::generator_source_type());
     r.add(source::http_source_type());
+    r.add(source::topic_source_type());
     // Transforms.
     r.add(transform::filter_transform_type());
     r.add(transform::remap_transform_type());
@@ -29,6 +32,7 @@ const Registry& Registry::builtin() {
     r.add(sink::console_sink_type());
     r.add(sink::file_sink_type());
     r.add(sink::parquet_sink_type());
+    r.add(sink::sqlite_sink_type());
     return r;
   }();
   return registry;
