@@ -357,9 +357,16 @@ class ParquetSink final : public Sink {
   // ---- files ----
 
   LakeFile& file_for(std::string_view dir, const std::string& topic, int32_t partition, int64_t offset) {
+    // Most events go where the one before went: skip building the key.
+    if (last_file_ && last_file_->partition() == partition && last_file_->dir() == dir && last_file_->topic() == topic) {
+      return *last_file_;
+    }
     std::string key = file_key(dir, topic, partition);
     auto it = files_.find(key);
-    if (it != files_.end()) return *it->second;
+    if (it != files_.end()) {
+      last_file_ = it->second.get();
+      return *last_file_;
+    }
     if (files_.size() >= max_open_files_) close_oldest(topic, partition, offset);
     return open_file(std::string(dir), topic, partition, std::move(key));
   }
@@ -376,6 +383,7 @@ class ParquetSink final : public Sink {
     }
     LakeFile& ref = *file;
     files_.emplace(std::move(key), std::move(file));
+    last_file_ = &ref;
     return ref;
   }
 
@@ -438,6 +446,7 @@ class ParquetSink final : public Sink {
     auto it = files_.find(key);
     if (it == files_.end()) return Status::ok();
     LakeFile& file = *it->second;
+    if (last_file_ == &file) last_file_ = nullptr;
     encode(file);
     std::vector<format::parquet::KeyValue> md;
     if (file.logged()) {
@@ -496,6 +505,7 @@ class ParquetSink final : public Sink {
   std::vector<KnownColumn> known_;
   std::unordered_map<std::string, std::unique_ptr<LakeFile>> files_;
   std::vector<std::unique_ptr<LakeFile>> closing_;
+  LakeFile* last_file_ = nullptr;  // the open file the previous event went to
   // Per directory: the highest offset per (topic, partition) its committed files hold.
   std::unordered_map<std::string, std::map<std::pair<std::string, int32_t>, int64_t>> held_;
   std::optional<BatchIdentity> accepted_;  // taken in, its files not yet all stored

@@ -34,12 +34,22 @@ ColumnBuffer::ColumnBuffer(ColumnType type, size_t dictionary_bytes)
 void ColumnBuffer::add_index(bool ok, uint32_t index) {
   if (ok) {
     indices_.push_back(index);
+    // Mostly distinct values (ids, timestamps) make a dictionary larger than the
+    // values and cost a hash per value: give it up for good once that shows.
+    if (values_ == kDictionaryProbeValues && dictionary_->size() * 2 > values_) {
+      dictionary_hopeless_ = true;
+      drop_dictionary();
+    }
   } else {
     // Over budget: this chunk is written PLAIN; the next row group tries again.
-    dictionary_.reset();
-    indices_.clear();
-    indices_.shrink_to_fit();
+    drop_dictionary();
   }
+}
+
+void ColumnBuffer::drop_dictionary() {
+  dictionary_.reset();
+  indices_.clear();
+  indices_.shrink_to_fit();
 }
 
 void ColumnBuffer::append_int(int64_t v) {
@@ -113,6 +123,7 @@ void ColumnBuffer::promote(ColumnType to) {
 void ColumnBuffer::rebuild_dictionary() {
   indices_.clear();
   dictionary_.reset();
+  dictionary_hopeless_ = false;  // a new type, a new chance
   if (dictionary_bytes_ == 0 || type_ == ColumnType::kBoolean) return;
   dictionary_.emplace(type_, dictionary_bytes_);
   for (size_t i = 0; i < values_ && dictionary_; ++i) {
@@ -133,7 +144,7 @@ void ColumnBuffer::clear() {
   string_bytes_.clear();
   string_offsets_.assign(1, 0);
   indices_.clear();
-  if (dictionary_bytes_ > 0 && type_ != ColumnType::kBoolean) {
+  if (dictionary_bytes_ > 0 && type_ != ColumnType::kBoolean && !dictionary_hopeless_) {
     if (dictionary_) dictionary_->clear();
     else dictionary_.emplace(type_, dictionary_bytes_);
   }

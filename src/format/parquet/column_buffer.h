@@ -64,7 +64,12 @@ class ColumnBuffer {
   std::span<const uint32_t> dictionary_indices() const { return indices_; }
 
  private:
+  // After this many values a chunk whose values are over half distinct stops
+  // dictionary encoding, in this and every later row group of the column.
+  static constexpr size_t kDictionaryProbeValues = 4096;
+
   void add_index(bool ok, uint32_t index);
+  void drop_dictionary();
   void rebuild_dictionary();
 
   ColumnType type_;
@@ -76,6 +81,7 @@ class ColumnBuffer {
   std::string string_bytes_;
   std::vector<uint32_t> string_offsets_{0};
   std::optional<Dictionary> dictionary_;
+  bool dictionary_hopeless_ = false;
   std::vector<uint32_t> indices_;
 };
 

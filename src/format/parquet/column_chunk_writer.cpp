@@ -93,9 +93,16 @@ Statistics column_statistics(const ColumnBuffer& c, size_t statistics_max_bytes)
       break;
     }
     case ColumnType::kString: {
-      std::string_view lo = c.string_at(0), hi = lo;
-      for (size_t i = 1; i < c.values(); ++i) {
-        const std::string_view v = c.string_at(i);
+      // With a dictionary, its entries are every distinct value: far fewer to compare.
+      const Dictionary* dictionary = c.dictionary();
+      const bool by_dictionary = dictionary != nullptr && dictionary->size() > 0;
+      const size_t n = by_dictionary ? dictionary->size() : c.values();
+      const auto at = [&](size_t i) {
+        return by_dictionary ? dictionary->value_bytes(static_cast<uint32_t>(i)) : c.string_at(i);
+      };
+      std::string_view lo = at(0), hi = lo;
+      for (size_t i = 1; i < n; ++i) {
+        const std::string_view v = at(i);
         if (v < lo) lo = v;
         if (v > hi) hi = v;
       }

@@ -29,6 +29,8 @@ class Dictionary {
   bool index_of_string(std::string_view v, uint32_t* index);
 
   size_t size() const { return count_; }
+  // The bytes of entry `index` (8 little-endian bytes for fixed-width types).
+  std::string_view value_bytes(uint32_t index) const;
   size_t plain_bytes() const { return plain_bytes_; }
   // The dictionary page body: every value PLAIN-encoded, in index order.
   void encode_plain(std::string* out) const;
@@ -37,7 +39,6 @@ class Dictionary {
  private:
   bool insert(uint64_t hash, std::string_view bytes, uint32_t* index);
   void grow();
-  std::string_view value_bytes(uint32_t index) const;
 
   ColumnType type_;
   size_t max_plain_bytes_;
