@@ -165,12 +165,23 @@ int query(const QueryFlags& f) {
     std::fprintf(stderr, "sluice query: %s\n", dbs.status().message().c_str());
     return kExitUsage;
   }
+  // A pipeline's database appears when the pipeline first starts: query what is there.
+  std::vector<std::pair<std::string, std::string>> present;
   for (const auto& [name, path] : *dbs) {
-    if (!fs::exists(path)) {
-      std::fprintf(stderr, "sluice query: %s does not exist yet (has the pipeline written to it?)\n", path.c_str());
+    if (fs::exists(path)) {
+      present.emplace_back(name, path);
+    } else if (!f.config.empty()) {
+      std::fprintf(stderr, "sluice query: note: %s (sink \"%s\") does not exist yet\n", path.c_str(), name.c_str());
+    } else {
+      std::fprintf(stderr, "sluice query: %s does not exist\n", path.c_str());
       return kExitRuntimeFailure;
     }
   }
+  if (present.empty()) {
+    std::fprintf(stderr, "sluice query: no database of %s exists yet (has the pipeline run?)\n", f.config.c_str());
+    return kExitRuntimeFailure;
+  }
+  dbs = std::move(present);
   // The first database is "main"; the others are attached under their names, read-only.
   auto db = Database::open(dbs->front().second, true);
   if (!db) {
@@ -194,6 +205,11 @@ int query(const QueryFlags& f) {
   auto stmt = (*db)->prepare(f.sql);
   if (!stmt) {
     std::fprintf(stderr, "sluice query: %s\n", stmt.status().message().c_str());
+    return kExitUsage;
+  }
+  if (!sqlite3_stmt_readonly(stmt->get())) {
+    std::fprintf(stderr, "sluice query: the statement would change the database; sluice query only reads "
+                         "(the pipeline owns its tables)\n");
     return kExitUsage;
   }
   const int columns = sqlite3_column_count(stmt->get());

@@ -96,6 +96,11 @@ class SqliteSink final : public Sink {
 
   // Each write commits its own transaction (durable with synchronous: full), so
   // flush only applies retention now and then.
+  Status open() {
+    if (db_) return Status::ok();
+    return open_database();
+  }
+
   Status flush() override {
     if (!db_ || retention_us_ <= 0 || time_column_.empty() || !table_->exists()) return Status::ok();
     const int64_t now = steady_now_us();
@@ -113,8 +118,7 @@ class SqliteSink final : public Sink {
  private:
   static constexpr int64_t kRetentionEveryUs = 10'000'000;
 
-  Status open() {
-    if (db_) return Status::ok();
+  Status open_database() {
     std::error_code ec;
     if (fs::path(path_).has_parent_path()) fs::create_directories(fs::path(path_).parent_path(), ec);
     auto db = Database::open(path_, false);
@@ -274,7 +278,10 @@ SinkType sqlite_sink_type() {
   };
   spec.check = check_sqlite_options;
   return SinkType{std::move(spec), [](const BuildContext& ctx) -> Result<std::unique_ptr<Sink>> {
-                    return std::unique_ptr<Sink>(std::make_unique<SqliteSink>(ctx));
+                    auto sink = std::make_unique<SqliteSink>(ctx);
+                    // At start, so a path it cannot write fails the start, and readers find the file.
+                    SLUICE_RETURN_IF_ERROR(sink->open());
+                    return std::unique_ptr<Sink>(std::move(sink));
                   }};
 }
 

@@ -155,6 +155,10 @@ Result<ColumnBuffer> FileReader::read_column(size_t group, size_t column) {
   std::string chunk;
   if (Status s = read_range(start, m.total_compressed_size, &chunk); !s.is_ok()) return s.with_context(where);
   if (m.num_values != rg.num_rows) return Status::corruption(where + ": value count differs from the row count");
+  if (rg.num_rows > kMaxRowGroupRows) {
+    return Status::invalid(where + ": " + std::to_string(rg.num_rows) + " rows in one row group; sluice reads at most " +
+                           std::to_string(kMaxRowGroupRows) + " (write smaller row groups)");
+  }
   auto decoded = decode_column_chunk(info, m.codec, rg.num_rows, chunk);
   if (!decoded) return decoded.status().with_context(name_ + ": " + where);
   return decoded;

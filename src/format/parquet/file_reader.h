@@ -32,6 +32,11 @@ struct ColumnInfo {
 
 class FileReader {
  public:
+  // A row group is decoded whole, column by column: this bounds the memory a file
+  // (maybe hostile) can make the reader take. Writers use far fewer (DuckDB
+  // 122,880 rows, Arrow 1 Mi, sluice's lake 64 MiB of data).
+  static constexpr int64_t kMaxRowGroupRows = 1 << 24;
+
   // Reads the footer of a file on disk.
   static Result<std::unique_ptr<FileReader>> open(const std::string& path);
   // Reads a file held in memory (tests, fuzzing); `bytes` must outlive the reader.

@@ -245,6 +245,15 @@ Result<ColumnBuffer> decode_column_chunk(const ColumnInfo& column, Codec codec, 
       if (crc != *header->crc) return Status::corruption("page checksum mismatch");
     }
     const auto raw_size = static_cast<size_t>(header->uncompressed_page_size);
+    // A page may not claim more values than its chunk has rows left.
+    const int64_t left = num_values - static_cast<int64_t>(out.rows());
+    const int32_t claimed = header->data_page ? header->data_page->num_values
+                            : header->data_page_v2 ? header->data_page_v2->num_values
+                                                   : 0;
+    if (claimed > left) {
+      return Status::corruption("a page claims " + std::to_string(claimed) + " values, its chunk has " +
+                                std::to_string(left) + " rows left");
+    }
     switch (header->type) {
       case PageType::kDictionaryPage: {
         if (!header->dictionary_page) return Status::corruption("dictionary page without its header");

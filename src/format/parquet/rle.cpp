@@ -83,7 +83,8 @@ void rle_encode(std::span<const uint8_t> values, int bit_width, std::string* out
 Status rle_decode(std::string_view bytes, int bit_width, size_t count, std::vector<uint32_t>* out) {
   if (bit_width < 0 || bit_width > 32) return Status::corruption("RLE bit width " + std::to_string(bit_width));
   out->clear();
-  out->reserve(count);
+  // No reserve from `count` alone: it comes from the file and may be a lie.
+  out->reserve(std::min(count, bytes.size() * 8));
   const char* p = bytes.data();
   const char* end = bytes.data() + bytes.size();
   const int value_bytes = (bit_width + 7) / 8;
