@@ -333,7 +333,8 @@ class Loader {
         std::string problem = component.spec->check(component.options);
         if (!problem.empty()) diagnostics_.error(location(key), subject + ": " + problem);
       }
-      if (diagnostics_.size() == errors_before_component && component.spec->check_options) {
+      // Checks of single options run whatever else is wrong: each problem is its option's own.
+      if (component.spec->check_options) {
         for (const auto& [option, problem] : component.spec->check_options(component.options)) {
           diagnostics_.error(component.options.location(option), subject + ": option \"" + option + "\": " + problem);
         }
