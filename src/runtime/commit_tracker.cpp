@@ -56,7 +56,17 @@ void CommitTracker::routed(const std::string& topic, int32_t partition, int64_t 
 void CommitTracker::checkpoint(Checkpoint cut) {
   Cut c{std::move(cut), given_now()};
   std::lock_guard lock(mutex_);
+  // A sink that holds its output for long (the lake, until a file closes) would
+  // queue a cut — with all window state — every commit interval. Any cut is a
+  // valid place to commit, so past the bound the newest queued one is replaced:
+  // the oldest ones, first to be covered, stay.
+  if (cuts_.size() >= kMaxPendingCuts) cuts_.pop_back();
   cuts_.push_back(std::move(c));
+}
+
+size_t CommitTracker::pending_cuts() const {
+  std::lock_guard lock(mutex_);
+  return cuts_.size();
 }
 
 Status CommitTracker::commit_durable() {

@@ -49,6 +49,9 @@ class CommitTracker {
   Status commit_durable();
 
   uint64_t commits() const;
+  // Checkpoints taken and waiting for their sinks (at most kMaxPendingCuts).
+  size_t pending_cuts() const;
+  static constexpr size_t kMaxPendingCuts = 8;
 
  private:
   struct Point {

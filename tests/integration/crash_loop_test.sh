@@ -25,35 +25,17 @@ sinks:
   out: {type: file, inputs: [ingest], path: out, max_file_size: 1MiB}
 YAML
 
-start_server() {
-  "$SLUICE" run pipeline.yaml --summary-interval 0s >>server.log 2>&1 &
-  server=$!
-  wait_for_port "$PORT" "$server" server.log
-}
-
 start_server
 "$SLUICE" gen --url "http://127.0.0.1:$PORT/v1/events" --rate 15000 --count 10000000 --batch-size 50 -c 4 \
   --timeout 2s --id-field id --ack-log acks.txt >gen.out 2>gen.err &
 gen=$!
-
-for i in $(seq 1 "$KILLS"); do
-  sleep "0.$((RANDOM % 5 + 2))"
-  kill -9 "$server"
-  wait "$server" 2>/dev/null || true
-  start_server
-done
+kill_loop "$KILLS" 2 5
 sleep 0.5
 kill -INT "$gen"
 wait "$gen" || true
 
 # Let the pipeline catch up: the group's committed offsets reach the end of every partition.
-for _ in $(seq 1 300); do
-  lag=$("$SLUICE" log offsets --data-dir data | awk 'NR > 1 {s += $6} END {print s + 0}')
-  parts=$("$SLUICE" log offsets --data-dir data | awk 'NR > 1' | wc -l)
-  [[ $lag -eq 0 && $parts -eq 3 ]] && break
-  sleep 0.1
-done
-[[ $lag -eq 0 ]] || fail "the pipeline did not catch up: lag $lag"
+wait_caught_up 3
 kill -TERM "$server"
 wait "$server" || fail "the last run did not stop cleanly: $(tail -5 server.log)"
 

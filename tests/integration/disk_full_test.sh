@@ -3,17 +3,8 @@
 # was acknowledged stays intact, and ingest recovers once space is freed.
 # Needs root for the mount (CI runs as root); without it the test fails, loudly.
 source "$(dirname "$0")/lib.sh"
-[[ $(id -u) -eq 0 ]] || fail "this test mounts a tmpfs and must run as root"
-mkdir data
-mount -t tmpfs -o size=4m tmpfs "$WORK/data" || fail "cannot mount a tmpfs on $WORK/data"
+mount_tmpfs data 4m
 PORT=$(free_port)
-cleanup() {
-  [[ -n ${server:-} ]] && kill -9 "$server" 2>/dev/null
-  wait 2>/dev/null
-  umount "$WORK/data" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
 # Space the test frees later.
 head -c 1500000 /dev/urandom >data/filler
 

@@ -4,16 +4,7 @@
 # event reaches the lake exactly once and every file reads back whole in DuckDB.
 # Needs root for the mount (CI runs as root); without it the test fails, loudly.
 source "$(dirname "$0")/lib.sh"
-[[ $(id -u) -eq 0 ]] || fail "this test mounts a tmpfs and must run as root"
-mkdir lake
-mount -t tmpfs -o size=4m tmpfs "$WORK/lake" || fail "cannot mount a tmpfs on $WORK/lake"
-cleanup() {
-  [[ -n ${server:-} ]] && kill -9 "$server" 2>/dev/null
-  wait 2>/dev/null
-  umount "$WORK/lake" 2>/dev/null
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+mount_tmpfs lake 4m
 head -c 3400000 /dev/urandom >lake/filler  # leaves about 0.6 MiB
 
 EVENTS=50000

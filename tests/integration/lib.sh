@@ -51,3 +51,54 @@ duckdb() {
     fail "DuckDB is not installed in tools/node_modules: run scripts/setup"
   node "$SLUICE_SOURCE_DIR/tools/duckdb-query.mjs" "$@"
 }
+
+# start_server [PIPELINE]: runs `sluice run` (default pipeline.yaml) in the background,
+# appending to server.log, and waits until it listens on $PORT. Sets $server.
+start_server() {
+  "$SLUICE" run "${1:-pipeline.yaml}" --summary-interval 0s >>server.log 2>&1 &
+  server=$!
+  wait_for_port "$PORT" "$server" server.log
+}
+
+# kill_loop KILLS MIN_TENTHS SPREAD_TENTHS: KILLS times, after a random pause of
+# MIN_TENTHS to MIN_TENTHS + SPREAD_TENTHS - 1 tenths of a second, kills the server
+# with SIGKILL and starts it again.
+kill_loop() {
+  for _ in $(seq 1 "$1"); do
+    sleep "0.$((RANDOM % $3 + $2))"
+    kill -9 "$server"
+    wait "$server" 2>/dev/null || true
+    start_server
+  done
+}
+
+# wait_caught_up [PARTITIONS]: waits up to 30 s until the pipeline's committed offsets
+# reach the end of every partition of the data_dir's log (and, with PARTITIONS, that
+# many partitions exist); fails otherwise.
+wait_caught_up() {
+  local lag=-1 parts=0
+  for _ in $(seq 1 300); do
+    lag=$("$SLUICE" log offsets --data-dir data | awk 'NR > 1 {s += $6} END {print s + 0}')
+    parts=$("$SLUICE" log offsets --data-dir data | awk 'NR > 1' | wc -l)
+    [[ $lag -eq 0 && $parts -ge ${1:-0} ]] && return 0
+    sleep 0.1
+  done
+  fail "the pipeline did not catch up: lag $lag over $parts partitions"
+}
+
+# mount_tmpfs DIR SIZE: a tmpfs of SIZE (e.g. 4m) on $WORK/DIR, unmounted when the test
+# ends (the trap also kills $server). Needs root, as CI runs; fails loudly otherwise.
+mount_tmpfs() {
+  [[ $(id -u) -eq 0 ]] || fail "this test mounts a tmpfs and must run as root"
+  mkdir -p "$WORK/$1"
+  mount -t tmpfs -o "size=$2" tmpfs "$WORK/$1" || fail "cannot mount a tmpfs on $WORK/$1"
+  TMPFS_MOUNTS+=("$WORK/$1")
+  trap cleanup_mounts EXIT
+}
+TMPFS_MOUNTS=()
+cleanup_mounts() {
+  [[ -n ${server:-} ]] && kill -9 "$server" 2>/dev/null
+  wait 2>/dev/null
+  for m in "${TMPFS_MOUNTS[@]}"; do umount "$m" 2>/dev/null; done
+  rm -rf "$WORK"
+}

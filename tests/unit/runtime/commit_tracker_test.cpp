@@ -106,6 +106,37 @@ TEST(CommitTracker, GatedOnCheckpointsCommitsOnlyTheNewestCheckpointEverySinkHol
   EXPECT_EQ((*store.load())->sequence, 3u);
 }
 
+TEST(CommitTracker, CheckpointsWaitingForASinkThatHoldsOutputAreBounded) {
+  testing::TempDir dir;
+  auto log = open_log(dir.path(), 1);
+  TopicWriter writer(*log, "t", 1, {});
+  std::vector<std::string> services(100, "s");
+  Batch batch = events_with_service(services);
+  ASSERT_TRUE(writer.append(batch).is_ok());
+  CheckpointStore store(dir.path(), "g");
+  uint64_t given = 0, durable = 0;
+  CommitTracker tracker(
+      *log, "g", 1, [&](size_t) { return given; }, [&](size_t) { return durable; });
+  tracker.gate_on_checkpoints(&store);
+  // A lake holding its files: 50 commit intervals, one cut each, nothing durable.
+  for (uint64_t i = 1; i <= 50; ++i) {
+    given = i;
+    Checkpoint c;
+    c.sequence = i;
+    c.offsets["t"][0] = static_cast<int64_t>(i);
+    c.states["w"] = std::string(1000, 'x');
+    tracker.checkpoint(std::move(c));
+    ASSERT_TRUE(tracker.commit_durable().is_ok());
+    EXPECT_LE(tracker.pending_cuts(), CommitTracker::kMaxPendingCuts);
+  }
+  // The file closes: everything is durable, and the newest cut is the one committed.
+  durable = 50;
+  ASSERT_TRUE(tracker.commit_durable().is_ok());
+  EXPECT_EQ(*log->committed("g", "t", 0), 50);
+  EXPECT_EQ((*store.load())->sequence, 50u);
+  EXPECT_EQ(tracker.pending_cuts(), 0u);
+}
+
 TEST(TopicReader, SplitAtKeepsBatchesOnOneSideOfTheOffset) {
   testing::TempDir dir;
   auto log = open_log(dir.path(), 1);

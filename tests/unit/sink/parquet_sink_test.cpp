@@ -9,7 +9,7 @@
 #include "sink/lake/file_names.h"
 #include "sink/lake/lake_file.h"
 #include "sink/lake/lake_reader.h"
-#include "support/pipeline_fixture.h"
+#include "support/sink_fixture.h"
 
 namespace sluice::sink {
 namespace {
@@ -17,49 +17,14 @@ namespace {
 namespace fs = std::filesystem;
 using testing::TempDir;
 
-constexpr int64_t kTime = 1'795'514'400'000'000;  // 2026-11-24T10:00:00Z
+using testing::batch_of;
+constexpr int64_t kTime = testing::kSinkTestTime;
 
-// A parquet sink built from its YAML options, fed batches by hand.
-struct LakeSink {
+// A parquet sink named "lake" writing to <dir>/lake, with more options.
+struct LakeSink : testing::SinkUnderTest {
   LakeSink(const std::string& dir, const std::string& options)
-      : config(testing::load_config("data_dir: " + dir + R"(
-sources:
-  in: {type: generator, count: 1}
-sinks:
-  lake:
-    type: parquet
-    inputs: [in]
-    path: lake
-)" + options)),
-        stats("lake", ComponentKind::kSink, "parquet") {
-    BuildContext ctx{*config.find("lake"), config, stats};
-    auto made = runtime::Registry::builtin().sink("parquet")->make(ctx);
-    EXPECT_TRUE(made) << made.status().message();
-    sink = std::move(*made);
-  }
-  PipelineConfig config;
-  observe::ComponentStats stats;
-  std::unique_ptr<Sink> sink;
+      : SinkUnderTest(dir, "parquet", "lake", "    path: lake\n" + options) {}
 };
-
-// Events from JSON objects, at consecutive offsets of partition `partition` (or
-// the given offsets), all at kTime.
-Batch batch_of(const std::vector<std::string>& objects, int64_t first_offset, int32_t partition = 0,
-               std::vector<int64_t> offsets = {}) {
-  Batch batch;
-  batch.origin.source = "in";
-  batch.origin.partition = partition;
-  for (size_t i = 0; i < objects.size(); ++i) {
-    Event e;
-    e.fields = testing::parse_line(objects[i], batch.arena());
-    e.time_us = kTime;
-    e.offset = offsets.empty() ? first_offset + static_cast<int64_t>(i) : offsets[i];
-    batch.events.push_back(e);
-  }
-  batch.origin.first_offset = batch.events.front().offset;
-  batch.origin.last_offset = batch.events.back().offset;
-  return batch;
-}
 
 std::vector<std::string> numbered(int from, int to) {
   std::vector<std::string> out;

@@ -3,54 +3,20 @@
 #include <gtest/gtest.h>
 
 #include "sink/sqlite/database.h"
-#include "support/pipeline_fixture.h"
+#include "support/sink_fixture.h"
 
 namespace sluice::sink {
 namespace {
 
 using testing::TempDir;
 
-constexpr int64_t kTime = 1'795'514'400'000'000;  // 2026-11-24T10:00:00Z
+using testing::batch_of;
 
-struct SqliteUnderTest {
+// An sqlite sink named "db" writing table t of <dir>/store.db, with more options.
+struct SqliteUnderTest : testing::SinkUnderTest {
   SqliteUnderTest(const std::string& dir, const std::string& options)
-      : config(testing::load_config("data_dir: " + dir + R"(
-sources:
-  in: {type: generator, count: 1}
-sinks:
-  db:
-    type: sqlite
-    inputs: [in]
-    path: store.db
-    table: t
-)" + options)),
-        stats("db", ComponentKind::kSink, "sqlite") {
-    BuildContext ctx{*config.find("db"), config, stats};
-    auto made = runtime::Registry::builtin().sink("sqlite")->make(ctx);
-    EXPECT_TRUE(made) << made.status().message();
-    sink = std::move(*made);
-  }
-  PipelineConfig config;
-  observe::ComponentStats stats;
-  std::unique_ptr<Sink> sink;
+      : SinkUnderTest(dir, "sqlite", "db", "    path: store.db\n    table: t\n" + options) {}
 };
-
-Batch batch_of(const std::vector<std::string>& objects, int64_t first_offset, int32_t partition = 0) {
-  Batch batch;
-  batch.origin.source = "in";
-  batch.origin.partition = partition;
-  for (size_t i = 0; i < objects.size(); ++i) {
-    Event e;
-    e.fields = testing::parse_line(objects[i], batch.arena());
-    e.time_us = kTime + static_cast<int64_t>(i);
-    e.offset = first_offset < 0 ? -1 : first_offset + static_cast<int64_t>(i);
-    batch.events.push_back(e);
-  }
-  batch.origin.first_offset = first_offset;
-  batch.origin.last_offset = first_offset + static_cast<int64_t>(objects.size()) - 1;
-  if (first_offset < 0) batch.origin.partition = -1;
-  return batch;
-}
 
 // The rows of a query as "a|b|c" lines.
 std::vector<std::string> rows(const std::string& db_path, const std::string& sql) {
