@@ -135,7 +135,19 @@ Result<int64_t> parse_rfc3339(std::string_view s) {
   return secs * kUsPerSecond + fraction_us;
 }
 
-size_t format_rfc3339(int64_t ts_us, char* out) {
+namespace {
+char* put_digits(char* p, int64_t v, int width) {
+  for (int i = width - 1; i >= 0; --i) {
+    p[i] = static_cast<char>('0' + v % 10);
+    v /= 10;
+  }
+  return p + width;
+}
+}  // namespace
+
+// Digits written by hand: this runs for every timestamp a sink writes as text,
+// where snprintf cost more than the rest of the row.
+size_t format_rfc3339(int64_t ts_us, char* out, bool always_fraction) {
   int64_t days = floor_div(ts_us, kUsPerDay);
   int64_t rem = ts_us - days * kUsPerDay;
   int64_t year;
@@ -143,18 +155,32 @@ size_t format_rfc3339(int64_t ts_us, char* out) {
   civil_from_days(days, &year, &month, &day);
   int64_t secs = rem / kUsPerSecond;
   int64_t us = rem % kUsPerSecond;
-  int n;
-  if (us == 0) {
-    n = std::snprintf(out, kRfc3339MaxBytes, "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
-                      static_cast<long long>(year), month, day, static_cast<long long>(secs / 3600),
-                      static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
-  } else {
-    n = std::snprintf(out, kRfc3339MaxBytes, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ",
-                      static_cast<long long>(year), month, day, static_cast<long long>(secs / 3600),
-                      static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60),
-                      static_cast<long long>(us));
+  if (year < 0 || year > 9999) {  // rare: let snprintf handle the sign and width
+    const bool fraction = us != 0 || always_fraction;
+    const int n = std::snprintf(out, kRfc3339MaxBytes, fraction ? "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%06lldZ"
+                                                                : "%04lld-%02u-%02uT%02lld:%02lld:%02lldZ",
+                                static_cast<long long>(year), month, day, static_cast<long long>(secs / 3600),
+                                static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60),
+                                static_cast<long long>(us));
+    return n < 0 ? 0 : static_cast<size_t>(n);
   }
-  return n < 0 ? 0 : static_cast<size_t>(n);
+  char* p = put_digits(out, year, 4);
+  *p++ = '-';
+  p = put_digits(p, month, 2);
+  *p++ = '-';
+  p = put_digits(p, day, 2);
+  *p++ = 'T';
+  p = put_digits(p, secs / 3600, 2);
+  *p++ = ':';
+  p = put_digits(p, secs / 60 % 60, 2);
+  *p++ = ':';
+  p = put_digits(p, secs % 60, 2);
+  if (us != 0 || always_fraction) {
+    *p++ = '.';
+    p = put_digits(p, us, 6);
+  }
+  *p++ = 'Z';
+  return static_cast<size_t>(p - out);
 }
 
 std::string format_rfc3339(int64_t ts_us) {

@@ -25,10 +25,12 @@ int64_t steady_now_us();
 // RFC 3339 / ISO 8601 date-time with offset. Errors name the offending offset.
 Result<int64_t> parse_rfc3339(std::string_view text);
 
-// Formats as `2026-11-24T10:15:00.123456Z`; the fraction is omitted when zero.
-// Writes at most kRfc3339MaxBytes into `out` and returns the length.
+// Formats as `2026-11-24T10:15:00.123456Z`; the fraction is omitted when zero
+// unless `always_fraction` (then every time has the same width and text order is
+// time order, for years 0000-9999). Writes at most kRfc3339MaxBytes into `out` and
+// returns the length.
 inline constexpr size_t kRfc3339MaxBytes = 40;
-size_t format_rfc3339(int64_t ts_us, char* out);
+size_t format_rfc3339(int64_t ts_us, char* out, bool always_fraction = false);
 std::string format_rfc3339(int64_t ts_us);
 
 // Converts an epoch number in `unit` to microseconds; fails on overflow.

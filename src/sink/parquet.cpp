@@ -86,6 +86,7 @@ class ParquetSink final : public Sink {
     options_.chunk.page_bytes = static_cast<size_t>(o.get_int("page_size"));
     options_.dictionary_bytes = static_cast<size_t>(o.get_int("dictionary_size"));
     row_group_bytes_ = static_cast<size_t>(o.get_int("row_group_size"));
+    max_buffer_bytes_ = static_cast<size_t>(o.get_int("max_buffer_size"));
     max_file_bytes_ = static_cast<size_t>(o.get_int("max_file_size"));
     max_file_age_us_ = o.get_int("max_file_age");
     max_open_files_ = static_cast<size_t>(o.get_int("max_open_files"));
@@ -271,12 +272,25 @@ class ParquetSink final : public Sink {
     }
     // The end of a batch is an offset boundary for every file: the place to cut row groups and files.
     std::vector<std::string> full;
+    size_t buffered = 0;
     for (auto& [key, file] : files_) {
       file->group_events.clear();
       if (file->buffered_bytes() >= row_group_bytes_) encode(*file);
       if (file->estimated_bytes(compression_ratio()) >= max_file_bytes_) full.push_back(key);
+      buffered += file->buffered_bytes();
     }
     for (const std::string& key : full) (void)finish(key);
+    // Many open files must not add up to more memory than the sink may hold: the
+    // largest row groups in memory are cut early (smaller, but nothing waits).
+    while (buffered > max_buffer_bytes_) {
+      LakeFile* largest = nullptr;
+      for (auto& [key, file] : files_) {
+        if (!largest || file->buffered_bytes() > largest->buffered_bytes()) largest = file.get();
+      }
+      if (!largest || largest->buffered_bytes() == 0) break;
+      buffered -= largest->buffered_bytes();
+      encode(*largest);
+    }
     stats_.add_out(appended);
     if (skipped > 0) {
       stats_.add_already_written(skipped);
@@ -497,7 +511,7 @@ class ParquetSink final : public Sink {
   lake::RejectedEvents rejected_;
   std::unique_ptr<lake::LakeStorage> storage_;
   lake::LakeFileOptions options_;
-  size_t row_group_bytes_ = 0, max_file_bytes_ = 0, max_open_files_ = 0;
+  size_t row_group_bytes_ = 0, max_file_bytes_ = 0, max_open_files_ = 0, max_buffer_bytes_ = 0;
   int64_t max_file_age_us_ = 0;
   std::string nested_name_, time_column_, partition_fields_;
   std::optional<lake::Partitioner> partitioner_;
@@ -549,8 +563,11 @@ SinkType parquet_sink_type() {
       OptionSpec::optional("compression", OptionType::kEnum, "zstd", "Page compression.").one_of(kCodecs),
       OptionSpec::optional("compression_level", OptionType::kInt, "0", "Codec level (zstd 1-19, gzip 1-9); 0: default.")
           .between(0, 22),
-      OptionSpec::optional("row_group_size", OptionType::kSize, "64MiB",
+      OptionSpec::optional("row_group_size", OptionType::kSize, "32MiB",
                            "Close a row group when its data reaches this size (uncompressed).")
+          .at_least(1),
+      OptionSpec::optional("max_buffer_size", OptionType::kSize, "128MiB",
+                           "Row groups in memory over all open files at most; past it the largest is written early.")
           .at_least(1),
       OptionSpec::optional("page_size", OptionType::kSize, "1MiB", "Target size of a data page (uncompressed).")
           .at_least(1024),

@@ -22,13 +22,7 @@ using sqlite::Statement;
 // (SQLite's date functions read it too).
 void append_sortable_time(int64_t ts_us, std::string* out) {
   char buf[kRfc3339MaxBytes];
-  std::string_view text(buf, format_rfc3339(ts_us, buf));
-  // format_rfc3339 drops a zero fraction and writes up to six digits: pad to six.
-  const size_t dot = text.find('.');
-  out->append(text.substr(0, dot == std::string_view::npos ? text.size() - 1 : dot));
-  std::string fraction = dot == std::string_view::npos ? "" : std::string(text.substr(dot + 1, text.size() - dot - 2));
-  fraction.resize(6, '0');
-  out->append("." + fraction + "Z");
+  out->append(buf, format_rfc3339(ts_us, buf, true));
 }
 
 const char* affinity_of(const Value& v) {
@@ -207,7 +201,7 @@ class SqliteSink final : public Sink {
         }
         stmt.bind_text(position, v.big_integer_digits());  // exact digits, not a rounded double
         return;
-      case ValueType::kString: stmt.bind_text(position, v.as_string()); return;
+      case ValueType::kString: stmt.bind_text_static(position, v.as_string()); return;  // the batch's arena outlives the step
       case ValueType::kTimestamp:
         text_.clear();
         append_sortable_time(v.as_timestamp_us(), &text_);

@@ -97,8 +97,8 @@ mount_tmpfs() {
 }
 TMPFS_MOUNTS=()
 cleanup_mounts() {
-  [[ -n ${server:-} ]] && kill -9 "$server" 2>/dev/null
-  wait 2>/dev/null
-  for m in "${TMPFS_MOUNTS[@]}"; do umount "$m" 2>/dev/null; done
+  if [[ -n ${server:-} ]]; then kill -9 "$server" 2>/dev/null || true; fi
+  wait 2>/dev/null || true
+  for m in "${TMPFS_MOUNTS[@]}"; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done
   rm -rf "$WORK"
 }

@@ -35,6 +35,10 @@ class Statement {
   void bind_text(int i, std::string_view v) {
     sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   }
+  // No copy: `v` must stay valid and unchanged until the statement is reset.
+  void bind_text_static(int i, std::string_view v) {
+    sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_STATIC, SQLITE_UTF8);
+  }
   // Runs to completion (statements without rows); resets for the next use.
   Status run();
   // Steps once: true with a row, false when done.

@@ -43,6 +43,21 @@ TEST(Time, FormatsAndRoundTrips) {
   }
 }
 
+TEST(Time, FixedWidthFormSortsLikeTime) {
+  char a[kRfc3339MaxBytes], b[kRfc3339MaxBytes];
+  EXPECT_EQ(std::string(a, format_rfc3339(0, a, true)), "1970-01-01T00:00:00.000000Z");
+  EXPECT_EQ(std::string(a, format_rfc3339(-62'167'219'200'000'000, a, true)), "0000-01-01T00:00:00.000000Z");
+  // Outside years 0-9999 the text is still right, if wider.
+  EXPECT_EQ(format_rfc3339(253'402'300'800'000'000), "10000-01-01T00:00:00Z");
+  int64_t previous = -5'000'000'000'000;
+  for (int64_t t = previous + 1; t < 5'000'000'000'000; t += 999'999'937) {
+    const std::string x(a, format_rfc3339(previous, a, true)), y(b, format_rfc3339(t, b, true));
+    EXPECT_LT(x, y) << previous << " " << t;
+    EXPECT_EQ(us(y), t);
+    previous = t;
+  }
+}
+
 TEST(Time, EpochUnitsConvertAndOverflowIsAnError) {
   EXPECT_EQ(*epoch_to_us(int64_t{1795515300}, EpochUnit::kSeconds), 1795515300000000);
   EXPECT_EQ(*epoch_to_us(int64_t{1795515300123}, EpochUnit::kMilliseconds), 1795515300123000);
