@@ -10,9 +10,9 @@
 
 #include "core/time.h"
 #include "format/column_mapper.h"
-#include "sink/lake/column_values.h"
 #include "sink/lake/file_names.h"
 #include "sink/lake/lake_file.h"
+#include "sink/lake/lake_schema.h"
 #include "sink/lake/partitioner.h"
 #include "sink/lake/rejected_events.h"
 #include "sink/lake/storage.h"
@@ -45,16 +45,6 @@ std::string column_name_of(const FieldPath& path) {
   return name;
 }
 
-// What the sink knows of one column across all its files.
-struct KnownColumn {
-  bool initialized = false;
-  bool has_type = false;  // a type was declared or a value was seen
-  ColumnType type = ColumnType::kString;
-  bool declared = false;
-  bool excluded = false;   // a partition field: it is in the directory name, not in the file
-  std::string promotions;  // "int64 -> double -> string"
-};
-
 // The identity of a batch, to tell the runner's retry of a batch already taken in
 // (whose files only need storing) from a new one.
 struct BatchIdentity {
@@ -71,11 +61,7 @@ struct BatchIdentity {
 class ParquetSink final : public Sink {
  public:
   explicit ParquetSink(const BuildContext& ctx)
-      : name_(ctx.name()),
-        stats_(ctx.stats),
-        mapper_(ctx.options().get_string("nested") == "json" ? format::ColumnMapper::Nested::kJson
-                                                              : format::ColumnMapper::Nested::kFlatten),
-        rejected_(prefix_of(ctx)) {
+      : name_(ctx.name()), stats_(ctx.stats), rejected_(prefix_of(ctx)) {
     const OptionValues& o = ctx.options();
     std::string root = o.get_string("path");
     if (!std::filesystem::path(root).is_absolute()) root = (std::filesystem::path(ctx.pipeline.data_dir) / root).string();
@@ -104,11 +90,11 @@ class ParquetSink final : public Sink {
       specs.push_back(std::move(*spec));
     }
     partitioner_.emplace(std::move(specs));
-    excluded_ = std::move(excluded);
-
-    time_column_ = o.get_string("time_column");
-    if (!time_column_.empty()) declare(time_column_, ColumnType::kTimestamp);
-    for (const auto& [name, type] : o.get_string_map("schema")) declare(name, *format::parquet::column_type_named(type));
+    schema_.emplace(nested_name_ == "json" ? format::ColumnMapper::Nested::kJson : format::ColumnMapper::Nested::kFlatten,
+                    o.get_string("time_column"), std::move(excluded), name_, stats_);
+    for (const auto& [name, type] : o.get_string_map("schema")) {
+      schema_->declare(name, *format::parquet::column_type_named(type));
+    }
   }
 
   ~ParquetSink() override {
@@ -161,28 +147,11 @@ class ParquetSink final : public Sink {
   }
 
  private:
-  enum class Appended { kOk, kSchemaChange, kRejected };
+  using Appended = lake::LakeSchema::Appended;
 
   static std::string prefix_of(const BuildContext& ctx) {
     const std::string& p = ctx.options().get_string("prefix");
     return p.empty() ? ctx.name() : p;
-  }
-
-  KnownColumn& known(size_t column) {
-    if (column >= known_.size()) known_.resize(column + 1);
-    KnownColumn& k = known_[column];
-    if (!k.initialized) {
-      k.initialized = true;
-      k.excluded = excluded_.count(mapper_.column_name(column)) > 0;
-    }
-    return k;
-  }
-
-  void declare(const std::string& name, ColumnType type) {
-    KnownColumn& k = known(mapper_.column(name));
-    k.declared = true;
-    k.has_type = true;
-    k.type = type;
   }
 
   static std::string file_key(std::string_view dir, const std::string& topic, int32_t partition) {
@@ -251,10 +220,10 @@ class ParquetSink final : public Sink {
         file->group_events.clear();
       }
       std::string reason;
-      Appended result = append_event(*file, e, &reason);
+      Appended result = schema_->append(*file, e, &reason);
       if (result == Appended::kSchemaChange) {
         file = &reopen(*file);
-        result = append_event(*file, e, &reason);
+        result = schema_->append(*file, e, &reason);
         if (result == Appended::kSchemaChange) {
           result = Appended::kRejected;  // cannot happen: a new file takes any column
           reason = "internal: schema did not settle";
@@ -303,71 +272,6 @@ class ParquetSink final : public Sink {
     if (rejected > 0) stats_.add_dead_lettered(rejected);
   }
 
-  Appended append_event(LakeFile& file, const Event& event, std::string* reason) {
-    const size_t row = file.rows();
-    Appended result = Appended::kOk;
-    mapper_.for_each_column(event.fields, [&](size_t column, const Value& v) {
-      if (result != Appended::kOk) return;
-      KnownColumn& k = known(column);
-      if (k.excluded) return;
-      const ColumnType natural = lake::natural_type(v);
-      if (!k.has_type) {
-        k.has_type = true;
-        k.type = natural;
-      }
-      int local = file.local_column(column);
-      if (local < 0) {
-        if (file.frozen()) {
-          result = Appended::kSchemaChange;
-          return;
-        }
-        local = file.add_column(column, ColumnSpec{mapper_.column_name(column), k.type});
-      }
-      format::parquet::ColumnBuffer& buffer = file.column(local);
-      if (buffer.rows() > row) return;  // two fields spell one column ("a.b" and a → b): the first wins
-      if (!k.declared) {
-        const ColumnType target = format::parquet::promoted_type(buffer.type(), natural);
-        if (target != buffer.type()) {
-          widen(column, k, target);
-          if (file.frozen()) {
-            result = Appended::kSchemaChange;
-            return;
-          }
-          buffer.promote(target);
-          file.set_type(local, target);
-        }
-      }
-      if (!lake::append_value(buffer, v, reason)) {
-        *reason = "column \"" + mapper_.column_name(column) + "\" (declared " +
-                  format::parquet::column_type_name(buffer.type()) + "): " + *reason;
-        result = Appended::kRejected;
-      }
-    });
-    if (result == Appended::kOk && !time_column_.empty()) {
-      format::parquet::ColumnBuffer& buffer = file.column(file.local_column(time_column_id()));
-      if (buffer.rows() == row) buffer.append_int(event.time_us);
-    }
-    if (result != Appended::kOk) {
-      file.truncate(row);
-      return result;
-    }
-    file.end_row();
-    return Appended::kOk;
-  }
-
-  void widen(size_t column, KnownColumn& k, ColumnType target) {
-    const ColumnType wider = format::parquet::promoted_type(k.type, target);
-    if (wider == k.type) return;
-    if (k.promotions.empty()) k.promotions = format::parquet::column_type_name(k.type);
-    k.promotions += std::string(" -> ") + format::parquet::column_type_name(wider);
-    spdlog::warn("parquet sink \"{}\": column \"{}\" widened to {} ({})", name_, mapper_.column_name(column),
-                 format::parquet::column_type_name(wider), k.promotions);
-    k.type = wider;
-    stats_.add_promoted(1);
-  }
-
-  size_t time_column_id() { return *mapper_.find(time_column_); }
-
   // ---- files ----
 
   LakeFile& file_for(std::string_view dir, const std::string& topic, int32_t partition, int64_t offset) {
@@ -389,12 +293,7 @@ class ParquetSink final : public Sink {
     auto file = std::make_unique<LakeFile>(std::move(dir), topic, partition, options_, written_, steady_now_us(),
                                            ++file_sequence_);
     // Every column known so far, time column first: files of one sink share their schema.
-    if (!time_column_.empty()) file->add_column(time_column_id(), ColumnSpec{time_column_, ColumnType::kTimestamp});
-    for (size_t c = 0; c < known_.size(); ++c) {
-      const KnownColumn& k = known_[c];
-      if (!k.initialized || !k.has_type || k.excluded || file->local_column(c) >= 0) continue;
-      file->add_column(c, ColumnSpec{mapper_.column_name(c), k.type});
-    }
+    schema_->add_known_columns(*file);
     LakeFile& ref = *file;
     files_.emplace(std::move(key), std::move(file));
     last_file_ = &ref;
@@ -433,7 +332,7 @@ class ParquetSink final : public Sink {
     fresh.start_group(group_offset);
     for (const Event* e : group) {
       std::string reason;
-      if (append_event(fresh, *e, &reason) == Appended::kOk) {
+      if (schema_->append(fresh, *e, &reason) == Appended::kOk) {
         fresh.note_offset(e->offset);
         fresh.group_events.push_back(e);
       }
@@ -468,14 +367,9 @@ class ParquetSink final : public Sink {
                                       std::to_string(file.first_offset()) + "-" + std::to_string(file.last_offset())});
     }
     md.push_back({"sluice.nested", nested_name_});
-    if (!time_column_.empty()) md.push_back({"sluice.time_column", time_column_});
+    if (!schema_->time_column().empty()) md.push_back({"sluice.time_column", schema_->time_column()});
     if (!partition_fields_.empty()) md.push_back({"sluice.partition_fields", partition_fields_});
-    std::string promotions;
-    for (const ColumnSpec& spec : file.specs()) {
-      const size_t* column = mapper_.find(spec.name);
-      if (column == nullptr || *column >= known_.size() || known_[*column].promotions.empty()) continue;
-      promotions += (promotions.empty() ? "" : "; ") + spec.name + ": " + known_[*column].promotions;
-    }
+    const std::string promotions = schema_->promotions(file.specs());
     if (!promotions.empty()) md.push_back({"sluice.promotions", promotions});
     Status s = file.finish(std::move(md));
     closing_.push_back(std::move(it->second));
@@ -507,16 +401,14 @@ class ParquetSink final : public Sink {
 
   std::string name_;
   observe::ComponentStats& stats_;
-  format::ColumnMapper mapper_;
   lake::RejectedEvents rejected_;
   std::unique_ptr<lake::LakeStorage> storage_;
   lake::LakeFileOptions options_;
   size_t row_group_bytes_ = 0, max_file_bytes_ = 0, max_open_files_ = 0, max_buffer_bytes_ = 0;
   int64_t max_file_age_us_ = 0;
-  std::string nested_name_, time_column_, partition_fields_;
+  std::string nested_name_, partition_fields_;
   std::optional<lake::Partitioner> partitioner_;
-  std::set<std::string> excluded_;
-  std::vector<KnownColumn> known_;
+  std::optional<lake::LakeSchema> schema_;
   std::unordered_map<std::string, std::unique_ptr<LakeFile>> files_;
   std::vector<std::unique_ptr<LakeFile>> closing_;
   LakeFile* last_file_ = nullptr;  // the open file the previous event went to
