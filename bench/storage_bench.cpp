@@ -54,9 +54,10 @@ std::vector<Batch> make_batches(int count) {
 struct SinkFixture {
   SinkFixture(const std::string& dir, const std::string& type, const std::string& options) {
     Diagnostics diagnostics;
-    auto loaded = load_pipeline_text("data_dir: " + dir + "\nsources:\n  in: {type: generator}\nsinks:\n  s:\n    type: " +
-                                         type + "\n    inputs: [in]\n" + options,
-                                     "bench.yaml", runtime::Registry::builtin(), diagnostics);
+    auto loaded = load_pipeline_text(
+        "data_dir: " + dir + "\nsources:\n  in: {type: generator}\nsinks:\n  s:\n    type: " +
+            type + "\n    inputs: [in]\n" + options,
+        "bench.yaml", runtime::Registry::builtin(), diagnostics);
     if (!loaded) throw std::runtime_error(diagnostics.format());
     config = *loaded;
     stats = std::make_unique<observe::ComponentStats>("s", ComponentKind::kSink, type);
@@ -73,7 +74,8 @@ struct SinkFixture {
 void BM_LakeSinkWrite(benchmark::State& state, const std::string& codec) {
   ScratchDir dir;
   SinkFixture f(dir.path, "parquet",
-                "    path: lake\n    compression: " + codec + "\n    max_file_size: 64MiB\n    row_group_size: 16MiB\n");
+                "    path: lake\n    compression: " + codec +
+                    "\n    max_file_size: 64MiB\n    row_group_size: 16MiB\n");
   auto batches = make_batches(16);
   size_t i = 0;
   for (auto _ : state) {
@@ -90,8 +92,10 @@ void BM_LakeSinkWrite(benchmark::State& state, const std::string& codec) {
   if (!f.sink->close().is_ok()) state.SkipWithError("close failed");
   state.SetItemsProcessed(state.iterations() * kBatchEvents);
   uint64_t bytes = 0;
-  for (const auto& e : fs::recursive_directory_iterator(dir.path + "/lake")) bytes += e.is_regular_file() ? e.file_size() : 0;
-  state.counters["file_bytes_per_event"] = static_cast<double>(bytes) / static_cast<double>(state.iterations() * kBatchEvents);
+  for (const auto& e : fs::recursive_directory_iterator(dir.path + "/lake"))
+    bytes += e.is_regular_file() ? e.file_size() : 0;
+  state.counters["file_bytes_per_event"] =
+      static_cast<double>(bytes) / static_cast<double>(state.iterations() * kBatchEvents);
 }
 BENCHMARK_CAPTURE(BM_LakeSinkWrite, zstd, std::string("zstd"))->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_LakeSinkWrite, snappy, std::string("snappy"))->Unit(benchmark::kMillisecond);

@@ -41,7 +41,8 @@ struct Cell {
 Cell read_cell(sqlite3_stmt* stmt, int column) {
   Cell c;
   switch (sqlite3_column_type(stmt, column)) {
-    case SQLITE_NULL: return c;
+    case SQLITE_NULL:
+      return c;
     case SQLITE_INTEGER:
       c.number = true;
       c.text = std::to_string(sqlite3_column_int64(stmt, column));
@@ -105,7 +106,8 @@ std::string shown(const Cell& c, size_t max_width) {
   return t.substr(0, i) + "…";
 }
 
-void print_table(const std::vector<std::string>& names, const std::vector<std::vector<Cell>>& rows, size_t max_width) {
+void print_table(const std::vector<std::string>& names, const std::vector<std::vector<Cell>>& rows,
+                 size_t max_width) {
   std::vector<size_t> widths;
   for (const std::string& n : names) widths.push_back(display_width(n));
   std::vector<std::vector<std::string>> texts;
@@ -121,7 +123,8 @@ void print_table(const std::vector<std::string>& names, const std::vector<std::v
     return right ? space + s : s + space;
   };
   std::string line;
-  for (size_t c = 0; c < names.size(); ++c) line += (c ? " | " : "") + pad(names[c], widths[c], false);
+  for (size_t c = 0; c < names.size(); ++c)
+    line += (c ? " | " : "") + pad(names[c], widths[c], false);
   std::printf("%s\n", line.c_str());
   line.clear();
   for (size_t c = 0; c < names.size(); ++c) line += (c ? "-+-" : "") + std::string(widths[c], '-');
@@ -141,7 +144,8 @@ Result<std::vector<std::pair<std::string, std::string>>> databases(const QueryFl
   std::vector<std::pair<std::string, std::string>> out;
   for (const std::string& db : f.dbs) out.emplace_back(fs::path(db).stem().string(), db);
   if (f.config.empty()) {
-    if (out.empty()) return Status::invalid("name a database with --db FILE or a pipeline with --config FILE");
+    if (out.empty())
+      return Status::invalid("name a database with --db FILE or a pipeline with --config FILE");
     return out;
   }
   Diagnostics diagnostics;
@@ -171,14 +175,16 @@ int query(const QueryFlags& f) {
     if (fs::exists(path)) {
       present.emplace_back(name, path);
     } else if (!f.config.empty()) {
-      std::fprintf(stderr, "sluice query: note: %s (sink \"%s\") does not exist yet\n", path.c_str(), name.c_str());
+      std::fprintf(stderr, "sluice query: note: %s (sink \"%s\") does not exist yet\n",
+                   path.c_str(), name.c_str());
     } else {
       std::fprintf(stderr, "sluice query: %s does not exist\n", path.c_str());
       return kExitRuntimeFailure;
     }
   }
   if (present.empty()) {
-    std::fprintf(stderr, "sluice query: no database of %s exists yet (has the pipeline run?)\n", f.config.c_str());
+    std::fprintf(stderr, "sluice query: no database of %s exists yet (has the pipeline run?)\n",
+                 f.config.c_str());
     return kExitRuntimeFailure;
   }
   dbs = std::move(present);
@@ -208,8 +214,9 @@ int query(const QueryFlags& f) {
     return kExitUsage;
   }
   if (!sqlite3_stmt_readonly(stmt->get())) {
-    std::fprintf(stderr, "sluice query: the statement would change the database; sluice query only reads "
-                         "(the pipeline owns its tables)\n");
+    std::fprintf(stderr,
+                 "sluice query: the statement would change the database; sluice query only reads "
+                 "(the pipeline owns its tables)\n");
     return kExitUsage;
   }
   const int columns = sqlite3_column_count(stmt->get());
@@ -217,7 +224,8 @@ int query(const QueryFlags& f) {
   for (int c = 0; c < columns; ++c) names.emplace_back(sqlite3_column_name(stmt->get(), c));
   if (f.format == "csv") {
     std::string line;
-    for (int c = 0; c < columns; ++c) line += (c ? "," : "") + csv_field(Cell{false, false, names[static_cast<size_t>(c)]});
+    for (int c = 0; c < columns; ++c)
+      line += (c ? "," : "") + csv_field(Cell{false, false, names[static_cast<size_t>(c)]});
     std::printf("%s\r\n", line.c_str());
   }
   if (f.format == "json") std::printf("[");
@@ -236,7 +244,8 @@ int query(const QueryFlags& f) {
       rows.push_back(std::move(row));
     } else if (f.format == "csv") {
       std::string line;
-      for (int c = 0; c < columns; ++c) line += (c ? "," : "") + csv_field(row[static_cast<size_t>(c)]);
+      for (int c = 0; c < columns; ++c)
+        line += (c ? "," : "") + csv_field(row[static_cast<size_t>(c)]);
       std::printf("%s\r\n", line.c_str());
     } else {
       std::string object = count ? ",\n{" : "\n{";
@@ -245,9 +254,12 @@ int query(const QueryFlags& f) {
         if (c) object += ",";
         format::append_json_string(names[static_cast<size_t>(c)], object);
         object += ":";
-        if (cell.null) object += "null";
-        else if (cell.number) object += cell.text;
-        else format::append_json_string(cell.text, object);
+        if (cell.null)
+          object += "null";
+        else if (cell.number)
+          object += cell.text;
+        else
+          format::append_json_string(cell.text, object);
       }
       std::printf("%s}", object.c_str());
     }
@@ -261,19 +273,23 @@ int query(const QueryFlags& f) {
 }  // namespace
 
 void add_query_command(CLI::App& app, int* exit_code) {
-  CLI::App* cmd = app.add_subcommand(
-      "query",
-      "Run SQL (SQLite's dialect) on the embedded warehouse and hot store, read-only. With --config,\n"
-      "every sqlite sink's database is attached under the sink's name. Exit code 0 on success, 2 for\n"
-      "a bad query or flags, 3 when a database cannot be read.");
+  CLI::App* cmd = app.add_subcommand("query",
+                                     "Run SQL (SQLite's dialect) on the embedded warehouse and hot "
+                                     "store, read-only. With --config,\n"
+                                     "every sqlite sink's database is attached under the sink's "
+                                     "name. Exit code 0 on success, 2 for\n"
+                                     "a bad query or flags, 3 when a database cannot be read.");
   static QueryFlags flags;
   cmd->add_option("SQL", flags.sql, "The query")->required();
-  cmd->add_option("--db", flags.dbs, "A database file (repeatable; the first is main, the others attached by name)");
-  cmd->add_option("-c,--config", flags.config, "Pipeline file: attach the databases of its sqlite sinks");
+  cmd->add_option("--db", flags.dbs,
+                  "A database file (repeatable; the first is main, the others attached by name)");
+  cmd->add_option("-c,--config", flags.config,
+                  "Pipeline file: attach the databases of its sqlite sinks");
   cmd->add_option("-f,--format", flags.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();
-  cmd->add_option("--max-width", flags.max_width, "Table output: cut longer values to this many characters")
+  cmd->add_option("--max-width", flags.max_width,
+                  "Table output: cut longer values to this many characters")
       ->capture_default_str()
       ->check(CLI::Range(4, 100000));
   cmd->callback([exit_code] { *exit_code = query(flags); });

@@ -6,9 +6,8 @@
 // log — the pipeline file's log (--config) or the one under --data-dir. The log
 // has one writer at a time, so the pipeline using that data_dir must be stopped.
 // Progress goes to stderr (a bar on a terminal); the summary to stdout.
-#include <unistd.h>
-
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdio>
@@ -41,7 +40,8 @@ struct ReplayFlags {
 // seconds otherwise.
 class Progress {
  public:
-  Progress(int64_t total_events, size_t files) : total_(total_events), files_(files), start_(steady_now_us()) {
+  Progress(int64_t total_events, size_t files)
+      : total_(total_events), files_(files), start_(steady_now_us()) {
     tty_ = isatty(STDERR_FILENO) != 0;
   }
 
@@ -51,19 +51,22 @@ class Progress {
     last_ = now;
     const double seconds = std::max(1e-6, static_cast<double>(now - start_) / 1e6);
     const double rate = static_cast<double>(events) / seconds;
-    const double done = total_ > 0 ? static_cast<double>(events) / static_cast<double>(total_) : 1.0;
+    const double done =
+        total_ > 0 ? static_cast<double>(events) / static_cast<double>(total_) : 1.0;
     if (tty_) {
       constexpr int kWidth = 30;
       const int filled = static_cast<int>(done * kWidth);
       std::string bar(static_cast<size_t>(filled), '=');
       if (filled < kWidth) bar += '>';
       bar.resize(kWidth, ' ');
-      std::fprintf(stderr, "\r[%s] %3.0f%%  %lld/%lld events  %.0f events/s  file %zu/%zu", bar.c_str(), done * 100,
-                   static_cast<long long>(events), static_cast<long long>(total_), rate, file, files_);
+      std::fprintf(stderr, "\r[%s] %3.0f%%  %lld/%lld events  %.0f events/s  file %zu/%zu",
+                   bar.c_str(), done * 100, static_cast<long long>(events),
+                   static_cast<long long>(total_), rate, file, files_);
       if (final) std::fputc('\n', stderr);
     } else {
-      std::fprintf(stderr, "replay: %3.0f%%  %lld/%lld events  %.0f events/s  file %zu/%zu\n", done * 100,
-                   static_cast<long long>(events), static_cast<long long>(total_), rate, file, files_);
+      std::fprintf(stderr, "replay: %3.0f%%  %lld/%lld events  %.0f events/s  file %zu/%zu\n",
+                   done * 100, static_cast<long long>(events), static_cast<long long>(total_), rate,
+                   file, files_);
     }
     std::fflush(stderr);
   }
@@ -150,7 +153,8 @@ int replay(const ReplayFlags& f) {
     std::fprintf(stderr, "sluice replay: topic %s: %s\n", f.topic.c_str(), s.message().c_str());
     return kExitRuntimeFailure;
   }
-  runtime::TopicWriter writer(*target->log, target->topic.name, target->topic.partitions, target->key_fields);
+  runtime::TopicWriter writer(*target->log, target->topic.name, target->topic.partitions,
+                              target->key_fields);
   Progress progress(total, files->size());
   int64_t events = 0;
   int exit_code = kExitOk;
@@ -177,7 +181,8 @@ int replay(const ReplayFlags& f) {
         part.events.assign(group.events.begin() + static_cast<std::ptrdiff_t>(at),
                            group.events.begin() + static_cast<std::ptrdiff_t>(end));
         if (Status s = writer.append(part); !s.is_ok()) {
-          std::fprintf(stderr, "\nsluice replay: appending to %s: %s\n", f.topic.c_str(), s.message().c_str());
+          std::fprintf(stderr, "\nsluice replay: appending to %s: %s\n", f.topic.c_str(),
+                       s.message().c_str());
           exit_code = kExitRuntimeFailure;
           break;
         }
@@ -195,7 +200,8 @@ int replay(const ReplayFlags& f) {
   const double seconds = progress.seconds();
   std::printf("replayed %lld events from %zu files into topic %s in %.2f s (%.0f events/s)%s\n",
               static_cast<long long>(events), files->size(), f.topic.c_str(), seconds,
-              static_cast<double>(events) / std::max(seconds, 1e-6), stop.load() ? "; interrupted" : "");
+              static_cast<double>(events) / std::max(seconds, 1e-6),
+              stop.load() ? "; interrupted" : "");
   if (stop.load() && exit_code == kExitOk) exit_code = kExitInterrupted;
   return exit_code;
 }
@@ -209,16 +215,22 @@ void add_replay_command(CLI::App& app, int* exit_code) {
       "pipeline with a `topic` source can run over history. The log must not be in use by a\n"
       "running pipeline. Exit code 0 when every event was appended, 3 on an error.");
   static ReplayFlags flags;
-  cmd->add_option("--from", flags.from, "A Parquet file or a directory searched recursively")->required();
+  cmd->add_option("--from", flags.from, "A Parquet file or a directory searched recursively")
+      ->required();
   cmd->add_option("--to", flags.topic, "The topic to append to (created if missing)")->required();
-  cmd->add_option("-c,--config", flags.config,
-                  "Pipeline file whose log (and, for a source of that topic, topic settings) to use");
-  cmd->add_option("--data-dir", flags.data_dir, "data_dir of the embedded log, without --config")->capture_default_str();
-  cmd->add_option("--partitions", flags.partitions, "Partitions of a new topic")->capture_default_str()->check(
-      CLI::Range(1, 4096));
-  cmd->add_option("--key-field", flags.key_fields, "Partition by these fields (repeatable), e.g. .service");
-  cmd->add_option("--batch-size", flags.batch_size, "Events per append")->capture_default_str()->check(
-      CLI::Range(1, 1000000));
+  cmd->add_option(
+      "-c,--config", flags.config,
+      "Pipeline file whose log (and, for a source of that topic, topic settings) to use");
+  cmd->add_option("--data-dir", flags.data_dir, "data_dir of the embedded log, without --config")
+      ->capture_default_str();
+  cmd->add_option("--partitions", flags.partitions, "Partitions of a new topic")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  cmd->add_option("--key-field", flags.key_fields,
+                  "Partition by these fields (repeatable), e.g. .service");
+  cmd->add_option("--batch-size", flags.batch_size, "Events per append")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
   cmd->callback([exit_code] { *exit_code = replay(flags); });
 }
 

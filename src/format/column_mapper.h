@@ -51,8 +51,8 @@ class ColumnMapper {
 
  private:
   struct Node {
-    std::string name;      // the dotted column name this node stands for
-    int64_t column = -1;   // created when a scalar first arrives here
+    std::string name;     // the dotted column name this node stands for
+    int64_t column = -1;  // created when a scalar first arrives here
     std::vector<std::pair<FieldId, uint32_t>> children;
   };
 
@@ -60,7 +60,8 @@ class ColumnMapper {
   void visit_value(uint32_t node, const Value& v, int depth, Visit& visit) {
     if (v.is_null()) return;
     if (v.is_object() && nested_ == Nested::kFlatten && depth < kMaxDepth) {
-      for (const Field& f : v.as_object()) visit_value(child(node, f.name), f.value, depth + 1, visit);
+      for (const Field& f : v.as_object())
+        visit_value(child(node, f.name), f.value, depth + 1, visit);
       return;
     }
     visit(column_of(node), v);
@@ -69,7 +70,8 @@ class ColumnMapper {
   uint32_t top_level(FieldId id);
   uint32_t child(uint32_t node, FieldId id);
   size_t column_of(uint32_t node) {
-    if (nodes_[node].column < 0) nodes_[node].column = static_cast<int64_t>(column(nodes_[node].name));
+    if (nodes_[node].column < 0)
+      nodes_[node].column = static_cast<int64_t>(column(nodes_[node].name));
     return static_cast<size_t>(nodes_[node].column);
   }
 

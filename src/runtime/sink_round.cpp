@@ -15,7 +15,8 @@ std::vector<std::shared_ptr<const Batch>> SinkRound::take() {
     if (used[i]) continue;
     const auto& arena = batches_[i]->shared_arena();
     size_t sharing = 0;
-    for (size_t j = i; j < batches_.size(); ++j) sharing += batches_[j]->shared_arena() == arena ? 1 : 0;
+    for (size_t j = i; j < batches_.size(); ++j)
+      sharing += batches_[j]->shared_arena() == arena ? 1 : 0;
     if (sharing == 1) {
       out.push_back(std::move(batches_[i]));
       continue;
@@ -24,7 +25,8 @@ std::vector<std::shared_ptr<const Batch>> SinkRound::take() {
     for (size_t j = i; j < batches_.size(); ++j) {
       if (used[j] || batches_[j]->shared_arena() != arena) continue;
       used[j] = true;
-      merged.events.insert(merged.events.end(), batches_[j]->events.begin(), batches_[j]->events.end());
+      merged.events.insert(merged.events.end(), batches_[j]->events.begin(),
+                           batches_[j]->events.end());
     }
     const auto by_offset = [](const Event& a, const Event& b) { return a.offset < b.offset; };
     if (!std::is_sorted(merged.events.begin(), merged.events.end(), by_offset)) {

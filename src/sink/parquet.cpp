@@ -52,9 +52,9 @@ struct BatchIdentity {
   BatchOrigin origin;
   size_t events;
   bool operator==(const BatchIdentity& o) const {
-    return batch == o.batch && origin.source == o.origin.source && origin.partition == o.origin.partition &&
-           origin.first_offset == o.origin.first_offset && origin.last_offset == o.origin.last_offset &&
-           events == o.events;
+    return batch == o.batch && origin.source == o.origin.source &&
+           origin.partition == o.origin.partition && origin.first_offset == o.origin.first_offset &&
+           origin.last_offset == o.origin.last_offset && events == o.events;
   }
 };
 
@@ -64,7 +64,8 @@ class ParquetSink final : public Sink {
       : name_(ctx.name()), stats_(ctx.stats), rejected_(prefix_of(ctx)) {
     const OptionValues& o = ctx.options();
     std::string root = o.get_string("path");
-    if (!std::filesystem::path(root).is_absolute()) root = (std::filesystem::path(ctx.pipeline.data_dir) / root).string();
+    if (!std::filesystem::path(root).is_absolute())
+      root = (std::filesystem::path(ctx.pipeline.data_dir) / root).string();
     storage_ = lake::local_storage(root);
     options_.prefix = prefix_of(ctx);
     options_.chunk.compression = codec_named(o.get_string("compression"));
@@ -85,12 +86,14 @@ class ParquetSink final : public Sink {
       if (!spec) continue;
       if (spec->field) {
         excluded.insert(column_name_of(*spec->field));
-        partition_fields_ += (partition_fields_.empty() ? "" : ",") + spec->name + "=" + spec->field->to_string();
+        partition_fields_ +=
+            (partition_fields_.empty() ? "" : ",") + spec->name + "=" + spec->field->to_string();
       }
       specs.push_back(std::move(*spec));
     }
     partitioner_.emplace(std::move(specs));
-    schema_.emplace(nested_name_ == "json" ? format::ColumnMapper::Nested::kJson : format::ColumnMapper::Nested::kFlatten,
+    schema_.emplace(nested_name_ == "json" ? format::ColumnMapper::Nested::kJson
+                                           : format::ColumnMapper::Nested::kFlatten,
                     o.get_string("time_column"), std::move(excluded), name_, stats_);
     for (const auto& [name, type] : o.get_string_map("schema")) {
       schema_->declare(name, *format::parquet::column_type_named(type));
@@ -133,8 +136,9 @@ class ParquetSink final : public Sink {
     for (const std::string& key : keys) SLUICE_RETURN_IF_ERROR(finish(key));
     SLUICE_RETURN_IF_ERROR(store_all());
     if (skipped_total_ > 0) {
-      spdlog::info("parquet sink \"{}\": {} replayed events were already in the lake and not written again", name_,
-                   skipped_total_);
+      spdlog::info(
+          "parquet sink \"{}\": {} replayed events were already in the lake and not written again",
+          name_, skipped_total_);
     }
     return rejected_.flush(*storage_);
   }
@@ -179,7 +183,8 @@ class ParquetSink final : public Sink {
       for (const std::string& file : *names) {
         if (lake::is_temp_file_name(file, options_.prefix)) {
           SLUICE_RETURN_IF_ERROR(storage_->remove(name, file));
-          spdlog::info("parquet sink \"{}\": removed {} left by an earlier run", name_, storage_->describe(name, file));
+          spdlog::info("parquet sink \"{}\": removed {} left by an earlier run", name_,
+                       storage_->describe(name, file));
           continue;
         }
         auto parsed = lake::parse_logged_file_name(file, options_.prefix);
@@ -192,7 +197,8 @@ class ParquetSink final : public Sink {
     return Status::ok();
   }
 
-  bool already_held(std::string_view dir, const std::string& topic, int32_t partition, int64_t offset) {
+  bool already_held(std::string_view dir, const std::string& topic, int32_t partition,
+                    int64_t offset) {
     auto d = held_.find(std::string(dir));
     if (d == held_.end()) return false;
     auto p = d->second.find({topic, partition});
@@ -213,8 +219,8 @@ class ParquetSink final : public Sink {
         ++skipped;
         continue;
       }
-      LakeFile* file = &file_for(dir, logged ? batch.origin.source : std::string(), logged ? batch.origin.partition : -1,
-                                 e.offset);
+      LakeFile* file = &file_for(dir, logged ? batch.origin.source : std::string(),
+                                 logged ? batch.origin.partition : -1, e.offset);
       if (!logged || e.offset != file->group_offset()) {
         file->start_group(e.offset);
         file->group_events.clear();
@@ -239,7 +245,8 @@ class ParquetSink final : public Sink {
       file->last_used = event_sequence_;
       ++appended;
     }
-    // The end of a batch is an offset boundary for every file: the place to cut row groups and files.
+    // The end of a batch is an offset boundary for every file: the place to cut row groups and
+    // files.
     std::vector<std::string> full;
     size_t buffered = 0;
     for (auto& [key, file] : files_) {
@@ -264,8 +271,11 @@ class ParquetSink final : public Sink {
     if (skipped > 0) {
       stats_.add_already_written(skipped);
       if (skipped_total_ == 0) {
-        spdlog::info("parquet sink \"{}\": skipping replayed events the lake already holds (their offsets are in "
-                     "committed files)", name_);
+        spdlog::info(
+            "parquet sink \"{}\": skipping replayed events the lake already holds (their offsets "
+            "are in "
+            "committed files)",
+            name_);
       }
       skipped_total_ += skipped;
     }
@@ -274,9 +284,11 @@ class ParquetSink final : public Sink {
 
   // ---- files ----
 
-  LakeFile& file_for(std::string_view dir, const std::string& topic, int32_t partition, int64_t offset) {
+  LakeFile& file_for(std::string_view dir, const std::string& topic, int32_t partition,
+                     int64_t offset) {
     // Most events go where the one before went: skip building the key.
-    if (last_file_ && last_file_->partition() == partition && last_file_->dir() == dir && last_file_->topic() == topic) {
+    if (last_file_ && last_file_->partition() == partition && last_file_->dir() == dir &&
+        last_file_->topic() == topic) {
       return *last_file_;
     }
     std::string key = file_key(dir, topic, partition);
@@ -289,9 +301,10 @@ class ParquetSink final : public Sink {
     return open_file(std::string(dir), topic, partition, std::move(key));
   }
 
-  LakeFile& open_file(std::string dir, const std::string& topic, int32_t partition, std::string key) {
-    auto file = std::make_unique<LakeFile>(std::move(dir), topic, partition, options_, written_, steady_now_us(),
-                                           ++file_sequence_);
+  LakeFile& open_file(std::string dir, const std::string& topic, int32_t partition,
+                      std::string key) {
+    auto file = std::make_unique<LakeFile>(std::move(dir), topic, partition, options_, written_,
+                                           steady_now_us(), ++file_sequence_);
     // Every column known so far, time column first: files of one sink share their schema.
     schema_->add_known_columns(*file);
     LakeFile& ref = *file;
@@ -306,8 +319,8 @@ class ParquetSink final : public Sink {
     const std::string* oldest = nullptr;
     uint64_t oldest_use = UINT64_MAX;
     for (auto& [key, file] : files_) {
-      const bool same_group = file->logged() && file->topic() == topic && file->partition() == partition &&
-                              file->last_offset() >= offset;
+      const bool same_group = file->logged() && file->topic() == topic &&
+                              file->partition() == partition && file->last_offset() >= offset;
       if (!same_group && file->last_used < oldest_use) {
         oldest_use = file->last_used;
         oldest = &key;
@@ -341,7 +354,9 @@ class ParquetSink final : public Sink {
   }
 
   double compression_ratio() const {
-    return encoded_plain_bytes_ == 0 ? 0.5 : static_cast<double>(encoded_bytes_) / static_cast<double>(encoded_plain_bytes_);
+    return encoded_plain_bytes_ == 0
+               ? 0.5
+               : static_cast<double>(encoded_bytes_) / static_cast<double>(encoded_plain_bytes_);
   }
 
   void encode(LakeFile& file) {
@@ -364,10 +379,12 @@ class ParquetSink final : public Sink {
     std::vector<format::parquet::KeyValue> md;
     if (file.logged()) {
       md.push_back({"sluice.log", file.topic() + " " + std::to_string(file.partition()) + " " +
-                                      std::to_string(file.first_offset()) + "-" + std::to_string(file.last_offset())});
+                                      std::to_string(file.first_offset()) + "-" +
+                                      std::to_string(file.last_offset())});
     }
     md.push_back({"sluice.nested", nested_name_});
-    if (!schema_->time_column().empty()) md.push_back({"sluice.time_column", schema_->time_column()});
+    if (!schema_->time_column().empty())
+      md.push_back({"sluice.time_column", schema_->time_column()});
     if (!partition_fields_.empty()) md.push_back({"sluice.partition_fields", partition_fields_});
     const std::string promotions = schema_->promotions(file.specs());
     if (!promotions.empty()) md.push_back({"sluice.promotions", promotions});
@@ -390,8 +407,8 @@ class ParquetSink final : public Sink {
         int64_t& last = held_[file.dir()][{file.topic(), file.partition()}];
         last = std::max(last, file.last_offset());
       }
-      spdlog::debug("parquet sink \"{}\": wrote {} ({} rows)", name_, storage_->describe(file.dir(), file.final_name()),
-                    file.total_rows());
+      spdlog::debug("parquet sink \"{}\": wrote {} ({} rows)", name_,
+                    storage_->describe(file.dir(), file.final_name()), file.total_rows());
     }
     closing_.erase(closing_.begin(), closing_.begin() + static_cast<std::ptrdiff_t>(done));
     if (!status.is_ok()) return status;
@@ -436,45 +453,60 @@ SinkType parquet_sink_type() {
   ComponentSpec spec;
   spec.kind = ComponentKind::kSink;
   spec.type = "parquet";
-  spec.summary = "Writes the data lake: Parquet files in Hive-style partition directories, exactly once.";
+  spec.summary =
+      "Writes the data lake: Parquet files in Hive-style partition directories, exactly once.";
   spec.options = {
-      OptionSpec::required_option("path", OptionType::kString,
-                                  "The lake's root directory, created if missing; a relative path is inside data_dir."),
-      OptionSpec::optional("prefix", OptionType::kString, "", "File name prefix; default: the sink's name."),
-      OptionSpec::optional("partition_by", OptionType::kStringList, "[\"date=%Y-%m-%d\", \"hour=%H\"]",
-                           "Directory levels: name=%time-pattern of the event time (UTC) or name=.field; [] for none."),
-      OptionSpec::optional("schema", OptionType::kStringMap, "",
-                           "Declared columns: name → boolean, int64, double, string or timestamp; other fields are "
-                           "inferred.")
+      OptionSpec::required_option(
+          "path", OptionType::kString,
+          "The lake's root directory, created if missing; a relative path is inside data_dir."),
+      OptionSpec::optional("prefix", OptionType::kString, "",
+                           "File name prefix; default: the sink's name."),
+      OptionSpec::optional("partition_by", OptionType::kStringList,
+                           "[\"date=%Y-%m-%d\", \"hour=%H\"]",
+                           "Directory levels: name=%time-pattern of the event time (UTC) or "
+                           "name=.field; [] for none."),
+      OptionSpec::optional(
+          "schema", OptionType::kStringMap, "",
+          "Declared columns: name → boolean, int64, double, string or timestamp; other fields are "
+          "inferred.")
           .one_of(kColumnTypes),
-      OptionSpec::optional("nested", OptionType::kEnum, "flatten",
-                           "Nested objects: flatten into dotted columns (client.ip) or keep as json text.")
+      OptionSpec::optional(
+          "nested", OptionType::kEnum, "flatten",
+          "Nested objects: flatten into dotted columns (client.ip) or keep as json text.")
           .one_of({"flatten", "json"}),
       OptionSpec::optional("time_column", OptionType::kString, "event_time",
                            "Column with each event's time (UTC timestamp); \"\" for none."),
-      OptionSpec::optional("compression", OptionType::kEnum, "zstd", "Page compression.").one_of(kCodecs),
-      OptionSpec::optional("compression_level", OptionType::kInt, "0", "Codec level (zstd 1-19, gzip 1-9); 0: default.")
+      OptionSpec::optional("compression", OptionType::kEnum, "zstd", "Page compression.")
+          .one_of(kCodecs),
+      OptionSpec::optional("compression_level", OptionType::kInt, "0",
+                           "Codec level (zstd 1-19, gzip 1-9); 0: default.")
           .between(0, 22),
       OptionSpec::optional("row_group_size", OptionType::kSize, "32MiB",
                            "Close a row group when its data reaches this size (uncompressed).")
           .at_least(1),
-      OptionSpec::optional("max_buffer_size", OptionType::kSize, "128MiB",
-                           "Row groups in memory over all open files at most; past it the largest is written early.")
+      OptionSpec::optional(
+          "max_buffer_size", OptionType::kSize, "128MiB",
+          "Row groups in memory over all open files at most; past it the largest is written early.")
           .at_least(1),
-      OptionSpec::optional("page_size", OptionType::kSize, "1MiB", "Target size of a data page (uncompressed).")
+      OptionSpec::optional("page_size", OptionType::kSize, "1MiB",
+                           "Target size of a data page (uncompressed).")
           .at_least(1024),
       OptionSpec::optional("dictionary_size", OptionType::kSize, "1MiB",
-                           "Largest dictionary per column chunk; a column with more distinct data is written PLAIN; 0: "
+                           "Largest dictionary per column chunk; a column with more distinct data "
+                           "is written PLAIN; 0: "
                            "no dictionaries.")
           .at_least(0),
-      OptionSpec::optional("max_file_size", OptionType::kSize, "256MiB", "Close a file when it reaches this size.")
+      OptionSpec::optional("max_file_size", OptionType::kSize, "256MiB",
+                           "Close a file when it reaches this size.")
           .at_least(1),
-      OptionSpec::optional("max_file_age", OptionType::kDuration, "1m",
-                           "Close a file this long after it was opened, so data reaches the lake in bounded time.")
+      OptionSpec::optional(
+          "max_file_age", OptionType::kDuration, "1m",
+          "Close a file this long after it was opened, so data reaches the lake in bounded time.")
           .at_least(1000),
-      OptionSpec::optional("max_open_files", OptionType::kInt, "100",
-                           "Files open at once (one per partition directory and log partition); past it the least "
-                           "recently used closes.")
+      OptionSpec::optional(
+          "max_open_files", OptionType::kInt, "100",
+          "Files open at once (one per partition directory and log partition); past it the least "
+          "recently used closes.")
           .at_least(1),
   };
   spec.check_options = check_parquet_options;

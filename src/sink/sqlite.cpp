@@ -28,9 +28,12 @@ void append_sortable_time(int64_t ts_us, std::string* out) {
 const char* affinity_of(const Value& v) {
   switch (v.type()) {
     case ValueType::kBool:
-    case ValueType::kInt: return "INTEGER";
-    case ValueType::kDouble: return v.big_integer_digits().empty() ? "REAL" : "TEXT";
-    default: return "TEXT";
+    case ValueType::kInt:
+      return "INTEGER";
+    case ValueType::kDouble:
+      return v.big_integer_digits().empty() ? "REAL" : "TEXT";
+    default:
+      return "TEXT";
   }
 }
 
@@ -39,8 +42,9 @@ class SqliteSink final : public Sink {
   explicit SqliteSink(const BuildContext& ctx)
       : name_(ctx.name()),
         stats_(ctx.stats),
-        mapper_(ctx.options().get_string("nested") == "json" ? format::ColumnMapper::Nested::kJson
-                                                              : format::ColumnMapper::Nested::kFlatten) {
+        mapper_(ctx.options().get_string("nested") == "json"
+                    ? format::ColumnMapper::Nested::kJson
+                    : format::ColumnMapper::Nested::kFlatten) {
     const OptionValues& o = ctx.options();
     path_ = o.get_string("path");
     if (!fs::path(path_).is_absolute()) path_ = (fs::path(ctx.pipeline.data_dir) / path_).string();
@@ -74,7 +78,8 @@ class SqliteSink final : public Sink {
     }
     // The offsets this batch reached go in the same transaction as its rows: after
     // a crash both are there or neither is, and a replay skips exactly what is.
-    if (status.is_ok() && last_offset >= 0) status = save_offset(batch.origin.source, batch.origin.partition, last_offset + 1);
+    if (status.is_ok() && last_offset >= 0)
+      status = save_offset(batch.origin.source, batch.origin.partition, last_offset + 1);
     if (status.is_ok()) status = db_->exec("COMMIT");
     if (!status.is_ok()) {
       (void)db_->exec("ROLLBACK");
@@ -82,7 +87,8 @@ class SqliteSink final : public Sink {
       positions_.clear();
       return status;
     }
-    if (last_offset >= 0) next_offsets_[{batch.origin.source, batch.origin.partition}] = last_offset + 1;
+    if (last_offset >= 0)
+      next_offsets_[{batch.origin.source, batch.origin.partition}] = last_offset + 1;
     stats_.add_out(written);
     if (skipped > 0) stats_.add_already_written(skipped);
     return Status::ok();
@@ -96,7 +102,8 @@ class SqliteSink final : public Sink {
   }
 
   Status flush() override {
-    if (!db_ || retention_us_ <= 0 || time_column_.empty() || !table_->exists()) return Status::ok();
+    if (!db_ || retention_us_ <= 0 || time_column_.empty() || !table_->exists())
+      return Status::ok();
     const int64_t now = steady_now_us();
     if (now - last_retention_us_ < kRetentionEveryUs) return Status::ok();
     last_retention_us_ = now;
@@ -105,7 +112,9 @@ class SqliteSink final : public Sink {
     const int before = sqlite3_total_changes(db_->get());
     SLUICE_RETURN_IF_ERROR(table_->delete_older_than(cutoff));
     const int removed = sqlite3_total_changes(db_->get()) - before;
-    if (removed > 0) spdlog::debug("sqlite sink \"{}\": retention removed {} rows before {}", name_, removed, cutoff);
+    if (removed > 0)
+      spdlog::debug("sqlite sink \"{}\": retention removed {} rows before {}", name_, removed,
+                    cutoff);
     return Status::ok();
   }
 
@@ -114,18 +123,22 @@ class SqliteSink final : public Sink {
 
   Status open_database() {
     std::error_code ec;
-    if (fs::path(path_).has_parent_path()) fs::create_directories(fs::path(path_).parent_path(), ec);
+    if (fs::path(path_).has_parent_path())
+      fs::create_directories(fs::path(path_).parent_path(), ec);
     auto db = Database::open(path_, false);
     if (!db) return db.status();
     // WAL: readers (`sluice query`, dashboards) never block the writer, nor it them.
     SLUICE_RETURN_IF_ERROR((*db)->exec("PRAGMA journal_mode = WAL"));
-    SLUICE_RETURN_IF_ERROR((*db)->exec("PRAGMA synchronous = " + std::string(synchronous_ == "normal" ? "NORMAL" : "FULL")));
+    SLUICE_RETURN_IF_ERROR((*db)->exec("PRAGMA synchronous = " +
+                                       std::string(synchronous_ == "normal" ? "NORMAL" : "FULL")));
     SLUICE_RETURN_IF_ERROR((*db)->exec(
         "CREATE TABLE IF NOT EXISTS _sluice_offsets (sink TEXT NOT NULL, topic TEXT NOT NULL, "
-        "partition INTEGER NOT NULL, next_offset INTEGER NOT NULL, PRIMARY KEY (sink, topic, partition))"));
+        "partition INTEGER NOT NULL, next_offset INTEGER NOT NULL, PRIMARY KEY (sink, topic, "
+        "partition))"));
     auto table = std::make_unique<sqlite::Table>(**db, table_name_, key_columns_, time_column_);
     SLUICE_RETURN_IF_ERROR(table->open(retention_us_ > 0));
-    auto offsets = (*db)->prepare("SELECT topic, partition, next_offset FROM _sluice_offsets WHERE sink = ?");
+    auto offsets =
+        (*db)->prepare("SELECT topic, partition, next_offset FROM _sluice_offsets WHERE sink = ?");
     if (!offsets) return offsets.status();
     offsets->bind_text(1, name_);
     while (true) {
@@ -133,7 +146,8 @@ class SqliteSink final : public Sink {
       if (!row) return row.status();
       if (!*row) break;
       const auto* topic = reinterpret_cast<const char*>(sqlite3_column_text(offsets->get(), 0));
-      next_offsets_[{topic ? topic : "", sqlite3_column_int(offsets->get(), 1)}] = sqlite3_column_int64(offsets->get(), 2);
+      next_offsets_[{topic ? topic : "", sqlite3_column_int(offsets->get(), 1)}] =
+          sqlite3_column_int64(offsets->get(), 2);
     }
     auto save = (*db)->prepare(
         "INSERT INTO _sluice_offsets (sink, topic, partition, next_offset) VALUES (?, ?, ?, ?) "
@@ -191,9 +205,15 @@ class SqliteSink final : public Sink {
 
   void bind(Statement& stmt, int position, const Value& v) {
     switch (v.type()) {
-      case ValueType::kNull: stmt.bind_null(position); return;
-      case ValueType::kBool: stmt.bind_int(position, v.as_bool() ? 1 : 0); return;
-      case ValueType::kInt: stmt.bind_int(position, v.as_int()); return;
+      case ValueType::kNull:
+        stmt.bind_null(position);
+        return;
+      case ValueType::kBool:
+        stmt.bind_int(position, v.as_bool() ? 1 : 0);
+        return;
+      case ValueType::kInt:
+        stmt.bind_int(position, v.as_int());
+        return;
       case ValueType::kDouble:
         if (v.big_integer_digits().empty()) {
           stmt.bind_double(position, v.as_double());
@@ -201,7 +221,9 @@ class SqliteSink final : public Sink {
         }
         stmt.bind_text(position, v.big_integer_digits());  // exact digits, not a rounded double
         return;
-      case ValueType::kString: stmt.bind_text_static(position, v.as_string()); return;  // the batch's arena outlives the step
+      case ValueType::kString:
+        stmt.bind_text_static(position, v.as_string());
+        return;  // the batch's arena outlives the step
       case ValueType::kTimestamp:
         text_.clear();
         append_sortable_time(v.as_timestamp_us(), &text_);
@@ -226,8 +248,10 @@ class SqliteSink final : public Sink {
   std::unique_ptr<Database> db_;
   std::unique_ptr<sqlite::Table> table_;
   Statement save_offset_;
-  std::map<std::pair<std::string, int32_t>, int64_t> next_offsets_;  // per (topic, partition): what the table holds
-  std::vector<int> positions_;  // mapper column → parameter position in the insert (0: not looked up yet)
+  std::map<std::pair<std::string, int32_t>, int64_t>
+      next_offsets_;  // per (topic, partition): what the table holds
+  std::vector<int>
+      positions_;  // mapper column → parameter position in the insert (0: not looked up yet)
   std::vector<std::pair<int, Value>> values_;
   std::string text_;
 };
@@ -248,32 +272,41 @@ SinkType sqlite_sink_type() {
   ComponentSpec spec;
   spec.kind = ComponentKind::kSink;
   spec.type = "sqlite";
-  spec.summary = "Writes a table of an embedded SQLite database (hot store, warehouse), exactly once.";
+  spec.summary =
+      "Writes a table of an embedded SQLite database (hot store, warehouse), exactly once.";
   spec.options = {
-      OptionSpec::required_option("path", OptionType::kString,
-                                  "Database file, created if missing; a relative path is inside data_dir."),
-      OptionSpec::optional("table", OptionType::kString, "", "Table name; default: the sink's name."),
-      OptionSpec::optional("mode", OptionType::kEnum, "append",
-                           "append every event, or upsert: replace the row with the same key_columns.")
+      OptionSpec::required_option(
+          "path", OptionType::kString,
+          "Database file, created if missing; a relative path is inside data_dir."),
+      OptionSpec::optional("table", OptionType::kString, "",
+                           "Table name; default: the sink's name."),
+      OptionSpec::optional(
+          "mode", OptionType::kEnum, "append",
+          "append every event, or upsert: replace the row with the same key_columns.")
           .one_of({"append", "upsert"}),
-      OptionSpec::optional("key_columns", OptionType::kStringList, "",
-                           "Upsert: the columns that identify a row, e.g. [window_start, service]."),
-      OptionSpec::optional("nested", OptionType::kEnum, "flatten",
-                           "Nested objects: flatten into dotted columns (client.ip) or keep as json text.")
+      OptionSpec::optional(
+          "key_columns", OptionType::kStringList, "",
+          "Upsert: the columns that identify a row, e.g. [window_start, service]."),
+      OptionSpec::optional(
+          "nested", OptionType::kEnum, "flatten",
+          "Nested objects: flatten into dotted columns (client.ip) or keep as json text.")
           .one_of({"flatten", "json"}),
       OptionSpec::optional("time_column", OptionType::kString, "event_time",
                            "Column with each event's time (UTC, sortable text); \"\" for none."),
-      OptionSpec::optional("retention", OptionType::kDuration, "0s",
-                           "Delete rows whose time_column is older than this (hot tables); 0s keeps everything.")
+      OptionSpec::optional(
+          "retention", OptionType::kDuration, "0s",
+          "Delete rows whose time_column is older than this (hot tables); 0s keeps everything.")
           .at_least(0),
-      OptionSpec::optional("synchronous", OptionType::kEnum, "full",
-                           "full: a commit survives power loss; normal: survives a crash of sluice, faster.")
+      OptionSpec::optional(
+          "synchronous", OptionType::kEnum, "full",
+          "full: a commit survives power loss; normal: survives a crash of sluice, faster.")
           .one_of({"full", "normal"}),
   };
   spec.check = check_sqlite_options;
   return SinkType{std::move(spec), [](const BuildContext& ctx) -> Result<std::unique_ptr<Sink>> {
                     auto sink = std::make_unique<SqliteSink>(ctx);
-                    // At start, so a path it cannot write fails the start, and readers find the file.
+                    // At start, so a path it cannot write fails the start, and readers find the
+                    // file.
                     SLUICE_RETURN_IF_ERROR(sink->open());
                     return std::unique_ptr<Sink>(std::move(sink));
                   }};

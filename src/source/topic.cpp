@@ -25,12 +25,16 @@ SourceType topic_source_type() {
   ComponentSpec spec;
   spec.kind = ComponentKind::kSource;
   spec.type = "topic";
-  spec.summary = "Reads a log topic filled by something else (sluice replay, another pipeline); appends nothing.";
+  spec.summary =
+      "Reads a log topic filled by something else (sluice replay, another pipeline); appends "
+      "nothing.";
   spec.options = {
-      OptionSpec::optional("follow", OptionType::kBool, "false",
-                           "Keep reading new records until stopped; false: stop at the topic's end."),
+      OptionSpec::optional(
+          "follow", OptionType::kBool, "false",
+          "Keep reading new records until stopped; false: stop at the topic's end."),
   };
-  return SourceType{std::move(spec), [](const BuildContext& ctx) -> Result<std::unique_ptr<Source>> {
+  return SourceType{std::move(spec),
+                    [](const BuildContext& ctx) -> Result<std::unique_ptr<Source>> {
                       return std::unique_ptr<Source>(std::make_unique<TopicSource>(ctx));
                     }};
 }

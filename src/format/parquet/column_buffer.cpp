@@ -6,17 +6,21 @@
 namespace sluice::format::parquet {
 
 namespace {
-bool fixed_width(ColumnType t) { return t != ColumnType::kString; }
+bool fixed_width(ColumnType t) {
+  return t != ColumnType::kString;
+}
 }  // namespace
 
 std::string int_as_text(ColumnType from, int64_t v) {
   std::string text;
   switch (from) {
-    case ColumnType::kBoolean: return v ? "true" : "false";
+    case ColumnType::kBoolean:
+      return v ? "true" : "false";
     case ColumnType::kTimestamp:
       append_json(Value::timestamp(v), text);
       return text.size() >= 2 ? text.substr(1, text.size() - 2) : text;  // drop the quotes
-    default: return std::to_string(v);
+    default:
+      return std::to_string(v);
   }
 }
 
@@ -28,7 +32,8 @@ std::string double_as_text(double v) {
 
 ColumnBuffer::ColumnBuffer(ColumnType type, size_t dictionary_bytes)
     : type_(type), dictionary_bytes_(dictionary_bytes) {
-  if (dictionary_bytes_ > 0 && type_ != ColumnType::kBoolean) dictionary_.emplace(type_, dictionary_bytes_);
+  if (dictionary_bytes_ > 0 && type_ != ColumnType::kBoolean)
+    dictionary_.emplace(type_, dictionary_bytes_);
 }
 
 void ColumnBuffer::add_index(bool ok, uint32_t index) {
@@ -110,7 +115,8 @@ void ColumnBuffer::promote(ColumnType to) {
     for (int64_t v : ints_) doubles_.push_back(static_cast<double>(v));
   } else if (to == ColumnType::kString) {
     for (size_t i = 0; i < values_; ++i) {
-      string_bytes_ += type_ == ColumnType::kDouble ? double_as_text(doubles_[i]) : int_as_text(type_, ints_[i]);
+      string_bytes_ +=
+          type_ == ColumnType::kDouble ? double_as_text(doubles_[i]) : int_as_text(type_, ints_[i]);
       string_offsets_.push_back(static_cast<uint32_t>(string_bytes_.size()));
     }
     doubles_.clear();
@@ -129,9 +135,12 @@ void ColumnBuffer::rebuild_dictionary() {
   for (size_t i = 0; i < values_ && dictionary_; ++i) {
     uint32_t index = 0;
     bool ok;
-    if (type_ == ColumnType::kString) ok = dictionary_->index_of_string(string_at(i), &index);
-    else if (type_ == ColumnType::kDouble) ok = dictionary_->index_of_double(doubles_[i], &index);
-    else ok = dictionary_->index_of_int(ints_[i], &index);
+    if (type_ == ColumnType::kString)
+      ok = dictionary_->index_of_string(string_at(i), &index);
+    else if (type_ == ColumnType::kDouble)
+      ok = dictionary_->index_of_double(doubles_[i], &index);
+    else
+      ok = dictionary_->index_of_int(ints_[i], &index);
     add_index(ok, index);
   }
 }
@@ -145,8 +154,10 @@ void ColumnBuffer::clear() {
   string_offsets_.assign(1, 0);
   indices_.clear();
   if (dictionary_bytes_ > 0 && type_ != ColumnType::kBoolean && !dictionary_hopeless_) {
-    if (dictionary_) dictionary_->clear();
-    else dictionary_.emplace(type_, dictionary_bytes_);
+    if (dictionary_)
+      dictionary_->clear();
+    else
+      dictionary_.emplace(type_, dictionary_bytes_);
   }
 }
 

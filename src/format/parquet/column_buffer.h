@@ -57,7 +57,8 @@ class ColumnBuffer {
   std::span<const int64_t> ints() const { return ints_; }
   std::span<const double> doubles() const { return doubles_; }
   std::string_view string_at(size_t i) const {
-    return std::string_view(string_bytes_.data() + string_offsets_[i], string_offsets_[i + 1] - string_offsets_[i]);
+    return std::string_view(string_bytes_.data() + string_offsets_[i],
+                            string_offsets_[i + 1] - string_offsets_[i]);
   }
   // Null once the dictionary outgrew its budget (or the column has none).
   const Dictionary* dictionary() const { return dictionary_ ? &*dictionary_ : nullptr; }
@@ -73,7 +74,7 @@ class ColumnBuffer {
   void rebuild_dictionary();
 
   ColumnType type_;
-  size_t dictionary_bytes_;  // the budget asked for; unused while the type is boolean
+  size_t dictionary_bytes_;       // the budget asked for; unused while the type is boolean
   std::vector<uint8_t> defined_;  // per row: 1 value, 0 null
   size_t values_ = 0;             // rows with a value
   std::vector<int64_t> ints_;

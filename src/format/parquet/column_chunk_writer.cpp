@@ -11,33 +11,45 @@
 
 namespace sluice::format::parquet {
 
-static_assert(std::endian::native == std::endian::little, "PLAIN values are copied as little-endian memory");
+static_assert(std::endian::native == std::endian::little,
+              "PLAIN values are copied as little-endian memory");
 
 Codec parquet_codec(Compression c) {
   switch (c) {
-    case Compression::kNone: return Codec::kUncompressed;
-    case Compression::kSnappy: return Codec::kSnappy;
-    case Compression::kZstd: return Codec::kZstd;
-    case Compression::kGzip: return Codec::kGzip;
-    case Compression::kLz4: return Codec::kLz4Raw;
+    case Compression::kNone:
+      return Codec::kUncompressed;
+    case Compression::kSnappy:
+      return Codec::kSnappy;
+    case Compression::kZstd:
+      return Codec::kZstd;
+    case Compression::kGzip:
+      return Codec::kGzip;
+    case Compression::kLz4:
+      return Codec::kLz4Raw;
   }
   return Codec::kUncompressed;
 }
 
 PhysicalType physical_type(ColumnType t) {
   switch (t) {
-    case ColumnType::kBoolean: return PhysicalType::kBoolean;
-    case ColumnType::kDouble: return PhysicalType::kDouble;
-    case ColumnType::kString: return PhysicalType::kByteArray;
+    case ColumnType::kBoolean:
+      return PhysicalType::kBoolean;
+    case ColumnType::kDouble:
+      return PhysicalType::kDouble;
+    case ColumnType::kString:
+      return PhysicalType::kByteArray;
     case ColumnType::kInt64:
-    case ColumnType::kTimestamp: return PhysicalType::kInt64;
+    case ColumnType::kTimestamp:
+      return PhysicalType::kInt64;
   }
   return PhysicalType::kInt64;
 }
 
 namespace {
 
-std::string fixed_bytes(const void* p, size_t n) { return std::string(static_cast<const char*>(p), n); }
+std::string fixed_bytes(const void* p, size_t n) {
+  return std::string(static_cast<const char*>(p), n);
+}
 
 // A string bound cut to `limit` bytes: a prefix is still a lower bound; an upper
 // bound needs its last kept byte raised (impossible when all are 0xFF).
@@ -132,10 +144,12 @@ void append_plain(const ColumnBuffer& c, size_t first_value, size_t end_value, s
     }
     case ColumnType::kInt64:
     case ColumnType::kTimestamp:
-      out->append(reinterpret_cast<const char*>(c.ints().data() + first_value), (end_value - first_value) * 8);
+      out->append(reinterpret_cast<const char*>(c.ints().data() + first_value),
+                  (end_value - first_value) * 8);
       return;
     case ColumnType::kDouble:
-      out->append(reinterpret_cast<const char*>(c.doubles().data() + first_value), (end_value - first_value) * 8);
+      out->append(reinterpret_cast<const char*>(c.doubles().data() + first_value),
+                  (end_value - first_value) * 8);
       return;
     case ColumnType::kString:
       for (size_t i = first_value; i < end_value; ++i) {
@@ -164,12 +178,14 @@ struct ChunkSink {
   // Writes one page (header + compressed body); returns its file offset.
   Result<int64_t> page(PageHeader header, std::string_view body) {
     compressed.clear();
-    SLUICE_RETURN_IF_ERROR(compress(options.compression, body, &compressed, options.compression_level));
-    if (body.size() > INT32_MAX || compressed.size() > INT32_MAX) return Status::exhausted("page over 2 GiB");
+    SLUICE_RETURN_IF_ERROR(
+        compress(options.compression, body, &compressed, options.compression_level));
+    if (body.size() > INT32_MAX || compressed.size() > INT32_MAX)
+      return Status::exhausted("page over 2 GiB");
     header.uncompressed_page_size = static_cast<int32_t>(body.size());
     header.compressed_page_size = static_cast<int32_t>(compressed.size());
-    header.crc = static_cast<uint32_t>(
-        crc32(0, reinterpret_cast<const Bytef*>(compressed.data()), static_cast<uInt>(compressed.size())));
+    header.crc = static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(compressed.data()),
+                                             static_cast<uInt>(compressed.size())));
     const int64_t at = file_offset + static_cast<int64_t>(out->size());
     const size_t before = out->size();
     write_page_header(header, out);
@@ -182,8 +198,9 @@ struct ChunkSink {
 
 }  // namespace
 
-Result<ColumnChunk> write_column_chunk(const ColumnBuffer& c, const std::string& name, const ChunkOptions& options,
-                                       int64_t file_offset, std::string* out) {
+Result<ColumnChunk> write_column_chunk(const ColumnBuffer& c, const std::string& name,
+                                       const ChunkOptions& options, int64_t file_offset,
+                                       std::string* out) {
   const size_t start = out->size();
   ChunkSink sink{options, file_offset - static_cast<int64_t>(start), out, 0, {}};
   ColumnChunk chunk;
@@ -203,7 +220,8 @@ Result<ColumnChunk> write_column_chunk(const ColumnBuffer& c, const std::string&
     dictionary->encode_plain(&body);
     PageHeader h;
     h.type = PageType::kDictionaryPage;
-    h.dictionary_page = DictionaryPageHeader{static_cast<int32_t>(dictionary->size()), Encoding::kPlain};
+    h.dictionary_page =
+        DictionaryPageHeader{static_cast<int32_t>(dictionary->size()), Encoding::kPlain};
     auto at = sink.page(h, body);
     if (!at) return at.status();
     m.dictionary_page_offset = *at;
@@ -235,15 +253,16 @@ Result<ColumnChunk> write_column_chunk(const ColumnBuffer& c, const std::string&
     body.append(levels);
     if (use_dictionary) {
       body.push_back(static_cast<char>(bit_width));
-      rle_encode(c.dictionary_indices().subspan(first_value, value - first_value), bit_width, &body);
+      rle_encode(c.dictionary_indices().subspan(first_value, value - first_value), bit_width,
+                 &body);
     } else {
       append_plain(c, first_value, value, &body);
     }
     PageHeader h;
     h.type = PageType::kDataPage;
     h.data_page = DataPageHeader{static_cast<int32_t>(row - first_row),
-                                 use_dictionary ? Encoding::kRleDictionary : Encoding::kPlain, Encoding::kRle,
-                                 Encoding::kRle};
+                                 use_dictionary ? Encoding::kRleDictionary : Encoding::kPlain,
+                                 Encoding::kRle, Encoding::kRle};
     auto at = sink.page(h, body);
     if (!at) return at.status();
     if (first_page) m.data_page_offset = *at;

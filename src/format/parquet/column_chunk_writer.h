@@ -28,7 +28,8 @@ struct ChunkOptions {
 // Appends the chunk's pages to *out, whose first byte lands at `file_offset` in
 // the file; returns the chunk's metadata.
 Result<ColumnChunk> write_column_chunk(const ColumnBuffer& column, const std::string& name,
-                                       const ChunkOptions& options, int64_t file_offset, std::string* out);
+                                       const ChunkOptions& options, int64_t file_offset,
+                                       std::string* out);
 
 Codec parquet_codec(Compression c);
 PhysicalType physical_type(ColumnType t);

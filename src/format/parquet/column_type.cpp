@@ -4,18 +4,23 @@ namespace sluice::format::parquet {
 
 const char* column_type_name(ColumnType type) {
   switch (type) {
-    case ColumnType::kBoolean: return "boolean";
-    case ColumnType::kInt64: return "int64";
-    case ColumnType::kDouble: return "double";
-    case ColumnType::kString: return "string";
-    case ColumnType::kTimestamp: return "timestamp";
+    case ColumnType::kBoolean:
+      return "boolean";
+    case ColumnType::kInt64:
+      return "int64";
+    case ColumnType::kDouble:
+      return "double";
+    case ColumnType::kString:
+      return "string";
+    case ColumnType::kTimestamp:
+      return "timestamp";
   }
   return "?";
 }
 
 std::optional<ColumnType> column_type_named(std::string_view name) {
-  for (ColumnType t : {ColumnType::kBoolean, ColumnType::kInt64, ColumnType::kDouble, ColumnType::kString,
-                       ColumnType::kTimestamp}) {
+  for (ColumnType t : {ColumnType::kBoolean, ColumnType::kInt64, ColumnType::kDouble,
+                       ColumnType::kString, ColumnType::kTimestamp}) {
     if (name == column_type_name(t)) return t;
   }
   return std::nullopt;

@@ -17,7 +17,8 @@ uint64_t mix(uint64_t x) {
 }
 }  // namespace
 
-Dictionary::Dictionary(ColumnType type, size_t max_plain_bytes) : type_(type), max_plain_bytes_(max_plain_bytes) {
+Dictionary::Dictionary(ColumnType type, size_t max_plain_bytes)
+    : type_(type), max_plain_bytes_(max_plain_bytes) {
   offsets_.push_back(0);
   slots_.assign(256, 0);
   slot_hashes_.assign(256, 0);
@@ -67,7 +68,8 @@ bool Dictionary::insert(uint64_t hash, std::string_view bytes, uint32_t* index) 
     slot = (slot + 1) & mask;
   }
   const size_t plain = type_ == ColumnType::kString ? 4 + bytes.size() : 8;
-  if (plain_bytes_ + plain > max_plain_bytes_ || values_.size() + bytes.size() > UINT32_MAX) return false;
+  if (plain_bytes_ + plain > max_plain_bytes_ || values_.size() + bytes.size() > UINT32_MAX)
+    return false;
   const auto added = static_cast<uint32_t>(count_++);
   values_.append(bytes);
   offsets_.push_back(static_cast<uint32_t>(values_.size()));

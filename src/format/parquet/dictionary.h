@@ -24,8 +24,8 @@ class Dictionary {
 
   // The index of `v`, adding it when new. False once adding would exceed the
   // budget; the dictionary then stays as it is and the caller abandons it.
-  bool index_of_int(int64_t v, uint32_t* index);     // int64, timestamp
-  bool index_of_double(double v, uint32_t* index);   // by bit pattern: -0.0 and NaNs stay distinct
+  bool index_of_int(int64_t v, uint32_t* index);    // int64, timestamp
+  bool index_of_double(double v, uint32_t* index);  // by bit pattern: -0.0 and NaNs stay distinct
   bool index_of_string(std::string_view v, uint32_t* index);
 
   size_t size() const { return count_; }
@@ -48,7 +48,7 @@ class Dictionary {
   // boundaries in offsets_ (count_ + 1 entries).
   std::string values_;
   std::vector<uint32_t> offsets_;
-  std::vector<uint32_t> slots_;       // index + 1; 0 is empty
+  std::vector<uint32_t> slots_;        // index + 1; 0 is empty
   std::vector<uint32_t> slot_hashes_;  // low bits of the hash, to skip most compares
 };
 

@@ -18,21 +18,29 @@ constexpr uint32_t kMaxFooterBytes = 256u << 20;
 
 Result<ColumnType> sluice_type(const SchemaElement& e) {
   const bool timestamp = e.logical.kind == LogicalType::Kind::kTimestamp ||
-                         e.converted_type == kConvertedTimestampMicros || e.converted_type == kConvertedTimestampMillis;
+                         e.converted_type == kConvertedTimestampMicros ||
+                         e.converted_type == kConvertedTimestampMillis;
   switch (*e.type) {
-    case PhysicalType::kBoolean: return ColumnType::kBoolean;
+    case PhysicalType::kBoolean:
+      return ColumnType::kBoolean;
     case PhysicalType::kInt32:
-      if (e.logical.kind == LogicalType::Kind::kDate || e.converted_type == kConvertedDate) return ColumnType::kTimestamp;
+      if (e.logical.kind == LogicalType::Kind::kDate || e.converted_type == kConvertedDate)
+        return ColumnType::kTimestamp;
       return ColumnType::kInt64;
-    case PhysicalType::kInt64: return timestamp ? ColumnType::kTimestamp : ColumnType::kInt64;
-    case PhysicalType::kInt96: return ColumnType::kTimestamp;
+    case PhysicalType::kInt64:
+      return timestamp ? ColumnType::kTimestamp : ColumnType::kInt64;
+    case PhysicalType::kInt96:
+      return ColumnType::kTimestamp;
     case PhysicalType::kFloat:
-    case PhysicalType::kDouble: return ColumnType::kDouble;
-    case PhysicalType::kByteArray: return ColumnType::kString;
-    case PhysicalType::kFixedLenByteArray: break;
+    case PhysicalType::kDouble:
+      return ColumnType::kDouble;
+    case PhysicalType::kByteArray:
+      return ColumnType::kString;
+    case PhysicalType::kFixedLenByteArray:
+      break;
   }
-  return Status::invalid("column \"" + e.name + "\": physical type " + std::to_string(static_cast<int>(*e.type)) +
-                         " is not supported");
+  return Status::invalid("column \"" + e.name + "\": physical type " +
+                         std::to_string(static_cast<int>(*e.type)) + " is not supported");
 }
 
 }  // namespace
@@ -53,7 +61,8 @@ Result<std::unique_ptr<FileReader>> FileReader::open(const std::string& path) {
   return r;
 }
 
-Result<std::unique_ptr<FileReader>> FileReader::from_bytes(std::string_view bytes, std::string name) {
+Result<std::unique_ptr<FileReader>> FileReader::from_bytes(std::string_view bytes,
+                                                           std::string name) {
   std::unique_ptr<FileReader> r(new FileReader());
   r->name_ = std::move(name);
   r->memory_ = bytes;
@@ -74,7 +83,8 @@ Status FileReader::read_range(int64_t offset, int64_t size, std::string* out) co
   }
   size_t done = 0;
   while (done < out->size()) {
-    const ssize_t n = ::pread(fd_, out->data() + done, out->size() - done, offset + static_cast<off_t>(done));
+    const ssize_t n =
+        ::pread(fd_, out->data() + done, out->size() - done, offset + static_cast<off_t>(done));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return errno_status(errno, "cannot read " + name_);
     if (n == 0) return Status::corruption("file shrank while being read");
@@ -85,18 +95,21 @@ Status FileReader::read_range(int64_t offset, int64_t size, std::string* out) co
 
 Status FileReader::init() {
   constexpr int64_t kTrailer = 8;  // u32 footer length + "PAR1"
-  if (file_size_ < static_cast<int64_t>(kMagic.size()) + kTrailer) return Status::corruption("too small to be a Parquet file");
+  if (file_size_ < static_cast<int64_t>(kMagic.size()) + kTrailer)
+    return Status::corruption("too small to be a Parquet file");
   std::string bytes;
   SLUICE_RETURN_IF_ERROR(read_range(0, 4, &bytes));
   if (bytes != kMagic) return Status::corruption("not a Parquet file (no leading PAR1)");
   SLUICE_RETURN_IF_ERROR(read_range(file_size_ - kTrailer, kTrailer, &bytes));
   if (bytes.substr(4) != kMagic) {
-    return Status::corruption("no trailing PAR1: the file is incomplete (a writer may still be writing it)");
+    return Status::corruption(
+        "no trailing PAR1: the file is incomplete (a writer may still be writing it)");
   }
   uint32_t footer_size;
   std::memcpy(&footer_size, bytes.data(), 4);
   if (footer_size > kMaxFooterBytes || footer_size > file_size_ - kTrailer - 4) {
-    return Status::corruption("footer length " + std::to_string(footer_size) + " does not fit the file");
+    return Status::corruption("footer length " + std::to_string(footer_size) +
+                              " does not fit the file");
   }
   SLUICE_RETURN_IF_ERROR(read_range(file_size_ - kTrailer - footer_size, footer_size, &bytes));
   auto md = read_file_metadata(bytes);
@@ -116,9 +129,12 @@ Status FileReader::init() {
   }
   for (size_t i = 1; i < metadata_.schema.size(); ++i) {
     const SchemaElement& e = metadata_.schema[i];
-    if (!e.type) return Status::invalid("column \"" + e.name + "\" is a nested group; sluice reads flat Parquet files");
+    if (!e.type)
+      return Status::invalid("column \"" + e.name +
+                             "\" is a nested group; sluice reads flat Parquet files");
     if (e.repetition == Repetition::kRepeated) {
-      return Status::invalid("column \"" + e.name + "\" is repeated; sluice reads flat Parquet files");
+      return Status::invalid("column \"" + e.name +
+                             "\" is repeated; sluice reads flat Parquet files");
     }
     auto type = sluice_type(e);
     if (!type) return type.status();
@@ -134,29 +150,36 @@ Status FileReader::init() {
   for (size_t g = 0; g < metadata_.row_groups.size(); ++g) {
     const RowGroup& rg = metadata_.row_groups[g];
     if (rg.columns.size() != columns_.size()) {
-      return Status::corruption("row group " + std::to_string(g) + " has " + std::to_string(rg.columns.size()) +
-                                " columns, the schema " + std::to_string(columns_.size()));
+      return Status::corruption("row group " + std::to_string(g) + " has " +
+                                std::to_string(rg.columns.size()) + " columns, the schema " +
+                                std::to_string(columns_.size()));
     }
-    if (rg.num_rows < 0) return Status::corruption("row group " + std::to_string(g) + " has a negative row count");
+    if (rg.num_rows < 0)
+      return Status::corruption("row group " + std::to_string(g) + " has a negative row count");
   }
   return Status::ok();
 }
 
 Result<ColumnBuffer> FileReader::read_column(size_t group, size_t column) {
-  if (group >= metadata_.row_groups.size() || column >= columns_.size()) return Status::invalid("no such column chunk");
+  if (group >= metadata_.row_groups.size() || column >= columns_.size())
+    return Status::invalid("no such column chunk");
   const RowGroup& rg = metadata_.row_groups[group];
   const ColumnMetaData& m = rg.columns[column].meta_data;
   const ColumnInfo& info = columns_[column];
   const std::string where = "row group " + std::to_string(group) + ", column \"" + info.name + "\"";
-  if (m.type != info.physical) return Status::corruption(where + ": chunk type differs from the schema");
+  if (m.type != info.physical)
+    return Status::corruption(where + ": chunk type differs from the schema");
   const int64_t start = m.dictionary_page_offset && *m.dictionary_page_offset > 0
                             ? std::min(*m.dictionary_page_offset, m.data_page_offset)
                             : m.data_page_offset;
   std::string chunk;
-  if (Status s = read_range(start, m.total_compressed_size, &chunk); !s.is_ok()) return s.with_context(where);
-  if (m.num_values != rg.num_rows) return Status::corruption(where + ": value count differs from the row count");
+  if (Status s = read_range(start, m.total_compressed_size, &chunk); !s.is_ok())
+    return s.with_context(where);
+  if (m.num_values != rg.num_rows)
+    return Status::corruption(where + ": value count differs from the row count");
   if (rg.num_rows > kMaxRowGroupRows) {
-    return Status::invalid(where + ": " + std::to_string(rg.num_rows) + " rows in one row group; sluice reads at most " +
+    return Status::invalid(where + ": " + std::to_string(rg.num_rows) +
+                           " rows in one row group; sluice reads at most " +
                            std::to_string(kMaxRowGroupRows) + " (write smaller row groups)");
   }
   auto decoded = decode_column_chunk(info, m.codec, rg.num_rows, chunk);

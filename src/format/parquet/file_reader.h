@@ -40,7 +40,8 @@ class FileReader {
   // Reads the footer of a file on disk.
   static Result<std::unique_ptr<FileReader>> open(const std::string& path);
   // Reads a file held in memory (tests, fuzzing); `bytes` must outlive the reader.
-  static Result<std::unique_ptr<FileReader>> from_bytes(std::string_view bytes, std::string name = "<memory>");
+  static Result<std::unique_ptr<FileReader>> from_bytes(std::string_view bytes,
+                                                        std::string name = "<memory>");
   ~FileReader();
 
   const FileMetaData& metadata() const { return metadata_; }

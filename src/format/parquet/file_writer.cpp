@@ -37,8 +37,10 @@ void FileWriter::begin(std::string* out) {
   offset_ = static_cast<int64_t>(kMagic.size());
 }
 
-Status FileWriter::encode_row_group(std::span<const ColumnBuffer> columns, size_t rows, std::string* out) {
-  if (columns.size() != schema_.size()) return Status::internal("row group does not match the file's schema");
+Status FileWriter::encode_row_group(std::span<const ColumnBuffer> columns, size_t rows,
+                                    std::string* out) {
+  if (columns.size() != schema_.size())
+    return Status::internal("row group does not match the file's schema");
   RowGroup group;
   group.num_rows = static_cast<int64_t>(rows);
   group.file_offset = offset_;

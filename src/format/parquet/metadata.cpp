@@ -31,24 +31,33 @@ void write_empty_struct_field(CompactWriter& w, int16_t id) {
 // The LogicalType union (field 10 of SchemaElement); only the kinds sluice writes.
 void write_logical_type(CompactWriter& w, const LogicalType& t) {
   using Kind = LogicalType::Kind;
-  if (t.kind != Kind::kString && t.kind != Kind::kTimestamp && t.kind != Kind::kJson && t.kind != Kind::kDate) return;
+  if (t.kind != Kind::kString && t.kind != Kind::kTimestamp && t.kind != Kind::kJson &&
+      t.kind != Kind::kDate)
+    return;
   w.begin_struct_field(10);
   switch (t.kind) {
-    case Kind::kString: write_empty_struct_field(w, 1); break;
-    case Kind::kDate: write_empty_struct_field(w, 6); break;
-    case Kind::kJson: write_empty_struct_field(w, 12); break;
+    case Kind::kString:
+      write_empty_struct_field(w, 1);
+      break;
+    case Kind::kDate:
+      write_empty_struct_field(w, 6);
+      break;
+    case Kind::kJson:
+      write_empty_struct_field(w, 12);
+      break;
     case Kind::kTimestamp: {
       w.begin_struct_field(8);  // TimestampType
       w.field_bool(1, t.adjusted_to_utc);
       w.begin_struct_field(2);  // TimeUnit union: 1 millis, 2 micros, 3 nanos
-      write_empty_struct_field(w, t.unit == LogicalType::TimeUnit::kMillis  ? 1
+      write_empty_struct_field(w, t.unit == LogicalType::TimeUnit::kMillis   ? 1
                                   : t.unit == LogicalType::TimeUnit::kMicros ? 2
                                                                              : 3);
       w.end_struct();
       w.end_struct();
       break;
     }
-    default: break;
+    default:
+      break;
   }
   w.end_struct();
 }
@@ -124,8 +133,8 @@ void write_file_metadata(const FileMetaData& md, std::string* out) {
     for (const SchemaElement& e : md.schema) leaves += e.type ? 1 : 0;
     w.begin_list_field(7, CompactType::kStruct, leaves);
     for (size_t i = 0; i < leaves; ++i) {
-      w.begin_struct_element();           // ColumnOrder union
-      write_empty_struct_field(w, 1);     // TYPE_ORDER
+      w.begin_struct_element();        // ColumnOrder union
+      write_empty_struct_field(w, 1);  // TYPE_ORDER
       w.end_struct();
     }
   }
@@ -201,13 +210,20 @@ Statistics parse_statistics(CompactReader& r) {
   Statistics s;
   std::optional<std::string> legacy_min, legacy_max;
   for_each_field(r, [&](int16_t id, CompactType t) {
-    if (id == 1 && t == CompactType::kBinary) legacy_max = std::string(r.read_binary());
-    else if (id == 2 && t == CompactType::kBinary) legacy_min = std::string(r.read_binary());
-    else if (id == 3 && t == CompactType::kI64) s.null_count = r.read_i64();
-    else if (id == 4 && t == CompactType::kI64) s.distinct_count = r.read_i64();
-    else if (id == 5 && t == CompactType::kBinary) s.max_value = std::string(r.read_binary());
-    else if (id == 6 && t == CompactType::kBinary) s.min_value = std::string(r.read_binary());
-    else r.skip(t);
+    if (id == 1 && t == CompactType::kBinary)
+      legacy_max = std::string(r.read_binary());
+    else if (id == 2 && t == CompactType::kBinary)
+      legacy_min = std::string(r.read_binary());
+    else if (id == 3 && t == CompactType::kI64)
+      s.null_count = r.read_i64();
+    else if (id == 4 && t == CompactType::kI64)
+      s.distinct_count = r.read_i64();
+    else if (id == 5 && t == CompactType::kBinary)
+      s.max_value = std::string(r.read_binary());
+    else if (id == 6 && t == CompactType::kBinary)
+      s.min_value = std::string(r.read_binary());
+    else
+      r.skip(t);
   });
   // The deprecated min/max used a signed byte order for strings; kept only as a
   // hint when nothing better is there (sluice's reader does not use them to prune).
@@ -238,9 +254,15 @@ LogicalType parse_logical_type(CompactReader& r) {
   t.kind = LogicalType::Kind::kOther;
   parse_union(r, [&](int16_t id) {
     switch (id) {
-      case 1: t.kind = LogicalType::Kind::kString; break;
-      case 6: t.kind = LogicalType::Kind::kDate; break;
-      case 12: t.kind = LogicalType::Kind::kJson; break;
+      case 1:
+        t.kind = LogicalType::Kind::kString;
+        break;
+      case 6:
+        t.kind = LogicalType::Kind::kDate;
+        break;
+      case 12:
+        t.kind = LogicalType::Kind::kJson;
+        break;
       case 8:
         t.kind = LogicalType::Kind::kTimestamp;
         for_each_field(r, [&](int16_t f, CompactType ft) {
@@ -248,9 +270,10 @@ LogicalType parse_logical_type(CompactReader& r) {
             t.adjusted_to_utc = r.read_bool(ft);
           } else if (f == 2 && ft == CompactType::kStruct) {
             r.begin_struct();
-            const int16_t unit = parse_union(r, [&](int16_t) { for_each_field(r, [&](int16_t, CompactType x) { r.skip(x); }); });
+            const int16_t unit = parse_union(
+                r, [&](int16_t) { for_each_field(r, [&](int16_t, CompactType x) { r.skip(x); }); });
             r.end_struct();
-            t.unit = unit == 1 ? LogicalType::TimeUnit::kMillis
+            t.unit = unit == 1   ? LogicalType::TimeUnit::kMillis
                      : unit == 3 ? LogicalType::TimeUnit::kNanos
                                  : LogicalType::TimeUnit::kMicros;
           } else {
@@ -270,7 +293,8 @@ LogicalType parse_logical_type(CompactReader& r) {
           }
         });
         return;
-      default: break;
+      default:
+        break;
     }
     for_each_field(r, [&](int16_t, CompactType x) { r.skip(x); });
   });
@@ -280,17 +304,24 @@ LogicalType parse_logical_type(CompactReader& r) {
 SchemaElement parse_schema_element(CompactReader& r) {
   SchemaElement e;
   for_each_field(r, [&](int16_t id, CompactType t) {
-    if (id == 1 && t == CompactType::kI32) e.type = static_cast<PhysicalType>(r.read_i32());
-    else if (id == 2 && t == CompactType::kI32) e.type_length = r.read_i32();
-    else if (id == 3 && t == CompactType::kI32) e.repetition = static_cast<Repetition>(r.read_i32());
-    else if (id == 4 && t == CompactType::kBinary) e.name = std::string(r.read_binary());
-    else if (id == 5 && t == CompactType::kI32) e.num_children = r.read_i32();
-    else if (id == 6 && t == CompactType::kI32) e.converted_type = r.read_i32();
+    if (id == 1 && t == CompactType::kI32)
+      e.type = static_cast<PhysicalType>(r.read_i32());
+    else if (id == 2 && t == CompactType::kI32)
+      e.type_length = r.read_i32();
+    else if (id == 3 && t == CompactType::kI32)
+      e.repetition = static_cast<Repetition>(r.read_i32());
+    else if (id == 4 && t == CompactType::kBinary)
+      e.name = std::string(r.read_binary());
+    else if (id == 5 && t == CompactType::kI32)
+      e.num_children = r.read_i32();
+    else if (id == 6 && t == CompactType::kI32)
+      e.converted_type = r.read_i32();
     else if (id == 10 && t == CompactType::kStruct) {
       r.begin_struct();
       e.logical = parse_logical_type(r);
       r.end_struct();
-    } else r.skip(t);
+    } else
+      r.skip(t);
   });
   return e;
 }
@@ -298,34 +329,46 @@ SchemaElement parse_schema_element(CompactReader& r) {
 ColumnMetaData parse_column_meta(CompactReader& r) {
   ColumnMetaData m;
   for_each_field(r, [&](int16_t id, CompactType t) {
-    if (id == 1 && t == CompactType::kI32) m.type = static_cast<PhysicalType>(r.read_i32());
+    if (id == 1 && t == CompactType::kI32)
+      m.type = static_cast<PhysicalType>(r.read_i32());
     else if (id == 2 && t == CompactType::kList) {
       CompactType element;
       uint32_t size;
       if (!r.read_list_header(&element, &size)) return;
       for (uint32_t i = 0; i < size && r.ok(); ++i) {
-        if (element == CompactType::kI32) m.encodings.push_back(static_cast<Encoding>(r.read_i32()));
-        else r.skip(element);
+        if (element == CompactType::kI32)
+          m.encodings.push_back(static_cast<Encoding>(r.read_i32()));
+        else
+          r.skip(element);
       }
     } else if (id == 3 && t == CompactType::kList) {
       CompactType element;
       uint32_t size;
       if (!r.read_list_header(&element, &size)) return;
       for (uint32_t i = 0; i < size && r.ok(); ++i) {
-        if (element == CompactType::kBinary) m.path_in_schema.emplace_back(r.read_binary());
-        else r.skip(element);
+        if (element == CompactType::kBinary)
+          m.path_in_schema.emplace_back(r.read_binary());
+        else
+          r.skip(element);
       }
-    } else if (id == 4 && t == CompactType::kI32) m.codec = static_cast<Codec>(r.read_i32());
-    else if (id == 5 && t == CompactType::kI64) m.num_values = r.read_i64();
-    else if (id == 6 && t == CompactType::kI64) m.total_uncompressed_size = r.read_i64();
-    else if (id == 7 && t == CompactType::kI64) m.total_compressed_size = r.read_i64();
-    else if (id == 9 && t == CompactType::kI64) m.data_page_offset = r.read_i64();
-    else if (id == 11 && t == CompactType::kI64) m.dictionary_page_offset = r.read_i64();
+    } else if (id == 4 && t == CompactType::kI32)
+      m.codec = static_cast<Codec>(r.read_i32());
+    else if (id == 5 && t == CompactType::kI64)
+      m.num_values = r.read_i64();
+    else if (id == 6 && t == CompactType::kI64)
+      m.total_uncompressed_size = r.read_i64();
+    else if (id == 7 && t == CompactType::kI64)
+      m.total_compressed_size = r.read_i64();
+    else if (id == 9 && t == CompactType::kI64)
+      m.data_page_offset = r.read_i64();
+    else if (id == 11 && t == CompactType::kI64)
+      m.dictionary_page_offset = r.read_i64();
     else if (id == 12 && t == CompactType::kStruct) {
       r.begin_struct();
       m.statistics = parse_statistics(r);
       r.end_struct();
-    } else r.skip(t);
+    } else
+      r.skip(t);
   });
   return m;
 }
@@ -338,22 +381,29 @@ RowGroup parse_row_group(CompactReader& r) {
         ColumnChunk c;
         bool has_meta = false;
         for_each_field(r, [&](int16_t cid, CompactType ct) {
-          if (cid == 2 && ct == CompactType::kI64) c.file_offset = r.read_i64();
+          if (cid == 2 && ct == CompactType::kI64)
+            c.file_offset = r.read_i64();
           else if (cid == 3 && ct == CompactType::kStruct) {
             r.begin_struct();
             c.meta_data = parse_column_meta(r);
             r.end_struct();
             has_meta = true;
-          } else r.skip(ct);
+          } else
+            r.skip(ct);
         });
         (void)has_meta;
         rg.columns.push_back(std::move(c));
       });
-    } else if (id == 2 && t == CompactType::kI64) rg.total_byte_size = r.read_i64();
-    else if (id == 3 && t == CompactType::kI64) rg.num_rows = r.read_i64();
-    else if (id == 5 && t == CompactType::kI64) rg.file_offset = r.read_i64();
-    else if (id == 6 && t == CompactType::kI64) rg.total_compressed_size = r.read_i64();
-    else r.skip(t);
+    } else if (id == 2 && t == CompactType::kI64)
+      rg.total_byte_size = r.read_i64();
+    else if (id == 3 && t == CompactType::kI64)
+      rg.num_rows = r.read_i64();
+    else if (id == 5 && t == CompactType::kI64)
+      rg.file_offset = r.read_i64();
+    else if (id == 6 && t == CompactType::kI64)
+      rg.total_compressed_size = r.read_i64();
+    else
+      r.skip(t);
   });
   return rg;
 }
@@ -366,28 +416,35 @@ Result<FileMetaData> read_file_metadata(std::string_view bytes) {
   md.type_defined_order = false;
   bool has_schema = false;
   for_each_field(r, [&](int16_t id, CompactType t) {
-    if (id == 1 && t == CompactType::kI32) md.version = r.read_i32();
+    if (id == 1 && t == CompactType::kI32)
+      md.version = r.read_i32();
     else if (id == 2 && t == CompactType::kList) {
       has_schema = true;
       for_each_struct_element(r, [&] { md.schema.push_back(parse_schema_element(r)); });
-    } else if (id == 3 && t == CompactType::kI64) md.num_rows = r.read_i64();
+    } else if (id == 3 && t == CompactType::kI64)
+      md.num_rows = r.read_i64();
     else if (id == 4 && t == CompactType::kList) {
       for_each_struct_element(r, [&] { md.row_groups.push_back(parse_row_group(r)); });
     } else if (id == 5 && t == CompactType::kList) {
       for_each_struct_element(r, [&] {
         KeyValue kv;
         for_each_field(r, [&](int16_t kid, CompactType kt) {
-          if (kid == 1 && kt == CompactType::kBinary) kv.key = std::string(r.read_binary());
-          else if (kid == 2 && kt == CompactType::kBinary) kv.value = std::string(r.read_binary());
-          else r.skip(kt);
+          if (kid == 1 && kt == CompactType::kBinary)
+            kv.key = std::string(r.read_binary());
+          else if (kid == 2 && kt == CompactType::kBinary)
+            kv.value = std::string(r.read_binary());
+          else
+            r.skip(kt);
         });
         md.key_value_metadata.push_back(std::move(kv));
       });
-    } else if (id == 6 && t == CompactType::kBinary) md.created_by = std::string(r.read_binary());
+    } else if (id == 6 && t == CompactType::kBinary)
+      md.created_by = std::string(r.read_binary());
     else if (id == 7 && t == CompactType::kList) {
       md.type_defined_order = true;
       r.skip(t);
-    } else r.skip(t);
+    } else
+      r.skip(t);
   });
   if (!r.ok()) return Status::corruption("file metadata: " + r.error());
   if (!has_schema || md.schema.empty()) return Status::corruption("file metadata has no schema");
@@ -398,19 +455,28 @@ Result<PageHeader> read_page_header(std::string_view bytes, size_t* header_bytes
   CompactReader r(bytes);
   PageHeader h;
   for_each_field(r, [&](int16_t id, CompactType t) {
-    if (id == 1 && t == CompactType::kI32) h.type = static_cast<PageType>(r.read_i32());
-    else if (id == 2 && t == CompactType::kI32) h.uncompressed_page_size = r.read_i32();
-    else if (id == 3 && t == CompactType::kI32) h.compressed_page_size = r.read_i32();
-    else if (id == 4 && t == CompactType::kI32) h.crc = static_cast<uint32_t>(r.read_i32());
+    if (id == 1 && t == CompactType::kI32)
+      h.type = static_cast<PageType>(r.read_i32());
+    else if (id == 2 && t == CompactType::kI32)
+      h.uncompressed_page_size = r.read_i32();
+    else if (id == 3 && t == CompactType::kI32)
+      h.compressed_page_size = r.read_i32();
+    else if (id == 4 && t == CompactType::kI32)
+      h.crc = static_cast<uint32_t>(r.read_i32());
     else if (id == 5 && t == CompactType::kStruct) {
       DataPageHeader d;
       r.begin_struct();
       for_each_field(r, [&](int16_t f, CompactType ft) {
-        if (f == 1 && ft == CompactType::kI32) d.num_values = r.read_i32();
-        else if (f == 2 && ft == CompactType::kI32) d.encoding = static_cast<Encoding>(r.read_i32());
-        else if (f == 3 && ft == CompactType::kI32) d.definition_level_encoding = static_cast<Encoding>(r.read_i32());
-        else if (f == 4 && ft == CompactType::kI32) d.repetition_level_encoding = static_cast<Encoding>(r.read_i32());
-        else r.skip(ft);
+        if (f == 1 && ft == CompactType::kI32)
+          d.num_values = r.read_i32();
+        else if (f == 2 && ft == CompactType::kI32)
+          d.encoding = static_cast<Encoding>(r.read_i32());
+        else if (f == 3 && ft == CompactType::kI32)
+          d.definition_level_encoding = static_cast<Encoding>(r.read_i32());
+        else if (f == 4 && ft == CompactType::kI32)
+          d.repetition_level_encoding = static_cast<Encoding>(r.read_i32());
+        else
+          r.skip(ft);
       });
       r.end_struct();
       h.data_page = d;
@@ -418,9 +484,12 @@ Result<PageHeader> read_page_header(std::string_view bytes, size_t* header_bytes
       DictionaryPageHeader d;
       r.begin_struct();
       for_each_field(r, [&](int16_t f, CompactType ft) {
-        if (f == 1 && ft == CompactType::kI32) d.num_values = r.read_i32();
-        else if (f == 2 && ft == CompactType::kI32) d.encoding = static_cast<Encoding>(r.read_i32());
-        else r.skip(ft);
+        if (f == 1 && ft == CompactType::kI32)
+          d.num_values = r.read_i32();
+        else if (f == 2 && ft == CompactType::kI32)
+          d.encoding = static_cast<Encoding>(r.read_i32());
+        else
+          r.skip(ft);
       });
       r.end_struct();
       h.dictionary_page = d;
@@ -428,21 +497,31 @@ Result<PageHeader> read_page_header(std::string_view bytes, size_t* header_bytes
       DataPageHeaderV2 d;
       r.begin_struct();
       for_each_field(r, [&](int16_t f, CompactType ft) {
-        if (f == 1 && ft == CompactType::kI32) d.num_values = r.read_i32();
-        else if (f == 2 && ft == CompactType::kI32) d.num_nulls = r.read_i32();
-        else if (f == 3 && ft == CompactType::kI32) d.num_rows = r.read_i32();
-        else if (f == 4 && ft == CompactType::kI32) d.encoding = static_cast<Encoding>(r.read_i32());
-        else if (f == 5 && ft == CompactType::kI32) d.definition_levels_byte_length = r.read_i32();
-        else if (f == 6 && ft == CompactType::kI32) d.repetition_levels_byte_length = r.read_i32();
-        else if (f == 7 && (ft == CompactType::kTrue || ft == CompactType::kFalse)) d.is_compressed = r.read_bool(ft);
-        else r.skip(ft);
+        if (f == 1 && ft == CompactType::kI32)
+          d.num_values = r.read_i32();
+        else if (f == 2 && ft == CompactType::kI32)
+          d.num_nulls = r.read_i32();
+        else if (f == 3 && ft == CompactType::kI32)
+          d.num_rows = r.read_i32();
+        else if (f == 4 && ft == CompactType::kI32)
+          d.encoding = static_cast<Encoding>(r.read_i32());
+        else if (f == 5 && ft == CompactType::kI32)
+          d.definition_levels_byte_length = r.read_i32();
+        else if (f == 6 && ft == CompactType::kI32)
+          d.repetition_levels_byte_length = r.read_i32();
+        else if (f == 7 && (ft == CompactType::kTrue || ft == CompactType::kFalse))
+          d.is_compressed = r.read_bool(ft);
+        else
+          r.skip(ft);
       });
       r.end_struct();
       h.data_page_v2 = d;
-    } else r.skip(t);
+    } else
+      r.skip(t);
   });
   if (!r.ok()) return Status::corruption("page header: " + r.error());
-  if (h.compressed_page_size < 0 || h.uncompressed_page_size < 0) return Status::corruption("page header: negative page size");
+  if (h.compressed_page_size < 0 || h.uncompressed_page_size < 0)
+    return Status::corruption("page header: negative page size");
   *header_bytes = r.position(bytes.data());
   return h;
 }

@@ -55,7 +55,12 @@ enum class Codec : int32_t {
   kLz4Raw = 7,
 };
 
-enum class PageType : int32_t { kDataPage = 0, kIndexPage = 1, kDictionaryPage = 2, kDataPageV2 = 3 };
+enum class PageType : int32_t {
+  kDataPage = 0,
+  kIndexPage = 1,
+  kDictionaryPage = 2,
+  kDataPageV2 = 3
+};
 
 enum class Repetition : int32_t { kRequired = 0, kOptional = 1, kRepeated = 2 };
 
@@ -82,7 +87,7 @@ struct LogicalType {
   Kind kind = Kind::kNone;
   bool adjusted_to_utc = true;  // kTimestamp
   TimeUnit unit = TimeUnit::kMicros;
-  int32_t bit_width = 64;       // kInteger
+  int32_t bit_width = 64;  // kInteger
   bool is_signed = true;
 };
 

@@ -19,12 +19,19 @@ constexpr int64_t kMicrosPerDay = 86'400'000'000LL;
 
 Result<Compression> compression_of(Codec codec) {
   switch (codec) {
-    case Codec::kUncompressed: return Compression::kNone;
-    case Codec::kSnappy: return Compression::kSnappy;
-    case Codec::kGzip: return Compression::kGzip;
-    case Codec::kZstd: return Compression::kZstd;
-    case Codec::kLz4Raw: return Compression::kLz4;
-    default: return Status::invalid("compression codec " + std::to_string(static_cast<int>(codec)) + " is not supported");
+    case Codec::kUncompressed:
+      return Compression::kNone;
+    case Codec::kSnappy:
+      return Compression::kSnappy;
+    case Codec::kGzip:
+      return Compression::kGzip;
+    case Codec::kZstd:
+      return Compression::kZstd;
+    case Codec::kLz4Raw:
+      return Compression::kLz4;
+    default:
+      return Status::invalid("compression codec " + std::to_string(static_cast<int>(codec)) +
+                             " is not supported");
   }
 }
 
@@ -48,9 +55,10 @@ class ChunkDecoder {
     const char* p = dictionary_storage_.data();
     const char* end = p + dictionary_storage_.size();
     for (int32_t i = 0; i < count; ++i) {
-      Status s = plain_value(p, end, [&](int64_t v) { dict_ints_.push_back(v); },
-                             [&](double v) { dict_doubles_.push_back(v); },
-                             [&](std::string_view v) { dict_strings_.push_back(v); });
+      Status s = plain_value(
+          p, end, [&](int64_t v) { dict_ints_.push_back(v); },
+          [&](double v) { dict_doubles_.push_back(v); },
+          [&](std::string_view v) { dict_strings_.push_back(v); });
       if (!s.is_ok()) return s.with_context("dictionary page");
     }
     has_dictionary_ = true;
@@ -60,7 +68,8 @@ class ChunkDecoder {
 
   // `levels`: the definition levels (already without v1's length prefix), or empty
   // for a REQUIRED column; `values`: the value section.
-  Status data_page(int32_t num_values, Encoding encoding, std::string_view levels, std::string_view values) {
+  Status data_page(int32_t num_values, Encoding encoding, std::string_view levels,
+                   std::string_view values) {
     if (num_values < 0) return Status::corruption("negative value count");
     size_t present = static_cast<size_t>(num_values);
     if (!column_.required) {
@@ -80,17 +89,20 @@ class ChunkDecoder {
       const char* end = p + values.size();
       if (column_.physical == PhysicalType::kBoolean) {
         if (values.size() * 8 < present) return Status::corruption("boolean page ends early");
-        for (size_t i = 0; i < present; ++i) staged_ints_.push_back((static_cast<uint8_t>(values[i / 8]) >> (i % 8)) & 1);
+        for (size_t i = 0; i < present; ++i)
+          staged_ints_.push_back((static_cast<uint8_t>(values[i / 8]) >> (i % 8)) & 1);
       } else {
         for (size_t i = 0; i < present; ++i) {
-          Status s = plain_value(p, end, [&](int64_t v) { staged_ints_.push_back(v); },
-                                 [&](double v) { staged_doubles_.push_back(v); },
-                                 [&](std::string_view v) { staged_strings_.push_back(v); });
+          Status s = plain_value(
+              p, end, [&](int64_t v) { staged_ints_.push_back(v); },
+              [&](double v) { staged_doubles_.push_back(v); },
+              [&](std::string_view v) { staged_strings_.push_back(v); });
           if (!s.is_ok()) return s;
         }
       }
     } else if (encoding == Encoding::kRleDictionary || encoding == Encoding::kPlainDictionary) {
-      if (!has_dictionary_) return Status::corruption("dictionary-encoded page without a dictionary page");
+      if (!has_dictionary_)
+        return Status::corruption("dictionary-encoded page without a dictionary page");
       if (values.empty()) {
         if (present > 0) return Status::corruption("dictionary page data missing");
       } else {
@@ -98,9 +110,12 @@ class ChunkDecoder {
         SLUICE_RETURN_IF_ERROR(rle_decode(values.substr(1), bit_width, present, &indices_));
         for (uint32_t index : indices_) {
           if (index >= dictionary_size_) return Status::corruption("dictionary index out of range");
-          if (!dict_strings_.empty()) staged_strings_.push_back(dict_strings_[index]);
-          else if (!dict_doubles_.empty()) staged_doubles_.push_back(dict_doubles_[index]);
-          else staged_ints_.push_back(dict_ints_[index]);
+          if (!dict_strings_.empty())
+            staged_strings_.push_back(dict_strings_[index]);
+          else if (!dict_doubles_.empty())
+            staged_doubles_.push_back(dict_doubles_[index]);
+          else
+            staged_ints_.push_back(dict_ints_[index]);
         }
       }
     } else if (encoding == Encoding::kRle && column_.physical == PhysicalType::kBoolean) {
@@ -110,7 +125,8 @@ class ChunkDecoder {
       SLUICE_RETURN_IF_ERROR(rle_decode(values.substr(4, length), 1, present, &indices_));
       for (uint32_t v : indices_) staged_ints_.push_back(v);
     } else {
-      return Status::invalid("encoding " + std::to_string(static_cast<int>(encoding)) + " is not supported");
+      return Status::invalid("encoding " + std::to_string(static_cast<int>(encoding)) +
+                             " is not supported");
     }
     size_t next = 0;
     for (int32_t i = 0; i < num_values; ++i) {
@@ -134,7 +150,8 @@ class ChunkDecoder {
   // Reads one PLAIN value of the column's physical type at p, converted to the
   // column's sluice type, and hands it to the matching callback.
   template <typename OnInt, typename OnDouble, typename OnString>
-  Status plain_value(const char*& p, const char* end, OnInt&& on_int, OnDouble&& on_double, OnString&& on_string) {
+  Status plain_value(const char*& p, const char* end, OnInt&& on_int, OnDouble&& on_double,
+                     OnString&& on_string) {
     const auto need = [&](size_t n) { return static_cast<size_t>(end - p) >= n; };
     switch (column_.physical) {
       case PhysicalType::kBoolean:
@@ -145,7 +162,8 @@ class ChunkDecoder {
         if (!need(4)) return Status::corruption("value past the page");
         const int64_t raw = load<int32_t>(p);
         p += 4;
-        if (column_.logical.kind == LogicalType::Kind::kDate || column_.converted_type == kConvertedDate) {
+        if (column_.logical.kind == LogicalType::Kind::kDate ||
+            column_.converted_type == kConvertedDate) {
           on_int(raw * kMicrosPerDay);  // |raw| < 2^31 days: no overflow
         } else {
           on_int(raw);
@@ -162,7 +180,8 @@ class ChunkDecoder {
                                   : column_.converted_type == kConvertedTimestampMillis;
           const bool nanos = column_.logical.kind == LogicalType::Kind::kTimestamp &&
                              column_.logical.unit == LogicalType::TimeUnit::kNanos;
-          if (millis && __builtin_mul_overflow(v, int64_t{1000}, &v)) return Status::corruption("timestamp out of range");
+          if (millis && __builtin_mul_overflow(v, int64_t{1000}, &v))
+            return Status::corruption("timestamp out of range");
           if (nanos) v = v / 1000 - (v % 1000 < 0 ? 1 : 0);
         }
         on_int(v);
@@ -195,7 +214,8 @@ class ChunkDecoder {
         p += n;
         return Status::ok();
       }
-      case PhysicalType::kFixedLenByteArray: break;
+      case PhysicalType::kFixedLenByteArray:
+        break;
     }
     return Status::invalid("physical type is not supported");
   }
@@ -236,27 +256,30 @@ Result<ColumnBuffer> decode_column_chunk(const ColumnInfo& column, Codec codec, 
     if (static_cast<size_t>(header->compressed_page_size) > chunk.size() - pos) {
       return Status::corruption("page body past the end of its column chunk");
     }
-    if (header->uncompressed_page_size > kMaxPageBytes) return Status::corruption("page claims over 1 GiB");
-    const std::string_view stored = chunk.substr(pos, static_cast<size_t>(header->compressed_page_size));
+    if (header->uncompressed_page_size > kMaxPageBytes)
+      return Status::corruption("page claims over 1 GiB");
+    const std::string_view stored =
+        chunk.substr(pos, static_cast<size_t>(header->compressed_page_size));
     pos += stored.size();
     if (header->crc) {
-      const auto crc = static_cast<uint32_t>(
-          crc32(0, reinterpret_cast<const Bytef*>(stored.data()), static_cast<uInt>(stored.size())));
+      const auto crc = static_cast<uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(stored.data()),
+                                                   static_cast<uInt>(stored.size())));
       if (crc != *header->crc) return Status::corruption("page checksum mismatch");
     }
     const auto raw_size = static_cast<size_t>(header->uncompressed_page_size);
     // A page may not claim more values than its chunk has rows left.
     const int64_t left = num_values - static_cast<int64_t>(out.rows());
-    const int32_t claimed = header->data_page ? header->data_page->num_values
+    const int32_t claimed = header->data_page      ? header->data_page->num_values
                             : header->data_page_v2 ? header->data_page_v2->num_values
                                                    : 0;
     if (claimed > left) {
-      return Status::corruption("a page claims " + std::to_string(claimed) + " values, its chunk has " +
-                                std::to_string(left) + " rows left");
+      return Status::corruption("a page claims " + std::to_string(claimed) +
+                                " values, its chunk has " + std::to_string(left) + " rows left");
     }
     switch (header->type) {
       case PageType::kDictionaryPage: {
-        if (!header->dictionary_page) return Status::corruption("dictionary page without its header");
+        if (!header->dictionary_page)
+          return Status::corruption("dictionary page without its header");
         SLUICE_RETURN_IF_ERROR(decompress(*compression, stored, raw_size, &page));
         SLUICE_RETURN_IF_ERROR(decoder.dictionary_page(page, header->dictionary_page->num_values));
         break;
@@ -269,17 +292,20 @@ Result<ColumnBuffer> decode_column_chunk(const ColumnInfo& column, Codec codec, 
         if (!column.required) {
           if (body.size() < 4) return Status::corruption("data page too short for its levels");
           const uint32_t length = load<uint32_t>(body.data());
-          if (length > body.size() - 4) return Status::corruption("definition levels past the page");
+          if (length > body.size() - 4)
+            return Status::corruption("definition levels past the page");
           levels = body.substr(4, length);
           body.remove_prefix(4 + length);
         }
-        SLUICE_RETURN_IF_ERROR(decoder.data_page(header->data_page->num_values, header->data_page->encoding, levels, body));
+        SLUICE_RETURN_IF_ERROR(decoder.data_page(header->data_page->num_values,
+                                                 header->data_page->encoding, levels, body));
         break;
       }
       case PageType::kDataPageV2: {
         if (!header->data_page_v2) return Status::corruption("data page v2 without its header");
         const DataPageHeaderV2& v2 = *header->data_page_v2;
-        if (v2.repetition_levels_byte_length != 0) return Status::invalid("repeated columns are not supported");
+        if (v2.repetition_levels_byte_length != 0)
+          return Status::invalid("repeated columns are not supported");
         if (v2.definition_levels_byte_length < 0 ||
             static_cast<size_t>(v2.definition_levels_byte_length) > stored.size()) {
           return Status::corruption("definition levels past the page");
@@ -293,14 +319,16 @@ Result<ColumnBuffer> decode_column_chunk(const ColumnInfo& column, Codec codec, 
           SLUICE_RETURN_IF_ERROR(decompress(*compression, rest, raw_size - levels_size, &page));
           values = page;
         }
-        SLUICE_RETURN_IF_ERROR(decoder.data_page(v2.num_values, v2.encoding, column.required ? std::string_view() : levels, values));
+        SLUICE_RETURN_IF_ERROR(decoder.data_page(
+            v2.num_values, v2.encoding, column.required ? std::string_view() : levels, values));
         break;
       }
       default:
         break;  // index pages and unknown page types are skipped
     }
   }
-  if (static_cast<int64_t>(out.rows()) != num_values) return Status::corruption("pages hold more values than the metadata says");
+  if (static_cast<int64_t>(out.rows()) != num_values)
+    return Status::corruption("pages hold more values than the metadata says");
   return out;
 }
 

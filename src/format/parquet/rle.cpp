@@ -35,7 +35,8 @@ void put_rle_run(uint32_t value, size_t count, int bit_width, std::string* out) 
 }
 
 template <typename T>
-void put_bit_packed(std::span<const T> v, size_t start, size_t groups, int bit_width, std::string* out) {
+void put_bit_packed(std::span<const T> v, size_t start, size_t groups, int bit_width,
+                    std::string* out) {
   put_varint((static_cast<uint64_t>(groups) << 1) | 1, out);
   uint64_t acc = 0;
   int bits = 0;
@@ -77,11 +78,16 @@ void encode(std::span<const T> values, int bit_width, std::string* out) {
 
 }  // namespace
 
-void rle_encode(std::span<const uint32_t> values, int bit_width, std::string* out) { encode(values, bit_width, out); }
-void rle_encode(std::span<const uint8_t> values, int bit_width, std::string* out) { encode(values, bit_width, out); }
+void rle_encode(std::span<const uint32_t> values, int bit_width, std::string* out) {
+  encode(values, bit_width, out);
+}
+void rle_encode(std::span<const uint8_t> values, int bit_width, std::string* out) {
+  encode(values, bit_width, out);
+}
 
 Status rle_decode(std::string_view bytes, int bit_width, size_t count, std::vector<uint32_t>* out) {
-  if (bit_width < 0 || bit_width > 32) return Status::corruption("RLE bit width " + std::to_string(bit_width));
+  if (bit_width < 0 || bit_width > 32)
+    return Status::corruption("RLE bit width " + std::to_string(bit_width));
   out->clear();
   // No reserve from `count` alone: it comes from the file and may be a lie.
   out->reserve(std::min(count, bytes.size() * 8));
@@ -99,7 +105,8 @@ Status rle_decode(std::string_view bytes, int bit_width, size_t count, std::vect
       const uint64_t run = header >> 1;
       if (end - p < value_bytes) return Status::corruption("RLE run value truncated");
       uint32_t value = 0;
-      for (int b = 0; b < value_bytes; ++b) value |= static_cast<uint32_t>(static_cast<uint8_t>(p[b])) << (8 * b);
+      for (int b = 0; b < value_bytes; ++b)
+        value |= static_cast<uint32_t>(static_cast<uint8_t>(p[b])) << (8 * b);
       p += value_bytes;
       if (run == 0) return Status::corruption("empty RLE run");
       if ((value & ~mask) != 0) return Status::corruption("RLE value wider than its bit width");
@@ -109,7 +116,8 @@ Status rle_decode(std::string_view bytes, int bit_width, size_t count, std::vect
       const uint64_t groups = header >> 1;
       if (groups == 0) return Status::corruption("empty bit-packed run");
       const uint64_t run_bytes = groups * static_cast<uint64_t>(bit_width);
-      if (run_bytes > static_cast<uint64_t>(end - p)) return Status::corruption("bit-packed run truncated");
+      if (run_bytes > static_cast<uint64_t>(end - p))
+        return Status::corruption("bit-packed run truncated");
       const uint64_t values = groups * 8;
       const size_t take = static_cast<size_t>(std::min<uint64_t>(values, count - out->size()));
       uint64_t acc = 0;

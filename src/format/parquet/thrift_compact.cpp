@@ -8,7 +8,9 @@ namespace sluice::format::parquet {
 
 // ---- writer ---------------------------------------------------------------
 
-void CompactWriter::varint(uint64_t v) { put_varint(v, out_); }
+void CompactWriter::varint(uint64_t v) {
+  put_varint(v, out_);
+}
 
 void CompactWriter::field_header(int16_t id, CompactType type) {
   const int16_t delta = static_cast<int16_t>(id - last_ids_.back());
@@ -55,14 +57,18 @@ void CompactWriter::begin_list_field(int16_t id, CompactType element, size_t siz
   }
 }
 
-void CompactWriter::element_i32(int32_t value) { varint(zigzag(value)); }
+void CompactWriter::element_i32(int32_t value) {
+  varint(zigzag(value));
+}
 
 void CompactWriter::element_binary(std::string_view value) {
   varint(value.size());
   out_->append(value.data(), value.size());
 }
 
-void CompactWriter::begin_struct_element() { last_ids_.push_back(0); }
+void CompactWriter::begin_struct_element() {
+  last_ids_.push_back(0);
+}
 
 void CompactWriter::end_struct() {
   out_->push_back(0);
@@ -133,7 +139,9 @@ int32_t CompactReader::read_i32() {
   return static_cast<int32_t>(v);
 }
 
-int64_t CompactReader::read_i64() { return unzigzag(varint()); }
+int64_t CompactReader::read_i64() {
+  return unzigzag(varint());
+}
 
 double CompactReader::read_double() {
   if (end_ - p_ < 8) {
@@ -196,7 +204,9 @@ bool CompactReader::read_bool_element() {
   return static_cast<uint8_t>(*p_++) == 1;
 }
 
-void CompactReader::skip(CompactType type) { skip_at_depth(type, 0); }
+void CompactReader::skip(CompactType type) {
+  skip_at_depth(type, 0);
+}
 
 void CompactReader::skip_at_depth(CompactType type, int depth) {
   if (!ok()) return;
@@ -209,8 +219,10 @@ void CompactReader::skip_at_depth(CompactType type, int depth) {
     case CompactType::kFalse:
       return;
     case CompactType::kByte:
-      if (p_ >= end_) fail("truncated byte");
-      else ++p_;
+      if (p_ >= end_)
+        fail("truncated byte");
+      else
+        ++p_;
       return;
     case CompactType::kI16:
     case CompactType::kI32:

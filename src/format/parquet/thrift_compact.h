@@ -71,7 +71,8 @@ class CompactWriter {
 
 class CompactReader {
  public:
-  explicit CompactReader(std::string_view bytes) : p_(bytes.data()), end_(bytes.data() + bytes.size()) {
+  explicit CompactReader(std::string_view bytes)
+      : p_(bytes.data()), end_(bytes.data() + bytes.size()) {
     last_ids_.push_back(0);
   }
 

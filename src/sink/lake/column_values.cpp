@@ -11,11 +11,16 @@ using format::parquet::ColumnType;
 
 ColumnType natural_type(const Value& v) {
   switch (v.type()) {
-    case ValueType::kBool: return ColumnType::kBoolean;
-    case ValueType::kInt: return ColumnType::kInt64;
-    case ValueType::kDouble: return ColumnType::kDouble;
-    case ValueType::kTimestamp: return ColumnType::kTimestamp;
-    default: return ColumnType::kString;
+    case ValueType::kBool:
+      return ColumnType::kBoolean;
+    case ValueType::kInt:
+      return ColumnType::kInt64;
+    case ValueType::kDouble:
+      return ColumnType::kDouble;
+    case ValueType::kTimestamp:
+      return ColumnType::kTimestamp;
+    default:
+      return ColumnType::kString;
   }
 }
 

@@ -28,23 +28,26 @@ bool take_number(std::string_view& rest, int64_t* out) {
 }
 }  // namespace
 
-std::string logged_file_name(std::string_view prefix, std::string_view topic, int32_t partition, int64_t first_offset,
-                             int64_t last_offset) {
-  return std::string(prefix) + "-" + std::string(topic) + "-" + std::to_string(partition) + "-" + padded(first_offset) +
-         "-" + padded(last_offset) + std::string(kSuffix);
+std::string logged_file_name(std::string_view prefix, std::string_view topic, int32_t partition,
+                             int64_t first_offset, int64_t last_offset) {
+  return std::string(prefix) + "-" + std::string(topic) + "-" + std::to_string(partition) + "-" +
+         padded(first_offset) + "-" + padded(last_offset) + std::string(kSuffix);
 }
 
 std::string unlogged_file_name(std::string_view prefix, int64_t opened_us, uint64_t sequence) {
-  return std::string(prefix) + "-nolog-" + padded(opened_us) + "-" + std::to_string(sequence) + std::string(kSuffix);
+  return std::string(prefix) + "-nolog-" + padded(opened_us) + "-" + std::to_string(sequence) +
+         std::string(kSuffix);
 }
 
 std::string temp_file_name(std::string_view prefix, std::string_view unique) {
   return "." + std::string(prefix) + "-" + std::string(unique) + std::string(kTempSuffix);
 }
 
-std::optional<LoggedFileName> parse_logged_file_name(std::string_view name, std::string_view prefix) {
+std::optional<LoggedFileName> parse_logged_file_name(std::string_view name,
+                                                     std::string_view prefix) {
   if (name.size() <= prefix.size() + 1 + kSuffix.size()) return std::nullopt;
-  if (name.substr(0, prefix.size()) != prefix || name[prefix.size()] != '-' || !name.ends_with(kSuffix)) {
+  if (name.substr(0, prefix.size()) != prefix || name[prefix.size()] != '-' ||
+      !name.ends_with(kSuffix)) {
     return std::nullopt;
   }
   std::string_view rest = name.substr(0, name.size() - kSuffix.size()).substr(prefix.size() + 1);
@@ -60,8 +63,9 @@ std::optional<LoggedFileName> parse_logged_file_name(std::string_view name, std:
 }
 
 bool is_temp_file_name(std::string_view name, std::string_view prefix) {
-  return name.size() > prefix.size() + 2 && name[0] == '.' && name.substr(1, prefix.size()) == prefix &&
-         name[prefix.size() + 1] == '-' && name.ends_with(kTempSuffix);
+  return name.size() > prefix.size() + 2 && name[0] == '.' &&
+         name.substr(1, prefix.size()) == prefix && name[prefix.size() + 1] == '-' &&
+         name.ends_with(kTempSuffix);
 }
 
 }  // namespace sluice::sink::lake

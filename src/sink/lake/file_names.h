@@ -27,14 +27,15 @@ struct LoggedFileName {
   int64_t last_offset = 0;
 };
 
-std::string logged_file_name(std::string_view prefix, std::string_view topic, int32_t partition, int64_t first_offset,
-                             int64_t last_offset);
+std::string logged_file_name(std::string_view prefix, std::string_view topic, int32_t partition,
+                             int64_t first_offset, int64_t last_offset);
 std::string unlogged_file_name(std::string_view prefix, int64_t opened_us, uint64_t sequence);
 // The temporary name a file is written under.
 std::string temp_file_name(std::string_view prefix, std::string_view unique);
 
 // Parses a name logged_file_name() made with `prefix`; nullopt for anything else.
-std::optional<LoggedFileName> parse_logged_file_name(std::string_view name, std::string_view prefix);
+std::optional<LoggedFileName> parse_logged_file_name(std::string_view name,
+                                                     std::string_view prefix);
 // True for a temporary file of this prefix (a leftover when no writer has it open).
 bool is_temp_file_name(std::string_view name, std::string_view prefix);
 

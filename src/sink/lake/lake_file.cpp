@@ -7,8 +7,9 @@ namespace sluice::sink::lake {
 using format::parquet::ColumnBuffer;
 using format::parquet::ColumnSpec;
 
-LakeFile::LakeFile(std::string dir, std::string topic, int32_t partition, const LakeFileOptions& options,
-                   uint64_t first_batch, int64_t opened_us, uint64_t sequence)
+LakeFile::LakeFile(std::string dir, std::string topic, int32_t partition,
+                   const LakeFileOptions& options, uint64_t first_batch, int64_t opened_us,
+                   uint64_t sequence)
     : dir_(std::move(dir)),
       topic_(std::move(topic)),
       partition_(partition),
@@ -16,7 +17,8 @@ LakeFile::LakeFile(std::string dir, std::string topic, int32_t partition, const 
       first_batch_(first_batch),
       opened_us_(opened_us),
       sequence_(sequence) {
-  temp_name_ = temp_file_name(options_.prefix, std::to_string(opened_us_) + "-" + std::to_string(sequence_));
+  temp_name_ =
+      temp_file_name(options_.prefix, std::to_string(opened_us_) + "-" + std::to_string(sequence_));
 }
 
 int LakeFile::add_column(size_t global, ColumnSpec spec) {
@@ -53,10 +55,13 @@ size_t LakeFile::buffered_bytes() const {
 
 size_t LakeFile::estimated_bytes(double compression_ratio) const {
   const size_t stored = object_ ? object_->size() : 0;
-  return stored + pending_.size() + static_cast<size_t>(static_cast<double>(buffered_bytes()) * compression_ratio);
+  return stored + pending_.size() +
+         static_cast<size_t>(static_cast<double>(buffered_bytes()) * compression_ratio);
 }
 
-int64_t LakeFile::total_rows() const { return (writer_ ? writer_->rows() : 0) + static_cast<int64_t>(rows_); }
+int64_t LakeFile::total_rows() const {
+  return (writer_ ? writer_->rows() : 0) + static_cast<int64_t>(rows_);
+}
 
 Status LakeFile::encode_row_group() {
   if (rows_ == 0) return Status::ok();
@@ -83,8 +88,9 @@ Status LakeFile::finish(std::vector<format::parquet::KeyValue> metadata) {
     writer_->begin(&pending_);
   }
   writer_->encode_footer(metadata, &pending_);
-  final_name_ = logged() ? logged_file_name(options_.prefix, topic_, partition_, first_offset_, last_offset_)
-                         : unlogged_file_name(options_.prefix, opened_us_, sequence_);
+  final_name_ =
+      logged() ? logged_file_name(options_.prefix, topic_, partition_, first_offset_, last_offset_)
+               : unlogged_file_name(options_.prefix, opened_us_, sequence_);
   finished_ = true;
   return Status::ok();
 }

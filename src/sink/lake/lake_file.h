@@ -46,14 +46,16 @@ class LakeFile {
   // ---- building rows ----
   bool frozen() const { return writer_ != nullptr; }
   // The file's column for sink-wide column `global`, or -1.
-  int local_column(size_t global) const {
-    return global < local_.size() ? local_[global] : -1;
-  }
+  int local_column(size_t global) const { return global < local_.size() ? local_[global] : -1; }
   // Adds a column (only before the schema is frozen); earlier rows are null in it.
   int add_column(size_t global, format::parquet::ColumnSpec spec);
   format::parquet::ColumnBuffer& column(int local) { return columns_[static_cast<size_t>(local)]; }
-  const format::parquet::ColumnSpec& spec(int local) const { return specs_[static_cast<size_t>(local)]; }
-  void set_type(int local, format::parquet::ColumnType type) { specs_[static_cast<size_t>(local)].type = type; }
+  const format::parquet::ColumnSpec& spec(int local) const {
+    return specs_[static_cast<size_t>(local)];
+  }
+  void set_type(int local, format::parquet::ColumnType type) {
+    specs_[static_cast<size_t>(local)].type = type;
+  }
   size_t rows() const { return rows_; }  // rows in the row group being built
   void end_row();
   // Drops rows from `rows` on (they were not complete, or must move to the next file).
@@ -77,7 +79,8 @@ class LakeFile {
 
   // The events of the current group in this file, valid while one batch is written.
   std::vector<const Event*> group_events;
-  uint64_t last_used = 0;  // the sink's sequence number of the last event appended (for closing the oldest)
+  uint64_t last_used =
+      0;  // the sink's sequence number of the last event appended (for closing the oldest)
 
   uint64_t first_batch() const { return first_batch_; }
   int64_t opened_us() const { return opened_us_; }

@@ -24,7 +24,8 @@ std::vector<FieldId> path_of(std::string_view name, bool unflatten) {
   size_t start = 0;
   while (true) {
     const size_t dot = name.find('.', start);
-    path.push_back(FieldNames::intern(name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start)));
+    path.push_back(FieldNames::intern(
+        name.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start)));
     if (dot == std::string_view::npos) break;
     start = dot + 1;
   }
@@ -33,11 +34,16 @@ std::vector<FieldId> path_of(std::string_view name, bool unflatten) {
 
 Value column_value(const ColumnBuffer& c, size_t value_index, Arena& arena) {
   switch (c.type()) {
-    case ColumnType::kBoolean: return Value::boolean(c.ints()[value_index] != 0);
-    case ColumnType::kInt64: return Value::integer(c.ints()[value_index]);
-    case ColumnType::kDouble: return Value::floating(c.doubles()[value_index]);
-    case ColumnType::kTimestamp: return Value::timestamp(c.ints()[value_index]);
-    case ColumnType::kString: return Value::string(arena.copy_string(c.string_at(value_index)));
+    case ColumnType::kBoolean:
+      return Value::boolean(c.ints()[value_index] != 0);
+    case ColumnType::kInt64:
+      return Value::integer(c.ints()[value_index]);
+    case ColumnType::kDouble:
+      return Value::floating(c.doubles()[value_index]);
+    case ColumnType::kTimestamp:
+      return Value::timestamp(c.ints()[value_index]);
+    case ColumnType::kString:
+      return Value::string(arena.copy_string(c.string_at(value_index)));
   }
   return Value::null();
 }
@@ -65,7 +71,8 @@ Result<std::unique_ptr<LakeReader>> LakeReader::open(const std::string& path) {
   const auto& columns = r->reader_->columns();
   r->nodes_.emplace_back();
   for (size_t i = 0; i < columns.size(); ++i) {
-    if (time_column && columns[i].name == *time_column && columns[i].type == ColumnType::kTimestamp) {
+    if (time_column && columns[i].name == *time_column &&
+        columns[i].type == ColumnType::kTimestamp) {
       r->time_column_ = static_cast<int>(i);
       continue;
     }
@@ -120,7 +127,8 @@ void LakeReader::add_leaf(const std::vector<FieldId>& path, int leaf) {
 // A value at a leaf wins over children of the same name ("a" and "a.b" both stored).
 Value LakeReader::build(uint32_t node, const std::vector<Value>& values, Arena& arena) const {
   const Node& n = nodes_[node];
-  if (n.leaf >= 0 && !values[static_cast<size_t>(n.leaf)].is_null()) return values[static_cast<size_t>(n.leaf)];
+  if (n.leaf >= 0 && !values[static_cast<size_t>(n.leaf)].is_null())
+    return values[static_cast<size_t>(n.leaf)];
   if (n.children.empty()) return Value::null();
   ObjectBuilder object(arena, static_cast<uint32_t>(n.children.size()));
   for (uint32_t child : n.children) {
@@ -151,7 +159,8 @@ Result<bool> LakeReader::next(Batch* batch) {
     Event event;
     event.time_us = read_at;
     for (size_t c = 0; c < columns.size(); ++c) {
-      values[c] = columns[c].defined()[row] ? column_value(columns[c], next_value[c]++, arena) : Value::null();
+      values[c] = columns[c].defined()[row] ? column_value(columns[c], next_value[c]++, arena)
+                                            : Value::null();
     }
     if (time_column_ >= 0 && !values[static_cast<size_t>(time_column_)].is_null()) {
       event.time_us = values[static_cast<size_t>(time_column_)].as_timestamp_us();
@@ -169,15 +178,18 @@ Result<std::vector<std::string>> lake_files(const std::string& path) {
     files.push_back(path);
     return files;
   }
-  if (!fs::is_directory(path, ec)) return Status::not_found(path + " is neither a Parquet file nor a directory");
-  for (auto it = fs::recursive_directory_iterator(path, ec); it != fs::recursive_directory_iterator(); it.increment(ec)) {
+  if (!fs::is_directory(path, ec))
+    return Status::not_found(path + " is neither a Parquet file nor a directory");
+  for (auto it = fs::recursive_directory_iterator(path, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) return Status::io_error("cannot list " + path + ": " + ec.message());
     const std::string name = it->path().filename().string();
     if (!name.empty() && (name[0] == '.' || name[0] == '_')) {
       if (it->is_directory(ec)) it.disable_recursion_pending();
       continue;
     }
-    if (it->is_regular_file(ec) && it->path().extension() == ".parquet") files.push_back(it->path().string());
+    if (it->is_regular_file(ec) && it->path().extension() == ".parquet")
+      files.push_back(it->path().string());
   }
   if (ec) return Status::io_error("cannot list " + path + ": " + ec.message());
   std::sort(files.begin(), files.end());

@@ -48,7 +48,8 @@ class LakeReader {
   size_t group_ = 0;
   int time_column_ = -1;
   std::vector<Node> nodes_;  // nodes_[0] is the event itself
-  std::vector<std::string> partition_values_;  // leaves after the columns: values from the directory names
+  std::vector<std::string>
+      partition_values_;  // leaves after the columns: values from the directory names
 };
 
 // Every *.parquet file under `path` (a file or a directory, recursively), in path

@@ -10,8 +10,9 @@ using format::parquet::ColumnBuffer;
 using format::parquet::ColumnSpec;
 using format::parquet::ColumnType;
 
-LakeSchema::LakeSchema(format::ColumnMapper::Nested nested, std::string time_column, std::set<std::string> excluded,
-                       std::string sink_name, observe::ComponentStats& stats)
+LakeSchema::LakeSchema(format::ColumnMapper::Nested nested, std::string time_column,
+                       std::set<std::string> excluded, std::string sink_name,
+                       observe::ComponentStats& stats)
     : mapper_(nested),
       time_column_(std::move(time_column)),
       excluded_(std::move(excluded)),
@@ -41,7 +42,8 @@ void LakeSchema::declare(const std::string& name, ColumnType type) {
 }
 
 void LakeSchema::add_known_columns(LakeFile& file) {
-  if (!time_column_.empty()) file.add_column(time_column_id_, ColumnSpec{time_column_, ColumnType::kTimestamp});
+  if (!time_column_.empty())
+    file.add_column(time_column_id_, ColumnSpec{time_column_, ColumnType::kTimestamp});
   for (size_t c = 0; c < known_.size(); ++c) {
     const Known& k = known_[c];
     if (!k.initialized || !k.has_type || k.excluded || file.local_column(c) >= 0) continue;
@@ -70,7 +72,8 @@ LakeSchema::Appended LakeSchema::append(LakeFile& file, const Event& event, std:
       local = file.add_column(column, ColumnSpec{mapper_.column_name(column), k.type});
     }
     ColumnBuffer& buffer = file.column(local);
-    if (buffer.rows() > row) return;  // two fields spell one column ("a.b" and a → b): the first wins
+    if (buffer.rows() > row)
+      return;  // two fields spell one column ("a.b" and a → b): the first wins
     if (!k.declared) {
       const ColumnType target = format::parquet::promoted_type(buffer.type(), natural);
       if (target != buffer.type()) {
@@ -91,7 +94,8 @@ LakeSchema::Appended LakeSchema::append(LakeFile& file, const Event& event, std:
   });
   if (result == Appended::kOk && !time_column_.empty()) {
     ColumnBuffer& buffer = file.column(file.local_column(time_column_id_));
-    if (buffer.rows() == row) buffer.append_int(event.time_us);  // unless a field of that name filled it
+    if (buffer.rows() == row)
+      buffer.append_int(event.time_us);  // unless a field of that name filled it
   }
   if (result != Appended::kOk) {
     file.truncate(row);
@@ -106,8 +110,8 @@ void LakeSchema::widen(size_t column, Known& k, ColumnType target) {
   if (wider == k.type) return;
   if (k.promotions.empty()) k.promotions = format::parquet::column_type_name(k.type);
   k.promotions += std::string(" -> ") + format::parquet::column_type_name(wider);
-  spdlog::warn("parquet sink \"{}\": column \"{}\" widened to {} ({})", sink_name_, mapper_.column_name(column),
-               format::parquet::column_type_name(wider), k.promotions);
+  spdlog::warn("parquet sink \"{}\": column \"{}\" widened to {} ({})", sink_name_,
+               mapper_.column_name(column), format::parquet::column_type_name(wider), k.promotions);
   k.type = wider;
   stats_.add_promoted(1);
 }
@@ -116,7 +120,8 @@ std::string LakeSchema::promotions(const std::vector<ColumnSpec>& specs) const {
   std::string out;
   for (const ColumnSpec& spec : specs) {
     const size_t* column = mapper_.find(spec.name);
-    if (column == nullptr || *column >= known_.size() || known_[*column].promotions.empty()) continue;
+    if (column == nullptr || *column >= known_.size() || known_[*column].promotions.empty())
+      continue;
     out += (out.empty() ? "" : "; ") + spec.name + ": " + known_[*column].promotions;
   }
   return out;

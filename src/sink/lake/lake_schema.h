@@ -26,8 +26,8 @@ class LakeSchema {
   enum class Appended { kOk, kSchemaChange, kRejected };
 
   // `excluded`: dotted names of fields stored in directory names (partition fields).
-  LakeSchema(format::ColumnMapper::Nested nested, std::string time_column, std::set<std::string> excluded,
-             std::string sink_name, observe::ComponentStats& stats);
+  LakeSchema(format::ColumnMapper::Nested nested, std::string time_column,
+             std::set<std::string> excluded, std::string sink_name, observe::ComponentStats& stats);
 
   // A column with a fixed type (schema:, the time column).
   void declare(const std::string& name, format::parquet::ColumnType type);

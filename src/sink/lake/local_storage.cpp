@@ -30,7 +30,8 @@ class LocalObject final : public LakeObject {
     if (fd_ < 0) return Status::internal("append to a closed object " + temp_path_);
     size_t done = 0;
     while (done < bytes.size()) {
-      const ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(size_ + done));
+      const ssize_t n =
+          ::pwrite(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(size_ + done));
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {
         const int error = errno;
@@ -90,7 +91,8 @@ class LocalStorage final : public LakeStorage {
  public:
   explicit LocalStorage(std::string root) : root_(std::move(root)) {}
 
-  Result<std::unique_ptr<LakeObject>> create(const std::string& dir, const std::string& temp_name) override {
+  Result<std::unique_ptr<LakeObject>> create(const std::string& dir,
+                                             const std::string& temp_name) override {
     const std::string path = full(dir);
     std::error_code ec;
     if (!fs::is_directory(path, ec)) {
@@ -121,7 +123,8 @@ class LocalStorage final : public LakeStorage {
 
   Status remove(const std::string& dir, const std::string& name) override {
     const std::string path = full(dir) + "/" + name;
-    if (::unlink(path.c_str()) != 0 && errno != ENOENT) return errno_status(errno, "cannot remove " + path);
+    if (::unlink(path.c_str()) != 0 && errno != ENOENT)
+      return errno_status(errno, "cannot remove " + path);
     return Status::ok();
   }
 
@@ -149,6 +152,8 @@ class LocalStorage final : public LakeStorage {
 
 }  // namespace
 
-std::unique_ptr<LakeStorage> local_storage(std::string root) { return std::make_unique<LocalStorage>(std::move(root)); }
+std::unique_ptr<LakeStorage> local_storage(std::string root) {
+  return std::make_unique<LocalStorage>(std::move(root));
+}
 
 }  // namespace sluice::sink::lake

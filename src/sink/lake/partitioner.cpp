@@ -14,7 +14,8 @@ constexpr int64_t kSecondUs = 1'000'000;
 bool valid_name(std::string_view name) {
   if (name.empty()) return false;
   for (char c : name) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_' || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -24,8 +25,20 @@ bool valid_name(std::string_view name) {
 bool needs_escape(unsigned char c) {
   if (c < 0x20 || c == 0x7F) return true;
   switch (c) {
-    case '"': case '#': case '%': case '\'': case '*': case '/': case ':': case '=': case '?': case '\\':
-    case '{': case '[': case ']': case '^':
+    case '"':
+    case '#':
+    case '%':
+    case '\'':
+    case '*':
+    case '/':
+    case ':':
+    case '=':
+    case '?':
+    case '\\':
+    case '{':
+    case '[':
+    case ']':
+    case '^':
       return true;
     default:
       return false;
@@ -40,7 +53,8 @@ Result<PartitionSpec> parse_partition_spec(std::string_view text) {
   const size_t eq = text.find('=');
   if (eq == std::string_view::npos) {
     if (text.empty() || text[0] != '.') {
-      return Status::invalid("\"" + std::string(text) + "\" is neither name=%pattern nor name=.field nor .field");
+      return Status::invalid("\"" + std::string(text) +
+                             "\" is neither name=%pattern nor name=.field nor .field");
     }
   } else {
     spec.name = std::string(text.substr(0, eq));
@@ -51,25 +65,28 @@ Result<PartitionSpec> parse_partition_spec(std::string_view text) {
     auto path = FieldPath::parse(body);
     if (!path) return Status::invalid("\"" + std::string(text) + "\": " + path.status().message());
     if (path->is_root() || path->segments().back().is_index) {
-      return Status::invalid("\"" + std::string(text) + "\": partition by a named field such as .service");
+      return Status::invalid("\"" + std::string(text) +
+                             "\": partition by a named field such as .service");
     }
     if (spec.name.empty()) spec.name = std::string(FieldNames::name(path->segments().back().field));
     spec.field = std::move(*path);
   } else {
     if (body.find('%') == std::string_view::npos) {
-      return Status::invalid("\"" + std::string(text) + "\": a time pattern needs a % field such as %Y-%m-%d");
+      return Status::invalid("\"" + std::string(text) +
+                             "\": a time pattern needs a % field such as %Y-%m-%d");
     }
     for (size_t i = 0; i < body.size(); ++i) {
       if (body[i] != '%') continue;
       const char f = i + 1 < body.size() ? body[i + 1] : '\0';
       if (std::string_view("YmdHMSj%").find(f) == std::string_view::npos || f == '\0') {
-        return Status::invalid("\"" + std::string(text) + "\": unknown time field %" + std::string(1, f) +
-                               " (use %Y %m %d %H %M %S %j)");
+        return Status::invalid("\"" + std::string(text) + "\": unknown time field %" +
+                               std::string(1, f) + " (use %Y %m %d %H %M %S %j)");
       }
       ++i;
     }
     if (body.find('/') != std::string_view::npos) {
-      return Status::invalid("\"" + std::string(text) + "\": one directory level per entry (no '/')");
+      return Status::invalid("\"" + std::string(text) +
+                             "\": one directory level per entry (no '/')");
     }
     spec.time_pattern = std::string(body);
   }
@@ -158,14 +175,30 @@ std::string Partitioner::format_time(const std::string& pattern, int64_t ts_us) 
       continue;
     }
     switch (pattern[++i]) {
-      case 'Y': std::snprintf(buf, sizeof buf, "%04lld", static_cast<long long>(year)); break;
-      case 'm': std::snprintf(buf, sizeof buf, "%02u", month); break;
-      case 'd': std::snprintf(buf, sizeof buf, "%02u", day); break;
-      case 'H': std::snprintf(buf, sizeof buf, "%02lld", static_cast<long long>(second_of_day / 3600)); break;
-      case 'M': std::snprintf(buf, sizeof buf, "%02lld", static_cast<long long>(second_of_day / 60 % 60)); break;
-      case 'S': std::snprintf(buf, sizeof buf, "%02lld", static_cast<long long>(second_of_day % 60)); break;
-      case 'j': std::snprintf(buf, sizeof buf, "%03lld", static_cast<long long>(day_of_year)); break;
-      default: std::snprintf(buf, sizeof buf, "%%"); break;
+      case 'Y':
+        std::snprintf(buf, sizeof buf, "%04lld", static_cast<long long>(year));
+        break;
+      case 'm':
+        std::snprintf(buf, sizeof buf, "%02u", month);
+        break;
+      case 'd':
+        std::snprintf(buf, sizeof buf, "%02u", day);
+        break;
+      case 'H':
+        std::snprintf(buf, sizeof buf, "%02lld", static_cast<long long>(second_of_day / 3600));
+        break;
+      case 'M':
+        std::snprintf(buf, sizeof buf, "%02lld", static_cast<long long>(second_of_day / 60 % 60));
+        break;
+      case 'S':
+        std::snprintf(buf, sizeof buf, "%02lld", static_cast<long long>(second_of_day % 60));
+        break;
+      case 'j':
+        std::snprintf(buf, sizeof buf, "%03lld", static_cast<long long>(day_of_year));
+        break;
+      default:
+        std::snprintf(buf, sizeof buf, "%%");
+        break;
     }
     out += buf;
   }
@@ -177,11 +210,13 @@ std::string_view Partitioner::directory(const Event& event) {
   bool time_changed = false;
   if (time_granularity_us_ > 0) {
     const int64_t t = event.time_us;
-    const int64_t bucket = t >= 0 ? t / time_granularity_us_ : (t - time_granularity_us_ + 1) / time_granularity_us_;
+    const int64_t bucket =
+        t >= 0 ? t / time_granularity_us_ : (t - time_granularity_us_ + 1) / time_granularity_us_;
     if (bucket != cached_bucket_) {
       for (size_t i = 0; i < specs_.size(); ++i) {
         if (!specs_[i].time_pattern.empty()) {
-          cached_times_[i] = specs_[i].name + "=" + escape_partition_value(format_time(specs_[i].time_pattern, t));
+          cached_times_[i] =
+              specs_[i].name + "=" + escape_partition_value(format_time(specs_[i].time_pattern, t));
         }
       }
       cached_bucket_ = bucket;

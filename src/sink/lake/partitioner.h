@@ -28,8 +28,8 @@ namespace sluice::sink::lake {
 
 struct PartitionSpec {
   std::string name;
-  std::string time_pattern;            // set for a time partition
-  std::optional<FieldPath> field;      // set for a field partition
+  std::string time_pattern;        // set for a time partition
+  std::optional<FieldPath> field;  // set for a field partition
 };
 
 // Parses one `partition_by` entry; the error says what is wrong with it.

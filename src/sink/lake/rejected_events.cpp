@@ -22,7 +22,8 @@ void RejectedEvents::add(const Event& event, const std::string& reason) {
 Status RejectedEvents::flush(LakeStorage& storage) {
   if (pending_.empty() && !object_) return Status::ok();
   if (!object_) {
-    const std::string unique = "rejected-" + std::to_string(now_us()) + "-" + std::to_string(sequence_++);
+    const std::string unique =
+        "rejected-" + std::to_string(now_us()) + "-" + std::to_string(sequence_++);
     temp_name_ = temp_file_name(prefix_, unique);
     final_name_ = prefix_ + "-" + unique + ".ndjson";
     auto created = storage.create(kDirectory, temp_name_);

@@ -38,7 +38,8 @@ class LakeStorage {
  public:
   virtual ~LakeStorage() = default;
   // A new object `temp_name` in `dir` (created as needed).
-  virtual Result<std::unique_ptr<LakeObject>> create(const std::string& dir, const std::string& temp_name) = 0;
+  virtual Result<std::unique_ptr<LakeObject>> create(const std::string& dir,
+                                                     const std::string& temp_name) = 0;
   // Names of the objects directly in `dir`; empty when it does not exist.
   virtual Result<std::vector<std::string>> list(const std::string& dir) = 0;
   virtual Status remove(const std::string& dir, const std::string& name) = 0;

@@ -18,15 +18,21 @@ Statement::~Statement() {
 
 namespace {
 Status sqlite_status(sqlite3* db, int rc, const std::string& path, const std::string& what) {
-  const std::string message = path + ": " + what + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  const std::string message =
+      path + ": " + what + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
   switch (rc & 0xFF) {
-    case SQLITE_FULL: return Status::exhausted(message);
+    case SQLITE_FULL:
+      return Status::exhausted(message);
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: return Status::unavailable(message);
+    case SQLITE_LOCKED:
+      return Status::unavailable(message);
     case SQLITE_CORRUPT:
-    case SQLITE_NOTADB: return Status::corruption(message);
-    case SQLITE_ERROR: return Status::invalid(message);
-    default: return Status::io_error(message);
+    case SQLITE_NOTADB:
+      return Status::corruption(message);
+    case SQLITE_ERROR:
+      return Status::invalid(message);
+    default:
+      return Status::io_error(message);
   }
 }
 }  // namespace
@@ -56,7 +62,8 @@ Result<std::unique_ptr<Database>> Database::open(const std::string& path, bool r
   std::unique_ptr<Database> d(new Database());
   d->path_ = path;
   const int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  const int rc = sqlite3_open_v2(path.c_str(), &d->db_, flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nullptr);
+  const int rc = sqlite3_open_v2(path.c_str(), &d->db_,
+                                 flags | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nullptr);
   if (rc != SQLITE_OK) {
     Status s = sqlite_status(d->db_, rc, path, "cannot open");
     return s;

@@ -20,7 +20,9 @@ class Statement {
  public:
   Statement() = default;
   Statement(sqlite3_stmt* stmt, std::string path) : stmt_(stmt), path_(std::move(path)) {}
-  Statement(Statement&& o) noexcept : stmt_(o.stmt_), path_(std::move(o.path_)) { o.stmt_ = nullptr; }
+  Statement(Statement&& o) noexcept : stmt_(o.stmt_), path_(std::move(o.path_)) {
+    o.stmt_ = nullptr;
+  }
   Statement& operator=(Statement&& o) noexcept;
   ~Statement();
 

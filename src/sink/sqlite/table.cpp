@@ -4,8 +4,12 @@
 
 namespace sluice::sink::sqlite {
 
-Table::Table(Database& db, std::string name, std::vector<std::string> key_columns, std::string time_column)
-    : db_(db), name_(std::move(name)), key_columns_(std::move(key_columns)), time_column_(std::move(time_column)) {}
+Table::Table(Database& db, std::string name, std::vector<std::string> key_columns,
+             std::string time_column)
+    : db_(db),
+      name_(std::move(name)),
+      key_columns_(std::move(key_columns)),
+      time_column_(std::move(time_column)) {}
 
 Status Table::reload() {
   columns_.clear();
@@ -33,14 +37,16 @@ Status Table::open(bool time_index) {
 
 Status Table::create_indexes() {
   if (!key_columns_.empty()) {
-    std::string sql = "CREATE UNIQUE INDEX IF NOT EXISTS " + quote_identifier(name_ + "_key") + " ON " +
-                      quote_identifier(name_) + " (";
-    for (size_t i = 0; i < key_columns_.size(); ++i) sql += (i ? ", " : "") + quote_identifier(key_columns_[i]);
+    std::string sql = "CREATE UNIQUE INDEX IF NOT EXISTS " + quote_identifier(name_ + "_key") +
+                      " ON " + quote_identifier(name_) + " (";
+    for (size_t i = 0; i < key_columns_.size(); ++i)
+      sql += (i ? ", " : "") + quote_identifier(key_columns_[i]);
     SLUICE_RETURN_IF_ERROR(db_.exec(sql + ")"));
   }
   if (time_index_ && !time_column_.empty()) {
-    SLUICE_RETURN_IF_ERROR(db_.exec("CREATE INDEX IF NOT EXISTS " + quote_identifier(name_ + "_time") + " ON " +
-                                    quote_identifier(name_) + " (" + quote_identifier(time_column_) + ")"));
+    SLUICE_RETURN_IF_ERROR(
+        db_.exec("CREATE INDEX IF NOT EXISTS " + quote_identifier(name_ + "_time") + " ON " +
+                 quote_identifier(name_) + " (" + quote_identifier(time_column_) + ")"));
   }
   return Status::ok();
 }
@@ -49,7 +55,8 @@ Status Table::create_indexes() {
 // (declared without a type: they keep every value as it came) and the time column.
 Status Table::create(const std::string& first, const char* affinity) {
   std::vector<std::pair<std::string, std::string>> columns;
-  for (const std::string& k : key_columns_) columns.emplace_back(k, k == time_column_ ? "TEXT" : "");
+  for (const std::string& k : key_columns_)
+    columns.emplace_back(k, k == time_column_ ? "TEXT" : "");
   const auto has = [&](const std::string& n) {
     return std::any_of(columns.begin(), columns.end(), [&](const auto& c) { return c.first == n; });
   };
@@ -57,8 +64,8 @@ Status Table::create(const std::string& first, const char* affinity) {
   if (!has(first)) columns.emplace_back(first, affinity);
   std::string sql = "CREATE TABLE IF NOT EXISTS " + quote_identifier(name_) + " (";
   for (size_t i = 0; i < columns.size(); ++i) {
-    sql += (i ? ", " : "") + quote_identifier(columns[i].first) + (columns[i].second.empty() ? "" : " ") +
-           columns[i].second;
+    sql += (i ? ", " : "") + quote_identifier(columns[i].first) +
+           (columns[i].second.empty() ? "" : " ") + columns[i].second;
   }
   SLUICE_RETURN_IF_ERROR(db_.exec(sql + ")"));
   SLUICE_RETURN_IF_ERROR(reload());
@@ -91,7 +98,8 @@ Result<Statement*> Table::insert() {
   sql += ") VALUES (" + values + ")";
   if (!key_columns_.empty()) {
     sql += " ON CONFLICT (";
-    for (size_t i = 0; i < key_columns_.size(); ++i) sql += (i ? ", " : "") + quote_identifier(key_columns_[i]);
+    for (size_t i = 0; i < key_columns_.size(); ++i)
+      sql += (i ? ", " : "") + quote_identifier(key_columns_[i]);
     sql += ") DO UPDATE SET ";
     bool any = false;
     for (const std::string& c : columns_) {
@@ -99,7 +107,8 @@ Result<Statement*> Table::insert() {
       sql += (any ? ", " : "") + quote_identifier(c) + " = excluded." + quote_identifier(c);
       any = true;
     }
-    if (!any) sql += quote_identifier(key_columns_[0]) + " = excluded." + quote_identifier(key_columns_[0]);
+    if (!any)
+      sql += quote_identifier(key_columns_[0]) + " = excluded." + quote_identifier(key_columns_[0]);
   }
   auto stmt = db_.prepare(sql);
   if (!stmt) return stmt.status();
@@ -109,8 +118,8 @@ Result<Statement*> Table::insert() {
 }
 
 Status Table::delete_older_than(const std::string& cutoff) {
-  auto stmt = db_.prepare("DELETE FROM " + quote_identifier(name_) + " WHERE " + quote_identifier(time_column_) +
-                          " < ?");
+  auto stmt = db_.prepare("DELETE FROM " + quote_identifier(name_) + " WHERE " +
+                          quote_identifier(time_column_) + " < ?");
   if (!stmt) return stmt.status();
   stmt->bind_text(1, cutoff);
   return stmt->run();

@@ -21,7 +21,8 @@ namespace sluice::sink::sqlite {
 
 class Table {
  public:
-  Table(Database& db, std::string name, std::vector<std::string> key_columns, std::string time_column);
+  Table(Database& db, std::string name, std::vector<std::string> key_columns,
+        std::string time_column);
 
   // Reads the columns of an existing table (it is created with its first column);
   // keeps a unique index on the key columns and, when `time_index`, one on the

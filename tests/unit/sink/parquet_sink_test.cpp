@@ -1,5 +1,3 @@
-#include "sink/parquet.h"
-
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -9,6 +7,7 @@
 #include "sink/lake/file_names.h"
 #include "sink/lake/lake_file.h"
 #include "sink/lake/lake_reader.h"
+#include "sink/parquet.h"
 #include "support/sink_fixture.h"
 
 namespace sluice::sink {
@@ -28,7 +27,8 @@ struct LakeSink : testing::SinkUnderTest {
 
 std::vector<std::string> numbered(int from, int to) {
   std::vector<std::string> out;
-  for (int i = from; i < to; ++i) out.push_back(R"({"n":)" + std::to_string(i) + R"(,"service":"auth"})");
+  for (int i = from; i < to; ++i)
+    out.push_back(R"({"n":)" + std::to_string(i) + R"(,"service":"auth"})");
   return out;
 }
 
@@ -40,7 +40,8 @@ std::vector<std::string> files_in(const std::string& root) {
 }
 
 // Every event in the lake as JSON, in file order.
-std::vector<std::string> lake_events(const std::string& root, std::vector<int64_t>* times = nullptr) {
+std::vector<std::string> lake_events(const std::string& root,
+                                     std::vector<int64_t>* times = nullptr) {
   std::vector<std::string> out;
   for (const std::string& path : files_in(root)) {
     auto reader = lake::LakeReader::open(path);
@@ -67,7 +68,8 @@ TEST(ParquetSink, WritesReadableFilesNamedAfterTheOffsetsTheyHold) {
   ASSERT_TRUE(lake.sink->close().is_ok());
   const auto files = files_in(dir.path() + "/lake");
   ASSERT_EQ(files.size(), 1u);
-  EXPECT_EQ(files[0], dir.path() + "/lake/date=2026-11-24/hour=10/" + lake::logged_file_name("lake", "in", 0, 0, 9));
+  EXPECT_EQ(files[0], dir.path() + "/lake/date=2026-11-24/hour=10/" +
+                          lake::logged_file_name("lake", "in", 0, 0, 9));
   std::vector<int64_t> times;
   const auto events = lake_events(dir.path() + "/lake", &times);
   ASSERT_EQ(events.size(), 10u);
@@ -103,9 +105,11 @@ TEST(ParquetSink, ReplayedEventsAlreadyInTheLakeAreSkipped) {
 TEST(ParquetSink, AnOpenFileHoldsItsBatchesUntilItIsCommitted) {
   TempDir dir;
   LakeSink lake(dir.path(), "    max_file_age: 20ms\n");
-  for (int b = 0; b < 3; ++b) ASSERT_TRUE(lake.sink->write(batch_of(numbered(b * 10, b * 10 + 10), b * 10)).is_ok());
+  for (int b = 0; b < 3; ++b)
+    ASSERT_TRUE(lake.sink->write(batch_of(numbered(b * 10, b * 10 + 10), b * 10)).is_ok());
   EXPECT_EQ(lake.sink->held_batches(), 3u);
-  EXPECT_TRUE(files_in(dir.path() + "/lake").empty());  // nothing visible yet: readers never see an open file
+  EXPECT_TRUE(files_in(dir.path() + "/lake")
+                  .empty());  // nothing visible yet: readers never see an open file
   ASSERT_TRUE(lake.sink->flush().is_ok());
   EXPECT_EQ(lake.sink->held_batches(), 3u);  // younger than max_file_age
   std::this_thread::sleep_for(std::chrono::milliseconds(30));
@@ -122,10 +126,12 @@ TEST(ParquetSink, NewFieldJoinsTheOpenFileUntilItsFirstRowGroupThenTheNextFile) 
     ASSERT_TRUE(lake.sink->write(batch_of({R"({"a":2,"b":"x"})"}, 1)).is_ok());
     ASSERT_TRUE(lake.sink->close().is_ok());
     ASSERT_EQ(files_in(dir.path() + "/lake").size(), 1u);  // the column joined the file in memory
-    EXPECT_EQ(lake_events(dir.path() + "/lake"), (std::vector<std::string>{R"({"a":1})", R"({"a":2,"b":"x"})"}));
+    EXPECT_EQ(lake_events(dir.path() + "/lake"),
+              (std::vector<std::string>{R"({"a":1})", R"({"a":2,"b":"x"})"}));
   }
   TempDir small;
-  LakeSink lake(small.path(), "    partition_by: []\n    row_group_size: 1B\n");  // a row group per batch
+  LakeSink lake(small.path(),
+                "    partition_by: []\n    row_group_size: 1B\n");  // a row group per batch
   ASSERT_TRUE(lake.sink->write(batch_of({R"({"a":1})"}, 0)).is_ok());
   ASSERT_TRUE(lake.sink->write(batch_of({R"({"a":2,"b":"x"})"}, 1)).is_ok());
   ASSERT_TRUE(lake.sink->close().is_ok());
@@ -136,14 +142,17 @@ TEST(ParquetSink, NewFieldJoinsTheOpenFileUntilItsFirstRowGroupThenTheNextFile) 
   ASSERT_TRUE(first && second);
   EXPECT_EQ((*first)->columns().size(), 2u);   // event_time, a
   EXPECT_EQ((*second)->columns().size(), 3u);  // event_time, a, b
-  EXPECT_EQ(lake_events(small.path() + "/lake"), (std::vector<std::string>{R"({"a":1})", R"({"a":2,"b":"x"})"}));
+  EXPECT_EQ(lake_events(small.path() + "/lake"),
+            (std::vector<std::string>{R"({"a":1})", R"({"a":2,"b":"x"})"}));
 }
 
 TEST(ParquetSink, TypeConflictsWidenTheColumnAndAreRecorded) {
   TempDir dir;
   LakeSink lake(dir.path(), "    partition_by: []\n    row_group_size: 1B\n");
-  ASSERT_TRUE(lake.sink->write(batch_of({R"({"x":1})", R"({"x":2.5})"}, 0)).is_ok());  // widened in memory
-  ASSERT_TRUE(lake.sink->write(batch_of({R"({"x":"text"})"}, 2)).is_ok());            // after a row group: next file
+  ASSERT_TRUE(
+      lake.sink->write(batch_of({R"({"x":1})", R"({"x":2.5})"}, 0)).is_ok());  // widened in memory
+  ASSERT_TRUE(
+      lake.sink->write(batch_of({R"({"x":"text"})"}, 2)).is_ok());  // after a row group: next file
   ASSERT_TRUE(lake.sink->close().is_ok());
   const auto files = files_in(dir.path() + "/lake");
   ASSERT_EQ(files.size(), 2u);
@@ -163,7 +172,8 @@ TEST(ParquetSink, AnOffsetGroupIsNeverSplitAcrossFiles) {
   ASSERT_TRUE(lake.sink->write(batch_of({R"({"a":0})"}, 0)).is_ok());
   // Two events from one record (offset 1); the second needs a new column while the
   // file's schema is frozen: both must move to the next file.
-  ASSERT_TRUE(lake.sink->write(batch_of({R"({"a":1})", R"({"a":2,"c":true})"}, 1, 0, {1, 1})).is_ok());
+  ASSERT_TRUE(
+      lake.sink->write(batch_of({R"({"a":1})", R"({"a":2,"c":true})"}, 1, 0, {1, 1})).is_ok());
   ASSERT_TRUE(lake.sink->close().is_ok());
   const auto files = files_in(dir.path() + "/lake");
   ASSERT_EQ(files.size(), 2u);
@@ -176,16 +186,19 @@ TEST(ParquetSink, AnOffsetGroupIsNeverSplitAcrossFiles) {
 TEST(ParquetSink, ValuesThatDoNotFitADeclaredColumnAreRejectedWithTheReason) {
   TempDir dir;
   LakeSink lake(dir.path(), "    partition_by: []\n    schema: {status: int64, at: timestamp}\n");
-  ASSERT_TRUE(lake.sink->write(batch_of({R"({"status":200,"at":"2026-11-24T10:00:01Z"})", R"({"status":"oops"})",
-                                         R"({"status":3.0})"},
-                                        0))
+  ASSERT_TRUE(lake.sink
+                  ->write(batch_of({R"({"status":200,"at":"2026-11-24T10:00:01Z"})",
+                                    R"({"status":"oops"})", R"({"status":3.0})"},
+                                   0))
                   .is_ok());
   ASSERT_TRUE(lake.sink->close().is_ok());
   EXPECT_EQ(lake_events(dir.path() + "/lake"),
-            (std::vector<std::string>{R"({"status":200,"at":"2026-11-24T10:00:01Z"})", R"({"status":3})"}));
+            (std::vector<std::string>{R"({"status":200,"at":"2026-11-24T10:00:01Z"})",
+                                      R"({"status":3})"}));
   const auto rejected = testing::read_ndjson_lines(dir.path() + "/lake/_rejected");
   ASSERT_EQ(rejected.size(), 1u);
-  EXPECT_NE(rejected[0].find(R"(column \"status\" (declared int64): \"oops\" is not an int64)"), std::string::npos)
+  EXPECT_NE(rejected[0].find(R"(column \"status\" (declared int64): \"oops\" is not an int64)"),
+            std::string::npos)
       << rejected[0];
   EXPECT_NE(rejected[0].find(R"("offset":1)"), std::string::npos);
   EXPECT_EQ(lake.stats.snapshot().dead_lettered, 1u);
@@ -197,14 +210,16 @@ TEST(ParquetSink, FieldPartitionsAreEscapedDirectoriesAndComeBackOnRead) {
   ASSERT_TRUE(lake.sink->write(batch_of({R"({"service":"a/b","n":1})", R"({"n":2})"}, 0)).is_ok());
   ASSERT_TRUE(lake.sink->close().is_ok());
   EXPECT_TRUE(fs::is_directory(dir.path() + "/lake/service=a%2Fb/day=2026328"));
-  EXPECT_TRUE(fs::is_directory(dir.path() + "/lake/service=__HIVE_DEFAULT_PARTITION__/day=2026328"));
+  EXPECT_TRUE(
+      fs::is_directory(dir.path() + "/lake/service=__HIVE_DEFAULT_PARTITION__/day=2026328"));
   auto events = lake_events(dir.path() + "/lake");
   std::sort(events.begin(), events.end());
   EXPECT_EQ(events, (std::vector<std::string>{R"({"n":1,"service":"a/b"})", R"({"n":2})"}));
   for (const std::string& f : files_in(dir.path() + "/lake")) {
     auto r = format::parquet::FileReader::open(f);
     ASSERT_TRUE(r);
-    for (const auto& c : (*r)->columns()) EXPECT_NE(c.name, "service");  // in the path, not in the file
+    for (const auto& c : (*r)->columns())
+      EXPECT_NE(c.name, "service");  // in the path, not in the file
   }
 }
 
@@ -219,15 +234,19 @@ TEST(ParquetSink, NestedObjectsAreFlattenedOrKeptAsJson) {
     ASSERT_TRUE(r);
     std::vector<std::string> names;
     for (const auto& c : (*r)->columns()) names.push_back(c.name);
-    EXPECT_EQ(names, (std::vector<std::string>{"event_time", "client.ip", "client.geo.cc", "tags"}));
+    EXPECT_EQ(names,
+              (std::vector<std::string>{"event_time", "client.ip", "client.geo.cc", "tags"}));
     EXPECT_EQ(lake_events(flat.path() + "/lake"),
-              (std::vector<std::string>{R"({"client":{"ip":"10.0.0.1","geo":{"cc":"ID"}},"tags":"[\"a\",\"b\"]"})"}));
+              (std::vector<std::string>{
+                  R"({"client":{"ip":"10.0.0.1","geo":{"cc":"ID"}},"tags":"[\"a\",\"b\"]"})"}));
   }
   LakeSink lake(json.path(), "    partition_by: []\n    nested: json\n");
   ASSERT_TRUE(lake.sink->write(batch_of({event}, 0)).is_ok());
   ASSERT_TRUE(lake.sink->close().is_ok());
-  EXPECT_EQ(lake_events(json.path() + "/lake"),
-            (std::vector<std::string>{R"({"client":"{\"ip\":\"10.0.0.1\",\"geo\":{\"cc\":\"ID\"}}","tags":"[\"a\",\"b\"]"})"}));
+  EXPECT_EQ(
+      lake_events(json.path() + "/lake"),
+      (std::vector<std::string>{
+          R"({"client":"{\"ip\":\"10.0.0.1\",\"geo\":{\"cc\":\"ID\"}}","tags":"[\"a\",\"b\"]"})"}));
 }
 
 TEST(ParquetSink, ALeftoverTemporaryFileOfAKilledRunIsRemoved) {
@@ -251,13 +270,19 @@ class FlakyStorage final : public lake::LakeStorage {
   explicit FlakyStorage(std::string root) : inner_(lake::local_storage(std::move(root))) {}
   int failures_left = 2;
 
-  Result<std::unique_ptr<lake::LakeObject>> create(const std::string& dir, const std::string& name) override {
+  Result<std::unique_ptr<lake::LakeObject>> create(const std::string& dir,
+                                                   const std::string& name) override {
     auto object = inner_->create(dir, name);
     if (!object) return object.status();
-    return std::unique_ptr<lake::LakeObject>(std::make_unique<Object>(std::move(*object), failures_left));
+    return std::unique_ptr<lake::LakeObject>(
+        std::make_unique<Object>(std::move(*object), failures_left));
   }
-  Result<std::vector<std::string>> list(const std::string& dir) override { return inner_->list(dir); }
-  Status remove(const std::string& dir, const std::string& name) override { return inner_->remove(dir, name); }
+  Result<std::vector<std::string>> list(const std::string& dir) override {
+    return inner_->list(dir);
+  }
+  Status remove(const std::string& dir, const std::string& name) override {
+    return inner_->remove(dir, name);
+  }
   std::string describe(const std::string& dir, const std::string& name) const override {
     return inner_->describe(dir, name);
   }
@@ -265,7 +290,8 @@ class FlakyStorage final : public lake::LakeStorage {
  private:
   class Object final : public lake::LakeObject {
    public:
-    Object(std::unique_ptr<lake::LakeObject> inner, int& failures) : inner_(std::move(inner)), failures_(failures) {}
+    Object(std::unique_ptr<lake::LakeObject> inner, int& failures)
+        : inner_(std::move(inner)), failures_(failures) {}
     Status append(std::string_view bytes) override {
       // The contract: a failed append leaves the object as it was (the local storage
       // cuts what part of a write landed; tests/integration/lake_disk_full_test.sh

@@ -1,7 +1,6 @@
-#include "sink/sqlite.h"
-
 #include <gtest/gtest.h>
 
+#include "sink/sqlite.h"
 #include "sink/sqlite/database.h"
 #include "support/sink_fixture.h"
 
@@ -43,13 +42,17 @@ TEST(SqliteSink, CreatesTheTableAndAddsColumnsAsFieldsAppear) {
   TempDir dir;
   SqliteUnderTest s(dir.path(), "");
   ASSERT_TRUE(s.sink->write(batch_of({R"({"service":"auth","status":200})"}, 0)).is_ok());
-  ASSERT_TRUE(s.sink->write(batch_of({R"({"service":"pay","status":500,"client":{"ip":"10.0.0.1"},"ms":1.5})"}, 1))
+  ASSERT_TRUE(s.sink
+                  ->write(batch_of(
+                      {R"({"service":"pay","status":500,"client":{"ip":"10.0.0.1"},"ms":1.5})"}, 1))
                   .is_ok());
   const std::string db = dir.path() + "/store.db";
   EXPECT_EQ(rows(db, "select service, status, \"client.ip\", ms, event_time from t order by rowid"),
             (std::vector<std::string>{"auth|200|NULL|NULL|2026-11-24T10:00:00.000000Z",
                                       "pay|500|10.0.0.1|1.5|2026-11-24T10:00:00.000000Z"}));
-  EXPECT_EQ(rows(db, "select name, type from pragma_table_info('t') where name in ('status', 'ms', 'service')"),
+  EXPECT_EQ(rows(db,
+                 "select name, type from pragma_table_info('t') where name in ('status', 'ms', "
+                 "'service')"),
             (std::vector<std::string>{"service|TEXT", "status|INTEGER", "ms|REAL"}));
   EXPECT_EQ(rows(db, "pragma journal_mode"), (std::vector<std::string>{"wal"}));
 }
@@ -62,13 +65,17 @@ TEST(SqliteSink, AReplayedBatchSkipsWhatTheTableHolds) {
   }
   // A restart replays offsets 1..4 (the commit to the log was older than the table).
   SqliteUnderTest s(dir.path(), "");
-  ASSERT_TRUE(s.sink->write(batch_of({R"({"n":1})", R"({"n":2})", R"({"n":3})", R"({"n":4})"}, 1)).is_ok());
-  ASSERT_TRUE(s.sink->write(batch_of({R"({"n":100})"}, 0, 1)).is_ok());  // partition 1 has its own offsets
+  ASSERT_TRUE(
+      s.sink->write(batch_of({R"({"n":1})", R"({"n":2})", R"({"n":3})", R"({"n":4})"}, 1)).is_ok());
+  ASSERT_TRUE(
+      s.sink->write(batch_of({R"({"n":100})"}, 0, 1)).is_ok());  // partition 1 has its own offsets
   const std::string db = dir.path() + "/store.db";
-  EXPECT_EQ(rows(db, "select n from t order by n"), (std::vector<std::string>{"0", "1", "2", "3", "4", "100"}));
+  EXPECT_EQ(rows(db, "select n from t order by n"),
+            (std::vector<std::string>{"0", "1", "2", "3", "4", "100"}));
   EXPECT_EQ(s.stats.snapshot().already_written, 2u);
-  EXPECT_EQ(rows(db, "select topic, partition, next_offset from _sluice_offsets order by partition"),
-            (std::vector<std::string>{"in|0|5", "in|1|1"}));
+  EXPECT_EQ(
+      rows(db, "select topic, partition, next_offset from _sluice_offsets order by partition"),
+      (std::vector<std::string>{"in|0|5", "in|1|1"}));
 }
 
 TEST(SqliteSink, UpsertReplacesTheRowWithTheSameKey) {
@@ -94,7 +101,8 @@ sinks:
 )",
                                    "p.yaml", runtime::Registry::builtin(), diagnostics);
   EXPECT_FALSE(config.has_value());
-  EXPECT_NE(diagnostics.format().find("mode upsert needs key_columns"), std::string::npos) << diagnostics.format();
+  EXPECT_NE(diagnostics.format().find("mode upsert needs key_columns"), std::string::npos)
+      << diagnostics.format();
 }
 
 TEST(SqliteSink, RetentionDeletesRowsOlderThanItsBound) {
@@ -124,7 +132,8 @@ TEST(SqliteSink, AFailedBatchLeavesNeitherRowsNorOffsets) {
   }
   // The retry (the same batch) goes in whole, once.
   ASSERT_TRUE(s.sink->write(batch_of({R"({"n":1,"extra":"x"})"}, 1)).is_ok());
-  EXPECT_EQ(rows(db, "select n, extra from t order by n"), (std::vector<std::string>{"0|NULL", "1|x"}));
+  EXPECT_EQ(rows(db, "select n, extra from t order by n"),
+            (std::vector<std::string>{"0|NULL", "1|x"}));
   EXPECT_EQ(rows(db, "select next_offset from _sluice_offsets"), (std::vector<std::string>{"2"}));
 }
 

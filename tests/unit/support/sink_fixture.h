@@ -18,8 +18,9 @@ struct SinkUnderTest {
   // `options`: YAML lines of the sink's options, indented by four spaces.
   SinkUnderTest(const std::string& data_dir, const std::string& type, const std::string& name,
                 const std::string& options)
-      : config(load_config("data_dir: " + data_dir + "\nsources:\n  in: {type: generator, count: 1}\nsinks:\n  " +
-                           name + ":\n    type: " + type + "\n    inputs: [in]\n" + options)),
+      : config(load_config("data_dir: " + data_dir +
+                           "\nsources:\n  in: {type: generator, count: 1}\nsinks:\n  " + name +
+                           ":\n    type: " + type + "\n    inputs: [in]\n" + options)),
         stats(name, ComponentKind::kSink, type) {
     BuildContext ctx{*config.find(name), config, stats};
     auto made = runtime::Registry::builtin().sink(type)->make(ctx);
@@ -34,8 +35,8 @@ struct SinkUnderTest {
 // Events from JSON objects read from partition `partition` of source "in": at
 // consecutive offsets from `first_offset` (or at `offsets`), all at
 // kSinkTestTime. A negative first offset makes events from no record (window results).
-inline Batch batch_of(const std::vector<std::string>& objects, int64_t first_offset, int32_t partition = 0,
-                      std::vector<int64_t> offsets = {}) {
+inline Batch batch_of(const std::vector<std::string>& objects, int64_t first_offset,
+                      int32_t partition = 0, std::vector<int64_t> offsets = {}) {
   Batch batch;
   batch.origin.source = "in";
   batch.origin.partition = first_offset < 0 ? -1 : partition;
@@ -43,7 +44,9 @@ inline Batch batch_of(const std::vector<std::string>& objects, int64_t first_off
     Event e;
     e.fields = parse_line(objects[i], batch.arena());
     e.time_us = kSinkTestTime;
-    e.offset = !offsets.empty() ? offsets[i] : first_offset < 0 ? -1 : first_offset + static_cast<int64_t>(i);
+    e.offset = !offsets.empty()   ? offsets[i]
+               : first_offset < 0 ? -1
+                                  : first_offset + static_cast<int64_t>(i);
     batch.events.push_back(e);
   }
   batch.origin.first_offset = batch.events.empty() ? -1 : batch.events.front().offset;

@@ -33,11 +33,20 @@ Columns sample_columns(size_t rows, uint32_t seed) {
   std::mt19937 rng(seed);
   const char* services[] = {"auth", "payments", "checkout", ""};
   for (size_t r = 0; r < rows; ++r) {
-    if (r % 11 == 3) c.buffers[0].append_null(); else c.buffers[0].append_int(200 + static_cast<int64_t>(rng() % 4) * 100);
+    if (r % 11 == 3)
+      c.buffers[0].append_null();
+    else
+      c.buffers[0].append_int(200 + static_cast<int64_t>(rng() % 4) * 100);
     c.buffers[1].append_double(static_cast<double>(rng() % 100000) / 7.0 - 50);
-    if (r % 5 == 0) c.buffers[2].append_null(); else c.buffers[2].append_string(services[rng() % 4]);
+    if (r % 5 == 0)
+      c.buffers[2].append_null();
+    else
+      c.buffers[2].append_string(services[rng() % 4]);
     c.buffers[3].append_string("t-" + std::to_string(rng()) + "-" + std::to_string(r));
-    if (r % 3 == 0) c.buffers[4].append_null(); else c.buffers[4].append_int(rng() % 2);
+    if (r % 3 == 0)
+      c.buffers[4].append_null();
+    else
+      c.buffers[4].append_int(rng() % 2);
     c.buffers[5].append_int(1'790'000'000'000'000 + static_cast<int64_t>(r) * 1000);
   }
   return c;
@@ -56,7 +65,8 @@ void expect_same(const ColumnBuffer& a, const ColumnBuffer& b) {
   }
 }
 
-std::string write_file(Columns& c, size_t row_groups, ChunkOptions options, std::vector<Columns>* groups = nullptr) {
+std::string write_file(Columns& c, size_t row_groups, ChunkOptions options,
+                       std::vector<Columns>* groups = nullptr) {
   FileWriter writer(c.schema, options);
   std::string file;
   writer.begin(&file);
@@ -70,8 +80,8 @@ std::string write_file(Columns& c, size_t row_groups, ChunkOptions options, std:
 }
 
 TEST(ParquetFile, EveryTypeAndCodecRoundTripsWithNullsAcrossPagesAndRowGroups) {
-  for (Compression codec : {Compression::kNone, Compression::kSnappy, Compression::kZstd, Compression::kGzip,
-                            Compression::kLz4}) {
+  for (Compression codec : {Compression::kNone, Compression::kSnappy, Compression::kZstd,
+                            Compression::kGzip, Compression::kLz4}) {
     Columns c = sample_columns(7000, 1);
     ChunkOptions options;
     options.compression = codec;
@@ -104,7 +114,7 @@ TEST(ParquetFile, LowCardinalityColumnsAreDictionaryEncodedAndHighCardinalityPla
   auto has = [](const ColumnMetaData& m, Encoding e) {
     return std::find(m.encodings.begin(), m.encodings.end(), e) != m.encodings.end();
   };
-  EXPECT_TRUE(has(chunks[0].meta_data, Encoding::kRleDictionary));   // status
+  EXPECT_TRUE(has(chunks[0].meta_data, Encoding::kRleDictionary));  // status
   EXPECT_TRUE(chunks[0].meta_data.dictionary_page_offset.has_value());
   EXPECT_TRUE(has(chunks[2].meta_data, Encoding::kRleDictionary));   // service
   EXPECT_FALSE(has(chunks[3].meta_data, Encoding::kRleDictionary));  // trace_id: over its budget
@@ -164,7 +174,8 @@ TEST(ParquetColumnBuffer, PromotionKeepsEveryValue) {
   ints.promote(ColumnType::kDouble);
   ints.append_double(2.5);
   ASSERT_EQ(ints.type(), ColumnType::kDouble);
-  EXPECT_EQ(std::vector<double>(ints.doubles().begin(), ints.doubles().end()), (std::vector<double>{3, -7, 2.5}));
+  EXPECT_EQ(std::vector<double>(ints.doubles().begin(), ints.doubles().end()),
+            (std::vector<double>{3, -7, 2.5}));
   ints.promote(ColumnType::kString);
   ints.append_string("x");
   EXPECT_EQ(ints.string_at(0), "3.0");
@@ -214,7 +225,8 @@ TEST(ParquetFile, DamageIsAnErrorNamingWhatIsWrong) {
   ASSERT_TRUE(hurt);
   auto column = (*hurt)->read_column(0, 1);
   ASSERT_FALSE(column);
-  EXPECT_NE(column.status().message().find("latency_ms"), std::string::npos) << column.status().message();
+  EXPECT_NE(column.status().message().find("latency_ms"), std::string::npos)
+      << column.status().message();
   // Every other column still reads.
   EXPECT_TRUE((*hurt)->read_column(0, 0));
   EXPECT_TRUE((*hurt)->read_column(0, 2));

@@ -61,7 +61,8 @@ TEST(Rle, TruncatedOrWrongInputIsAnErrorNotACrash) {
   rle_encode(values, 3, &bytes);
   std::vector<uint32_t> out;
   for (size_t cut = 0; cut < bytes.size(); ++cut) {
-    EXPECT_FALSE(rle_decode(std::string_view(bytes).substr(0, cut), 3, values.size(), &out).is_ok()) << cut;
+    EXPECT_FALSE(rle_decode(std::string_view(bytes).substr(0, cut), 3, values.size(), &out).is_ok())
+        << cut;
   }
   EXPECT_FALSE(rle_decode(bytes, 40, values.size(), &out).is_ok());
   // An RLE run whose value does not fit the width.

@@ -10,12 +10,15 @@ namespace {
 TEST(ThriftCompact, FieldHeadersUseDeltasAndLongFormForJumps) {
   std::string bytes;
   CompactWriter w(&bytes);
-  w.field_i32(1, 5);     // delta 1, type i32: 0x15, zigzag(5) = 10
-  w.field_i64(3, -1);    // delta 2, type i64: 0x26, zigzag(-1) = 1
-  w.field_bool(4, true); // delta 1, type true: 0x11
+  w.field_i32(1, 5);         // delta 1, type i32: 0x15, zigzag(5) = 10
+  w.field_i64(3, -1);        // delta 2, type i64: 0x26, zigzag(-1) = 1
+  w.field_bool(4, true);     // delta 1, type true: 0x11
   w.field_binary(40, "ab");  // delta 36 > 15: type byte 0x08, zigzag(40) = 80, then length 2
   w.end_struct();
-  EXPECT_EQ(bytes, std::string("\x15\x0A\x26\x01\x11\x08\x50\x02" "ab" "\x00", 11));
+  EXPECT_EQ(bytes, std::string("\x15\x0A\x26\x01\x11\x08\x50\x02"
+                               "ab"
+                               "\x00",
+                               11));
 
   CompactReader r(bytes);
   int16_t id;
@@ -53,7 +56,8 @@ TEST(ThriftCompact, FileMetadataRoundTripsAndUnknownFieldsAreSkipped) {
   c.meta_data.codec = Codec::kZstd;
   c.meta_data.num_values = 42;
   c.meta_data.data_page_offset = 4;
-  c.meta_data.statistics = Statistics{std::string("\x01", 1), std::string("\x09", 1), 3, std::nullopt};
+  c.meta_data.statistics =
+      Statistics{std::string("\x01", 1), std::string("\x09", 1), 3, std::nullopt};
   rg.columns.push_back(c);
   md.row_groups.push_back(rg);
   md.key_value_metadata.push_back({"sluice.offsets", "ingest/0/10-20"});
