@@ -3,10 +3,12 @@
 //
 // With --config every sqlite sink of the pipeline is attached under its sink's
 // name (`select * from hot.minutes`); an unqualified table name is found in
-// whichever database has it. --db opens one file. Safe while the pipeline runs:
+// whichever database has it. --db opens files; with neither, every *.db file of
+// the data_dir (./data) is attached under its file name. Safe while the pipeline runs:
 // the databases are in WAL mode, readers never block the writer.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <vector>
@@ -28,6 +30,7 @@ struct QueryFlags {
   std::string sql;
   std::vector<std::string> dbs;
   std::string config;
+  std::string data_dir = "./data";
   std::string format = "table";
   size_t max_width = 60;
 };
@@ -139,13 +142,46 @@ void print_table(const std::vector<std::string>& names, const std::vector<std::v
   std::printf("(%zu row%s)\n", rows.size(), rows.size() == 1 ? "" : "s");
 }
 
+// A file URI that opens `path` read-only; '?', '#' and '%' in the path are escaped.
+std::string read_only_uri(const std::string& path) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '?' || c == '#' || c == '%') {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+      uri += hex;
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?mode=ro";
+}
+
+// The name a database is attached under; SQLite reserves main and temp.
+std::string schema_name(const std::string& name) {
+  return name == "main" || name == "temp" ? name + "_db" : name;
+}
+
 // The databases to open: --db files, or every sqlite sink of the pipeline (name → file).
 Result<std::vector<std::pair<std::string, std::string>>> databases(const QueryFlags& f) {
   std::vector<std::pair<std::string, std::string>> out;
   for (const std::string& db : f.dbs) out.emplace_back(fs::path(db).stem().string(), db);
   if (f.config.empty()) {
-    if (out.empty())
-      return Status::invalid("name a database with --db FILE or a pipeline with --config FILE");
+    if (!out.empty()) return out;
+    // Neither: every database in the data_dir, each attached under its file's name.
+    std::error_code ec;
+    std::vector<std::string> found;
+    for (const auto& entry : fs::directory_iterator(f.data_dir, ec)) {
+      if (entry.is_regular_file(ec) && entry.path().extension() == ".db") {
+        found.push_back(entry.path().string());
+      }
+    }
+    std::sort(found.begin(), found.end());
+    for (const std::string& db : found) out.emplace_back(fs::path(db).stem().string(), db);
+    if (out.empty()) {
+      return Status::invalid("no database (*.db) in " + f.data_dir +
+                             "; name one with --db FILE, a pipeline with --config FILE or a --data-dir");
+    }
     return out;
   }
   Diagnostics diagnostics;
@@ -188,21 +224,21 @@ int query(const QueryFlags& f) {
     return kExitRuntimeFailure;
   }
   dbs = std::move(present);
-  // The first database is "main"; the others are attached under their names, read-only.
-  auto db = Database::open(dbs->front().second, true);
+  // Every database is attached read-only under its name to an empty in-memory main,
+  // so `hot.service_minutes` works in every mode, and so does an unqualified name
+  // (SQLite looks through the attached databases in order).
+  auto db = Database::open(":memory:", false);
   if (!db) {
     std::fprintf(stderr, "sluice query: %s\n", db.status().message().c_str());
     return kExitRuntimeFailure;
   }
-  for (size_t i = 1; i < dbs->size(); ++i) {
-    const auto& [name, path] = (*dbs)[i];
-    std::string uri = "file:" + path + "?mode=ro";
-    auto attach = (*db)->prepare("ATTACH DATABASE ? AS " + sink::sqlite::quote_identifier(name));
+  for (const auto& [name, path] : *dbs) {
+    auto attach = (*db)->prepare("ATTACH DATABASE ? AS " + sink::sqlite::quote_identifier(schema_name(name)));
     if (!attach) {
       std::fprintf(stderr, "sluice query: %s\n", attach.status().message().c_str());
       return kExitRuntimeFailure;
     }
-    attach->bind_text(1, uri);
+    attach->bind_text(1, read_only_uri(path));
     if (Status s = attach->run(); !s.is_ok()) {
       std::fprintf(stderr, "sluice query: attaching %s: %s\n", path.c_str(), s.message().c_str());
       return kExitRuntimeFailure;
@@ -282,9 +318,12 @@ void add_query_command(CLI::App& app, int* exit_code) {
   static QueryFlags flags;
   cmd->add_option("SQL", flags.sql, "The query")->required();
   cmd->add_option("--db", flags.dbs,
-                  "A database file (repeatable; the first is main, the others attached by name)");
+                  "A database file, attached under its file name (repeatable)");
   cmd->add_option("-c,--config", flags.config,
                   "Pipeline file: attach the databases of its sqlite sinks");
+  cmd->add_option("--data-dir", flags.data_dir,
+                  "Without --db or --config: attach every *.db file in this directory")
+      ->capture_default_str();
   cmd->add_option("-f,--format", flags.format, "table, csv or json")
       ->check(CLI::IsMember({"table", "csv", "json"}))
       ->capture_default_str();

@@ -85,3 +85,10 @@ lake=$(duckdb "select count(*) as n from read_parquet('$WORK/demo/lake/**/*.parq
                hive_partitioning = true, union_by_name = true)")
 [[ $(jq -r .n <<<"$lake") -eq $(jq '.[0].n' out) ]] || fail "demo lake and warehouse disagree: $lake vs $(cat out)"
 pass "demo: lake and warehouse hold the same events, the warehouse without personal data"
+
+# Without --db or --config: every database of ./data, by file name.
+expect_exit 0 "$SLUICE" query "select (select count(*) from warehouse.requests) as events, (select count(*) from hot.seconds) > 0 as windows" -f json
+jq -e '.[0] == {"events": 3000, "windows": 1}' out >/dev/null || fail "query over ./data: $(cat out)"
+expect_exit 2 "$SLUICE" query --data-dir nowhere "select 1"
+grep -q "no database" err || fail "query without databases: $(cat err)"
+pass "query: a bare query opens the databases of ./data"
