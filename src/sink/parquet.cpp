@@ -348,6 +348,9 @@ class ParquetSink final : public Sink {
       if (schema_->append(fresh, *e, &reason) == Appended::kOk) {
         fresh.note_offset(e->offset);
         fresh.group_events.push_back(e);
+      } else {
+        rejected_.add(*e, reason.empty() ? "could not be moved to a new file" : reason);
+        stats_.add_dead_lettered(1);
       }
     }
     return fresh;
@@ -370,11 +373,19 @@ class ParquetSink final : public Sink {
   }
 
   // Encodes the rest of the file and moves it to the files waiting to be stored.
+  // A file that fails to finish stays among them and fails every store: its batches
+  // are never reported durable (the error is logged here, callers may go on).
   Status finish(const std::string& key) {
     auto it = files_.find(key);
     if (it == files_.end()) return Status::ok();
     LakeFile& file = *it->second;
     if (last_file_ == &file) last_file_ = nullptr;
+    if (file.total_rows() == 0) {
+      // Every event meant for it was rejected: there is nothing to name or store.
+      file.abort();
+      files_.erase(it);
+      return Status::ok();
+    }
     encode(file);
     std::vector<format::parquet::KeyValue> md;
     if (file.logged()) {
@@ -389,6 +400,10 @@ class ParquetSink final : public Sink {
     const std::string promotions = schema_->promotions(file.specs());
     if (!promotions.empty()) md.push_back({"sluice.promotions", promotions});
     Status s = file.finish(std::move(md));
+    if (!s.is_ok()) {
+      spdlog::error("parquet sink \"{}\": cannot finish a file in {}: {}", name_, file.dir(), s.message());
+      stats_.add_error();
+    }
     closing_.push_back(std::move(it->second));
     files_.erase(it);
     return s;
@@ -440,6 +455,14 @@ class ParquetSink final : public Sink {
 
 std::vector<std::pair<std::string, std::string>> check_parquet_options(const OptionValues& o) {
   std::vector<std::pair<std::string, std::string>> problems;
+  for (char c : o.get_string("prefix")) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    if (!ok) {
+      problems.emplace_back("prefix", "\"" + o.get_string("prefix") + "\" may have letters, digits, '_' and '-' only "
+                                      "(a '.' ends the prefix in file names)");
+      break;
+    }
+  }
   for (const std::string& text : o.get_strings("partition_by")) {
     auto spec = lake::parse_partition_spec(text);
     if (!spec) problems.emplace_back("partition_by", spec.status().message());

@@ -57,7 +57,6 @@ class SqliteSink final : public Sink {
 
   Status write(const Batch& batch) override {
     SLUICE_RETURN_IF_ERROR(open());
-    stats_.add_in(batch.size());
     const bool from_log = batch.origin.partition >= 0;
     const auto resume = from_log ? next_offsets_.find({batch.origin.source, batch.origin.partition})
                                  : next_offsets_.end();
@@ -89,6 +88,7 @@ class SqliteSink final : public Sink {
     }
     if (last_offset >= 0)
       next_offsets_[{batch.origin.source, batch.origin.partition}] = last_offset + 1;
+    stats_.add_in(batch.size());  // once the batch is in: a retried batch counts once
     stats_.add_out(written);
     if (skipped > 0) stats_.add_already_written(skipped);
     return Status::ok();

@@ -14,7 +14,7 @@ namespace sluice::format::parquet {
 namespace {
 
 // A footer larger than this is not a footer we will believe.
-constexpr uint32_t kMaxFooterBytes = 256u << 20;
+constexpr uint32_t kMaxFooterBytes = 64u << 20;
 
 Result<ColumnType> sluice_type(const SchemaElement& e) {
   const bool timestamp = e.logical.kind == LogicalType::Kind::kTimestamp ||

@@ -47,11 +47,15 @@ Status FileWriter::encode_row_group(std::span<const ColumnBuffer> columns, size_
   const size_t start = out->size();
   for (size_t i = 0; i < columns.size(); ++i) {
     if (columns[i].rows() != rows || columns[i].type() != schema_[i].type) {
+      out->resize(start);  // nothing of a row group that is not whole
       return Status::internal("column \"" + schema_[i].name + "\" does not match its row group");
     }
     auto chunk = write_column_chunk(columns[i], schema_[i].name, options_,
                                     offset_ + static_cast<int64_t>(out->size() - start), out);
-    if (!chunk) return chunk.status().with_context("column \"" + schema_[i].name + "\"");
+    if (!chunk) {
+      out->resize(start);
+      return chunk.status().with_context("column \"" + schema_[i].name + "\"");
+    }
     group.total_byte_size += chunk->meta_data.total_uncompressed_size;
     group.columns.push_back(std::move(*chunk));
   }

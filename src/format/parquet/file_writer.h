@@ -28,6 +28,7 @@ class FileWriter {
   // Appends the leading "PAR1".
   void begin(std::string* out);
   // Appends one row group: `columns` in schema order, each with exactly `rows` rows.
+  // On an error nothing is appended.
   Status encode_row_group(std::span<const ColumnBuffer> columns, size_t rows, std::string* out);
   // Appends the footer: FileMetaData (with `metadata` as key/value pairs), its
   // length and the trailing "PAR1".

@@ -373,7 +373,7 @@ ColumnMetaData parse_column_meta(CompactReader& r) {
   return m;
 }
 
-RowGroup parse_row_group(CompactReader& r) {
+RowGroup parse_row_group(CompactReader& r, size_t* chunks_left) {
   RowGroup rg;
   for_each_field(r, [&](int16_t id, CompactType t) {
     if (id == 1 && t == CompactType::kList) {
@@ -392,6 +392,11 @@ RowGroup parse_row_group(CompactReader& r) {
             r.skip(ct);
         });
         (void)has_meta;
+        if (*chunks_left == 0) {
+          r.fail("more column chunks than sluice reads in one file");
+          return;
+        }
+        --*chunks_left;
         rg.columns.push_back(std::move(c));
       });
     } else if (id == 2 && t == CompactType::kI64)
@@ -410,9 +415,15 @@ RowGroup parse_row_group(CompactReader& r) {
 
 }  // namespace
 
+// Parsed structs are a hundred times larger than their smallest encoding (one
+// byte): counts are bounded so a small hostile footer cannot ask for gigabytes.
+constexpr size_t kMaxSchemaElements = 100'000;
+constexpr size_t kMaxColumnChunks = 1'000'000;
+
 Result<FileMetaData> read_file_metadata(std::string_view bytes) {
   CompactReader r(bytes);
   FileMetaData md;
+  size_t chunks_left = kMaxColumnChunks;
   md.type_defined_order = false;
   bool has_schema = false;
   for_each_field(r, [&](int16_t id, CompactType t) {
@@ -420,11 +431,14 @@ Result<FileMetaData> read_file_metadata(std::string_view bytes) {
       md.version = r.read_i32();
     else if (id == 2 && t == CompactType::kList) {
       has_schema = true;
-      for_each_struct_element(r, [&] { md.schema.push_back(parse_schema_element(r)); });
+      for_each_struct_element(r, [&] {
+        if (md.schema.size() >= kMaxSchemaElements) return r.fail("more columns than sluice reads");
+        md.schema.push_back(parse_schema_element(r));
+      });
     } else if (id == 3 && t == CompactType::kI64)
       md.num_rows = r.read_i64();
     else if (id == 4 && t == CompactType::kList) {
-      for_each_struct_element(r, [&] { md.row_groups.push_back(parse_row_group(r)); });
+      for_each_struct_element(r, [&] { md.row_groups.push_back(parse_row_group(r, &chunks_left)); });
     } else if (id == 5 && t == CompactType::kList) {
       for_each_struct_element(r, [&] {
         KeyValue kv;

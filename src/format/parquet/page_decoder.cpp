@@ -13,7 +13,10 @@ namespace sluice::format::parquet {
 namespace {
 
 // A decompressed page may not claim more than this (a hostile header could ask for any size).
-constexpr int32_t kMaxPageBytes = 1 << 30;
+constexpr int32_t kMaxPageBytes = 256 << 20;
+// What one column chunk may decode to: a dictionary string repeated by a few bytes
+// of RLE could otherwise ask for any amount of memory.
+constexpr size_t kMaxChunkBytes = size_t{1} << 30;
 constexpr int64_t kJulianDayOfUnixEpoch = 2440588;
 constexpr int64_t kMicrosPerDay = 86'400'000'000LL;
 
@@ -135,6 +138,8 @@ class ChunkDecoder {
         continue;
       }
       if (out_->type() == ColumnType::kString) {
+        decoded_bytes_ += staged_strings_[next].size();
+        if (decoded_bytes_ > kMaxChunkBytes) return Status::invalid("column chunk decodes to over 1 GiB of text");
         out_->append_string(staged_strings_[next]);
       } else if (out_->type() == ColumnType::kDouble) {
         out_->append_double(staged_doubles_[next]);
@@ -164,7 +169,9 @@ class ChunkDecoder {
         p += 4;
         if (column_.logical.kind == LogicalType::Kind::kDate ||
             column_.converted_type == kConvertedDate) {
-          on_int(raw * kMicrosPerDay);  // |raw| < 2^31 days: no overflow
+          int64_t us;
+          if (__builtin_mul_overflow(raw, kMicrosPerDay, &us)) return Status::corruption("date out of range");
+          on_int(us);
         } else {
           on_int(raw);
         }
@@ -192,7 +199,12 @@ class ChunkDecoder {
         const auto nanos_of_day = load<int64_t>(p);
         const int64_t julian_day = load<uint32_t>(p + 8);
         p += 12;
-        on_int((julian_day - kJulianDayOfUnixEpoch) * kMicrosPerDay + nanos_of_day / 1000);
+        int64_t us;
+        if (__builtin_mul_overflow(julian_day - kJulianDayOfUnixEpoch, kMicrosPerDay, &us) ||
+            __builtin_add_overflow(us, nanos_of_day / 1000, &us)) {
+          return Status::corruption("timestamp out of range");
+        }
+        on_int(us);
         return Status::ok();
       }
       case PhysicalType::kFloat:
@@ -222,6 +234,7 @@ class ChunkDecoder {
 
   const ColumnInfo& column_;
   ColumnBuffer* out_;
+  size_t decoded_bytes_ = 0;
   bool has_dictionary_ = false;
   size_t dictionary_size_ = 0;
   std::string dictionary_storage_;

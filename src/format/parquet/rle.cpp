@@ -115,9 +115,11 @@ Status rle_decode(std::string_view bytes, int bit_width, size_t count, std::vect
     } else {
       const uint64_t groups = header >> 1;
       if (groups == 0) return Status::corruption("empty bit-packed run");
-      const uint64_t run_bytes = groups * static_cast<uint64_t>(bit_width);
-      if (run_bytes > static_cast<uint64_t>(end - p))
+      // groups × bit_width bytes, compared without the product (it could wrap).
+      if (bit_width > 0 && groups > static_cast<uint64_t>(end - p) / static_cast<uint64_t>(bit_width)) {
         return Status::corruption("bit-packed run truncated");
+      }
+      const uint64_t run_bytes = groups * static_cast<uint64_t>(bit_width);
       const uint64_t values = groups * 8;
       const size_t take = static_cast<size_t>(std::min<uint64_t>(values, count - out->size()));
       uint64_t acc = 0;

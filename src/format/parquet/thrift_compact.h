@@ -96,6 +96,8 @@ class CompactReader {
   void skip(CompactType type);
 
   bool ok() const { return error_.empty(); }
+  // Stops reading with an error (also for limits the caller sets).
+  void fail(const char* what);
   const std::string& error() const { return error_; }
   // Bytes consumed so far.
   size_t position(const char* begin) const { return static_cast<size_t>(p_ - begin); }
@@ -103,7 +105,6 @@ class CompactReader {
 
  private:
   uint64_t varint();
-  void fail(const char* what);
   void skip_at_depth(CompactType type, int depth);
 
   const char* p_;

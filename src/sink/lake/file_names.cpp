@@ -30,23 +30,23 @@ bool take_number(std::string_view& rest, int64_t* out) {
 
 std::string logged_file_name(std::string_view prefix, std::string_view topic, int32_t partition,
                              int64_t first_offset, int64_t last_offset) {
-  return std::string(prefix) + "-" + std::string(topic) + "-" + std::to_string(partition) + "-" +
+  return std::string(prefix) + "." + std::string(topic) + "-" + std::to_string(partition) + "-" +
          padded(first_offset) + "-" + padded(last_offset) + std::string(kSuffix);
 }
 
 std::string unlogged_file_name(std::string_view prefix, int64_t opened_us, uint64_t sequence) {
-  return std::string(prefix) + "-nolog-" + padded(opened_us) + "-" + std::to_string(sequence) +
+  return std::string(prefix) + ".nolog-" + padded(opened_us) + "-" + std::to_string(sequence) +
          std::string(kSuffix);
 }
 
 std::string temp_file_name(std::string_view prefix, std::string_view unique) {
-  return "." + std::string(prefix) + "-" + std::string(unique) + std::string(kTempSuffix);
+  return "." + std::string(prefix) + "." + std::string(unique) + std::string(kTempSuffix);
 }
 
 std::optional<LoggedFileName> parse_logged_file_name(std::string_view name,
                                                      std::string_view prefix) {
   if (name.size() <= prefix.size() + 1 + kSuffix.size()) return std::nullopt;
-  if (name.substr(0, prefix.size()) != prefix || name[prefix.size()] != '-' ||
+  if (name.substr(0, prefix.size()) != prefix || name[prefix.size()] != '.' ||
       !name.ends_with(kSuffix)) {
     return std::nullopt;
   }
@@ -64,7 +64,7 @@ std::optional<LoggedFileName> parse_logged_file_name(std::string_view name,
 
 bool is_temp_file_name(std::string_view name, std::string_view prefix) {
   return name.size() > prefix.size() + 2 && name[0] == '.' &&
-         name.substr(1, prefix.size()) == prefix && name[prefix.size() + 1] == '-' &&
+         name.substr(1, prefix.size()) == prefix && name[prefix.size() + 1] == '.' &&
          name.ends_with(kTempSuffix);
 }
 

@@ -1,15 +1,17 @@
 // Names of lake files.
 //
 // A file of events read from the log is named after what it holds:
-//   <prefix>-<topic>-<partition>-<first offset>-<last offset>.parquet
-// with offsets zero-padded to 20 digits so names sort in offset order. The name
+//   <prefix>.<topic>-<partition>-<first offset>-<last offset>.parquet
+// with offsets zero-padded to 20 digits so names sort in offset order. The prefix
+// (a sink's name by default) ends at the first '.', which no prefix contains, so
+// sinks "web" and "web-errors" sharing a directory never read each other's names. The name
 // is the lake's own record of progress: after a crash, the files in a directory
 // say which offsets of each partition that directory already holds, so a replay
 // skips them instead of writing them twice (parquet.h).
 //
 // Results of stateful transforms (window outputs) come from no single record:
-//   <prefix>-nolog-<open time, µs>-<sequence>.parquet
-// While written, a file is `.<prefix>-...tmp`: hidden from readers (Hive, Spark,
+//   <prefix>.nolog-<open time, µs>-<sequence>.parquet
+// While written, a file is `.<prefix>.<unique>.tmp`: hidden from readers (Hive, Spark,
 // DuckDB globs skip dot files) and removed as a leftover on the next start.
 #pragma once
 

@@ -1,5 +1,7 @@
 #include "sink/lake/lake_file.h"
 
+#include <algorithm>
+
 #include "sink/lake/file_names.h"
 
 namespace sluice::sink::lake {
@@ -35,10 +37,10 @@ void LakeFile::end_row() {
   for (ColumnBuffer& c : columns_) c.pad_to(rows_);
 }
 
+// Columns may hold a value more than rows_ (a row being built): they are cut too.
 void LakeFile::truncate(size_t rows) {
-  if (rows >= rows_) return;
-  rows_ = rows;
-  for (ColumnBuffer& c : columns_) c.truncate(rows_);
+  rows_ = std::min(rows_, rows);
+  for (ColumnBuffer& c : columns_) c.truncate(rows);
 }
 
 void LakeFile::note_offset(int64_t offset) {
@@ -71,7 +73,10 @@ Status LakeFile::encode_row_group() {
   }
   const size_t plain = buffered_bytes();
   const size_t before = pending_.size();
-  SLUICE_RETURN_IF_ERROR(writer_->encode_row_group(columns_, rows_, &pending_));
+  if (Status s = writer_->encode_row_group(columns_, rows_, &pending_); !s.is_ok()) {
+    pending_.resize(before);  // no part of a row group that is not whole
+    return s;
+  }
   encoded_plain_bytes_ += plain;
   encoded_bytes_ += pending_.size() - before;
   for (ColumnBuffer& c : columns_) c.clear();
@@ -82,6 +87,7 @@ Status LakeFile::encode_row_group() {
 
 Status LakeFile::finish(std::vector<format::parquet::KeyValue> metadata) {
   if (finished_) return Status::ok();
+  closing_ = true;
   SLUICE_RETURN_IF_ERROR(encode_row_group());
   if (!writer_) {  // no rows at all: still a valid (empty) file, with the schema
     writer_ = std::make_unique<format::parquet::FileWriter>(specs_, options_.chunk);
@@ -97,6 +103,11 @@ Status LakeFile::finish(std::vector<format::parquet::KeyValue> metadata) {
 
 Status LakeFile::store(LakeStorage& storage) {
   if (committed_) return Status::ok();
+  if (closing_ && !finished_) {
+    // Its encoding failed (a bug, or a page past 2 GiB): it never counts as stored,
+    // so its batches stay uncommitted and a restart writes them again.
+    return Status::internal("lake file " + temp_name_ + " in " + dir_ + " could not be finished");
+  }
   if (pending_.empty() && !finished_) return Status::ok();
   if (!object_) {
     auto created = storage.create(dir_, temp_name_);

@@ -125,6 +125,7 @@ class LakeFile {
   std::unique_ptr<format::parquet::FileWriter> writer_;
   std::string pending_;  // encoded, not yet stored
   std::unique_ptr<LakeObject> object_;
+  bool closing_ = false;  // finish() was called (maybe it failed)
   bool finished_ = false, committed_ = false;
   std::string final_name_;
   size_t encoded_plain_bytes_ = 0, encoded_bytes_ = 0;

@@ -25,7 +25,7 @@ Status RejectedEvents::flush(LakeStorage& storage) {
     const std::string unique =
         "rejected-" + std::to_string(now_us()) + "-" + std::to_string(sequence_++);
     temp_name_ = temp_file_name(prefix_, unique);
-    final_name_ = prefix_ + "-" + unique + ".ndjson";
+    final_name_ = prefix_ + "." + unique + ".ndjson";
     auto created = storage.create(kDirectory, temp_name_);
     if (!created) return created.status();
     object_ = std::move(*created);

@@ -22,7 +22,7 @@ Status Table::reload() {
     if (!*row) break;
     const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(info->get(), 1));
     std::string column = text ? text : "";
-    positions_[column] = static_cast<int>(columns_.size()) + 1;
+    positions_[column_key(column)] = static_cast<int>(columns_.size()) + 1;
     columns_.push_back(std::move(column));
   }
   insert_stale_ = true;
@@ -72,17 +72,26 @@ Status Table::create(const std::string& first, const char* affinity) {
   return create_indexes();
 }
 
-Result<int> Table::column(const std::string& name, const char* affinity) {
-  auto it = positions_.find(name);
+std::string Table::column_key(std::string_view name) {
+  std::string key(name);
+  for (char& c : key) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  return key;
+}
+
+Result<int> Table::column(const std::string& field, const char* affinity) {
+  // SQLite names end at a NUL byte: keep the rest of a field name that has one.
+  std::string name = field;
+  for (char& c : name) c = c == '\0' ? '_' : c;
+  auto it = positions_.find(column_key(name));
   if (it != positions_.end()) return it->second;
   if (columns_.empty()) {
     SLUICE_RETURN_IF_ERROR(create(name, affinity));
-    return positions_.at(name);
+    return positions_.at(column_key(name));
   }
   SLUICE_RETURN_IF_ERROR(db_.exec("ALTER TABLE " + quote_identifier(name_) + " ADD COLUMN " +
                                   quote_identifier(name) + " " + affinity));
   columns_.push_back(name);
-  positions_[name] = static_cast<int>(columns_.size());
+  positions_[column_key(name)] = static_cast<int>(columns_.size());
   insert_stale_ = true;
   return static_cast<int>(columns_.size());
 }

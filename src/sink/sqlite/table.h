@@ -33,7 +33,9 @@ class Table {
   Status reload();
 
   // The position of column `name` in insert statements, adding the column with
-  // `affinity` if the table lacks it (inside the caller's transaction).
+  // `affinity` if the table lacks it (inside the caller's transaction). Column
+  // names are case-insensitive in SQLite, so "ID" and "id" are one column (the
+  // last value of a row wins).
   Result<int> column(const std::string& name, const char* affinity);
   size_t column_count() const { return columns_.size(); }
 
@@ -45,6 +47,7 @@ class Table {
   const std::string& name() const { return name_; }
 
  private:
+  static std::string column_key(std::string_view name);  // SQLite's ASCII case folding
   Status create(const std::string& first, const char* affinity);
   Status create_indexes();
 

@@ -53,7 +53,7 @@ TEST(Partitioner, BadSpecsSayWhatIsWrong) {
 
 TEST(LakeFileNames, NamesParseBackAndForeignNamesDoNot) {
   const std::string name = logged_file_name("lake", "my-topic-2", 3, 120, 199);
-  EXPECT_EQ(name, "lake-my-topic-2-3-00000000000000000120-00000000000000000199.parquet");
+  EXPECT_EQ(name, "lake.my-topic-2-3-00000000000000000120-00000000000000000199.parquet");
   auto parsed = parse_logged_file_name(name, "lake");
   ASSERT_TRUE(parsed);
   EXPECT_EQ(parsed->topic, "my-topic-2");
@@ -62,10 +62,13 @@ TEST(LakeFileNames, NamesParseBackAndForeignNamesDoNot) {
   EXPECT_EQ(parsed->last_offset, 199);
   EXPECT_FALSE(parse_logged_file_name(name, "lak"));  // another sink's prefix
   EXPECT_FALSE(parse_logged_file_name(unlogged_file_name("lake", 5, 1), "lake"));
-  EXPECT_FALSE(parse_logged_file_name("lake-t-0-x-1.parquet", "lake"));
-  EXPECT_FALSE(parse_logged_file_name("lake-t-0-1-2.parquet.bak", "lake"));
+  EXPECT_FALSE(parse_logged_file_name("lake.t-0-x-1.parquet", "lake"));
+  EXPECT_FALSE(parse_logged_file_name("lake.t-0-1-2.parquet.bak", "lake"));
+  // A sink whose name starts with another's: neither takes the other's files.
+  EXPECT_FALSE(parse_logged_file_name(logged_file_name("lake-errors", "t", 0, 1, 2), "lake"));
   EXPECT_TRUE(is_temp_file_name(temp_file_name("lake", "1-2"), "lake"));
   EXPECT_FALSE(is_temp_file_name(temp_file_name("lake2", "1-2"), "lake"));
+  EXPECT_FALSE(is_temp_file_name(temp_file_name("lake-errors", "1-2"), "lake"));
 }
 
 TEST(ColumnMapper, FlattensNestedObjectsAndFoldsOneNameToOneColumn) {

@@ -183,6 +183,36 @@ TEST(ParquetSink, AnOffsetGroupIsNeverSplitAcrossFiles) {
             (std::vector<std::string>{R"({"a":0})", R"({"a":1})", R"({"a":2,"c":true})"}));
 }
 
+TEST(ParquetSink, ARowRefusedHalfWayLeavesNothingBehind) {
+  TempDir dir;
+  // The schema change comes at the row's second field, after the first was taken:
+  // the row must move whole, not leave its first value in the old file.
+  LakeSink lake(dir.path(), "    partition_by: []\n    row_group_size: 1B\n");
+  ASSERT_TRUE(lake.sink->write(batch_of({R"({"id":1,"n":1})"}, 0)).is_ok());
+  ASSERT_TRUE(lake.sink->write(batch_of({R"({"id":2,"n":1.5})", R"({"id":3,"n":2})"}, 1)).is_ok());
+  ASSERT_TRUE(lake.sink->close().is_ok());
+  EXPECT_EQ(lake_events(dir.path() + "/lake"),
+            (std::vector<std::string>{R"({"id":1,"n":1})", R"({"id":2,"n":1.5})", R"({"id":3,"n":2.0})"}));
+  // A rejected row whose bad value is not its first: the next row keeps its own values.
+  TempDir declared;
+  LakeSink strict(declared.path(), "    partition_by: []\n    schema: {status: int64}\n");
+  ASSERT_TRUE(strict.sink->write(batch_of({R"({"path":"/x","status":"oops"})", R"({"status":1})"}, 0)).is_ok());
+  ASSERT_TRUE(strict.sink->close().is_ok());
+  EXPECT_EQ(lake_events(declared.path() + "/lake"), (std::vector<std::string>{R"({"status":1})"}));
+}
+
+TEST(ParquetSink, AFileWhoseEventsWereAllRejectedIsNotWritten) {
+  TempDir dir;
+  LakeSink lake(dir.path(), "    partition_by: [.service]\n    schema: {status: int64}\n");
+  ASSERT_TRUE(lake.sink->write(batch_of({R"({"service":"a","status":"bad"})", R"({"service":"b","status":2})"}, 0))
+                  .is_ok());
+  ASSERT_TRUE(lake.sink->close().is_ok());
+  const auto files = files_in(dir.path() + "/lake");
+  ASSERT_EQ(files.size(), 1u);
+  EXPECT_NE(files[0].find("service=b"), std::string::npos);
+  EXPECT_EQ(lake.sink->held_batches(), 0u);
+}
+
 TEST(ParquetSink, ValuesThatDoNotFitADeclaredColumnAreRejectedWithTheReason) {
   TempDir dir;
   LakeSink lake(dir.path(), "    partition_by: []\n    schema: {status: int64, at: timestamp}\n");

@@ -57,6 +57,17 @@ TEST(SqliteSink, CreatesTheTableAndAddsColumnsAsFieldsAppear) {
   EXPECT_EQ(rows(db, "pragma journal_mode"), (std::vector<std::string>{"wal"}));
 }
 
+TEST(SqliteSink, FieldNamesThatDifferOnlyInCaseShareAColumn) {
+  TempDir dir;
+  SqliteUnderTest s(dir.path(), "");
+  // SQLite's column names are case-insensitive: a second ADD COLUMN would fail forever.
+  ASSERT_TRUE(s.sink->write(batch_of({R"({"ID":1})"}, 0)).is_ok());
+  ASSERT_TRUE(s.sink->write(batch_of({R"({"id":2,"Event_Time":"x"})"}, 1)).is_ok());
+  ASSERT_TRUE(s.sink->write(batch_of({R"({"a\u0000b":3})"}, 2)).is_ok());
+  EXPECT_EQ(rows(dir.path() + "/store.db", "select ID, \"a_b\" from t order by rowid"),
+            (std::vector<std::string>{"1|NULL", "2|NULL", "NULL|3"}));
+}
+
 TEST(SqliteSink, AReplayedBatchSkipsWhatTheTableHolds) {
   TempDir dir;
   {

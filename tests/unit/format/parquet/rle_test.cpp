@@ -7,6 +7,14 @@
 namespace sluice::format::parquet {
 namespace {
 
+void put_varint_for_test(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>(v | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
 std::vector<uint32_t> round_trip(const std::vector<uint32_t>& values, int bit_width) {
   std::string bytes;
   rle_encode(values, bit_width, &bytes);
@@ -65,6 +73,11 @@ TEST(Rle, TruncatedOrWrongInputIsAnErrorNotACrash) {
         << cut;
   }
   EXPECT_FALSE(rle_decode(bytes, 40, values.size(), &out).is_ok());
+  // A bit-packed run whose byte count wraps around 64 bits (2^59 groups × 32 bits).
+  std::string wrap;
+  put_varint_for_test((uint64_t{1} << 60) | 1, &wrap);
+  wrap += std::string(16, '\x7f');
+  EXPECT_FALSE(rle_decode(wrap, 32, 1000, &out).is_ok());
   // An RLE run whose value does not fit the width.
   EXPECT_FALSE(rle_decode(std::string("\x10\x09", 2), 3, 8, &out).is_ok());
 }
