@@ -505,8 +505,8 @@ SinkType parquet_sink_type() {
                            "Codec level (zstd 1-19, gzip 1-9); 0: default.")
           .between(0, 22),
       OptionSpec::optional("row_group_size", OptionType::kSize, "32MiB",
-                           "Close a row group when its data reaches this size (uncompressed).")
-          .at_least(1),
+                           "Close a row group when its data reaches this size (uncompressed); at most 1GiB.")
+          .between(1, 1 << 30),
       OptionSpec::optional(
           "max_buffer_size", OptionType::kSize, "128MiB",
           "Row groups in memory over all open files at most; past it the largest is written early.")
