@@ -225,7 +225,7 @@ void add_replay_command(CLI::App& app, int* exit_code) {
       ->capture_default_str();
   cmd->add_option("--partitions", flags.partitions, "Partitions of a new topic")
       ->capture_default_str()
-      ->check(CLI::Range(1, 4096));
+      ->check(CLI::Range(1, 1024));
   cmd->add_option("--key-field", flags.key_fields,
                   "Partition by these fields (repeatable), e.g. .service");
   cmd->add_option("--batch-size", flags.batch_size, "Events per append")
