@@ -10,8 +10,14 @@
 #include "source/generator.h"
 #include "source/http.h"
 #include "source/topic.h"
+#include "transform/dedup.h"
+#include "transform/enrich.h"
 #include "transform/filter.h"
+#include "transform/parse.h"
 #include "transform/remap.h"
+#include "transform/route.h"
+#include "transform/sample.h"
+#include "transform/throttle.h"
 #include "transform/window/window.h"
 
 namespace sluice::runtime {
@@ -24,8 +30,14 @@ const Registry& Registry::builtin() {
     r.add(source::http_source_type());
     r.add(source::topic_source_type());
     // Transforms.
+    r.add(transform::dedup_transform_type());
+    r.add(transform::enrich_transform_type());
     r.add(transform::filter_transform_type());
+    r.add(transform::parse_transform_type());
     r.add(transform::remap_transform_type());
+    r.add(transform::route_transform_type());
+    r.add(transform::sample_transform_type());
+    r.add(transform::throttle_transform_type());
     r.add(transform::window_transform_type());
     // Sinks.
     r.add(sink::blackhole_sink_type());

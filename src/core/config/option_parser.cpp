@@ -432,6 +432,35 @@ OptionValue parse_option(const ParseContext& ctx, const OptionSpec& spec, const 
       if (!ok) return {};
       return entries;
     }
+    case OptionType::kConditionMap: {
+      if (!node.IsMap()) {
+        report(ctx, where, label + ": expected a map of name to condition, got " + node_kind(node),
+               "e.g. errors: .status >= 500");
+        return {};
+      }
+      std::vector<std::pair<std::string, ExpressionPtr>> entries;
+      bool ok = true;
+      for (const auto& entry : node) {
+        auto key = entry.first.IsScalar() ? scalar_text(ctx, entry.first, label) : std::nullopt;
+        const bool valid = key && !key->empty() &&
+                           std::all_of(key->begin(), key->end(), [](char c) {
+                             return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+                           });
+        if (!valid) {
+          report(ctx, location_of(ctx, entry.first), label + ": a name must be letters, digits, '_' or '-'");
+          ok = false;
+          continue;
+        }
+        ExpressionPtr e = compile_expression(ctx, spec, entry.second, label + " at " + *key, true);
+        if (!e) {
+          ok = false;
+          continue;
+        }
+        entries.emplace_back(*key, e);
+      }
+      if (!ok) return {};
+      return entries;
+    }
     case OptionType::kAggregateMap: {
       if (!node.IsMap()) {
         report(ctx, where, label + ": expected a map of output field to aggregate, got " + node_kind(node),

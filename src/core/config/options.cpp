@@ -22,6 +22,7 @@ const char* option_type_name(OptionType type) {
     case OptionType::kExpressionMap: return "map of field path to expression";
     case OptionType::kAggregateMap: return "map of field path to aggregate";
     case OptionType::kStringMap: return "map of name to string";
+    case OptionType::kConditionMap: return "map of name to condition";
   }
   return "unknown";
 }
@@ -121,6 +122,14 @@ const std::vector<std::pair<std::string, std::string>>& OptionValues::get_string
   const OptionValue& v = get(name);
   if (std::holds_alternative<std::monostate>(v)) return kEmpty;
   return get_as<std::vector<std::pair<std::string, std::string>>>(v, name);
+}
+
+const std::vector<std::pair<std::string, ExpressionPtr>>& OptionValues::get_condition_map(
+    const std::string& name) const {
+  static const std::vector<std::pair<std::string, ExpressionPtr>> kEmpty;
+  const OptionValue& v = get(name);
+  if (std::holds_alternative<std::monostate>(v)) return kEmpty;
+  return get_as<std::vector<std::pair<std::string, ExpressionPtr>>>(v, name);
 }
 
 }  // namespace sluice

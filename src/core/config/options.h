@@ -42,6 +42,7 @@ enum class OptionType {
   kAggregateMap,   // field path → aggregate call such as `p99(.latency_ms)`; order kept
   kStringMap,      // name → string (a declared schema: column → type); order kept; values
                    // limited to OptionSpec::choices when it has any
+  kConditionMap,   // name → condition (route: output name → when); order kept
 };
 
 const char* option_type_name(OptionType type);
@@ -107,7 +108,8 @@ using ExpressionPtr = std::shared_ptr<const expr::Expression>;
 using OptionValue = std::variant<std::monostate, std::string, int64_t, double, bool, std::vector<std::string>,
                                  std::vector<FieldPath>, std::vector<std::pair<FieldPath, FieldPath>>,
                                  ExpressionPtr, std::vector<std::pair<FieldPath, ExpressionPtr>>,
-                                 std::vector<AggregateCall>, std::vector<std::pair<std::string, std::string>>>;
+                                 std::vector<AggregateCall>, std::vector<std::pair<std::string, std::string>>,
+                                 std::vector<std::pair<std::string, ExpressionPtr>>>;
 
 // Validated option values of one component, defaults filled in. Getters assume the
 // spec declared the option with a matching type (a mismatch is a programming error).
@@ -128,6 +130,7 @@ class OptionValues {
   const std::vector<std::pair<FieldPath, ExpressionPtr>>& get_expression_map(const std::string& name) const;
   const std::vector<AggregateCall>& get_aggregates(const std::string& name) const;
   const std::vector<std::pair<std::string, std::string>>& get_string_map(const std::string& name) const;
+  const std::vector<std::pair<std::string, ExpressionPtr>>& get_condition_map(const std::string& name) const;
 
  private:
   const OptionValue& get(const std::string& name) const;

@@ -1,5 +1,7 @@
 #include "transform/window/window.h"
 
+#include "transform/event_key.h"
+
 #include <algorithm>
 #include <cstring>
 #include <map>
@@ -237,17 +239,9 @@ class WindowTransform final : public Transform {
   }
 
   KeyState& key_state(const Value& fields) {
-    key_.clear();
-    for (const FieldPath& path : key_fields_) {
-      const Value* v = lookup(fields, path);
-      const size_t mark = key_.size();
-      key_.append(4, '\0');
-      format::encode_value(v ? *v : Value::null(), &key_);
-      const uint32_t length = static_cast<uint32_t>(key_.size() - mark - 4);
-      std::memcpy(key_.data() + mark, &length, 4);
-    }
-    auto it = keys_.find(std::string_view(key_));
-    if (it == keys_.end()) it = keys_.emplace(key_, KeyState{}).first;
+    const std::string_view key = key_.of(fields);
+    auto it = keys_.find(key);
+    if (it == keys_.end()) it = keys_.emplace(std::string(key), KeyState{}).first;
     return it->second;
   }
 
@@ -434,6 +428,7 @@ class WindowTransform final : public Transform {
 
   AggregateSet aggregates_;
   std::vector<FieldPath> key_fields_;
+  EventKey key_{key_fields_};
   bool session_;
   int64_t size_us_;
   int64_t slide_us_;
@@ -454,7 +449,6 @@ class WindowTransform final : public Transform {
 
   // Scratch reused across events, so the hot path does not allocate.
   std::vector<Value> args_;
-  std::string key_;
   std::string error_;
   std::vector<int64_t> ends_;
   Accumulators merged_;
