@@ -29,7 +29,7 @@ struct GenFlags {
   std::string duration = "0s";
   std::string start_time;
   std::string interval;
-  double anomaly_probability = 0.0005;
+  std::string anomaly_interval = "15m";
   bool label_anomalies = false;
   std::string output = "-";
   // HTTP mode.
@@ -103,8 +103,8 @@ void add_gen_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--duration", flags.duration, "Stop after this long, e.g. 30s (0s: no limit)")->capture_default_str();
   cmd->add_option("--start-time", flags.start_time, "Event time of the first event, RFC 3339 (default: now)");
   cmd->add_option("--interval", flags.interval, "Event time between events (default: 1/rate or 1ms)");
-  cmd->add_option("--anomaly-probability", flags.anomaly_probability,
-                  "Chance per event that an anomaly episode starts")->capture_default_str();
+  cmd->add_option("--anomaly-interval", flags.anomaly_interval,
+                  "Mean event time between anomaly episodes (2-5 minutes each); 0s: none")->capture_default_str();
   cmd->add_flag("--label-anomalies", flags.label_anomalies, "Add an \"anomaly\" field to each event");
   cmd->add_option("--output,-o", flags.output, "NDJSON output file; - is stdout")->capture_default_str();
   cmd->add_option("--url", flags.url, "POST events to this HTTP(S) URL instead of writing NDJSON");
@@ -122,14 +122,16 @@ void add_gen_command(CLI::App& app, int* exit_code) {
   cmd->callback([exit_code] {
     auto duration_us = parse_duration_us(flags.duration);
     auto timeout_us = parse_duration_us(flags.timeout);
-    if (!duration_us || !timeout_us) {
-      std::fprintf(stderr, "sluice gen: %s\n", (!duration_us ? duration_us.status() : timeout_us.status()).message().c_str());
+    auto anomaly_interval_us = parse_duration_us(flags.anomaly_interval);
+    if (!duration_us || !timeout_us || !anomaly_interval_us) {
+      const Status& bad = !duration_us ? duration_us.status() : !timeout_us ? timeout_us.status() : anomaly_interval_us.status();
+      std::fprintf(stderr, "sluice gen: %s\n", bad.message().c_str());
       *exit_code = kExitUsage;
       return;
     }
     source::TrafficOptions traffic;
     traffic.seed = flags.seed;
-    traffic.anomaly_probability = flags.anomaly_probability;
+    traffic.anomaly_interval_us = *anomaly_interval_us;
     traffic.label_anomalies = flags.label_anomalies;
     traffic.start_time_us = now_us();
     if (!flags.start_time.empty()) {

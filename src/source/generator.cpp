@@ -26,7 +26,7 @@ class GeneratorSource final : public Source {
     traffic.interval_us = o.has("interval") ? o.get_int("interval")
                           : rate_ > 0       ? std::max<int64_t>(1, static_cast<int64_t>(1e6 / rate_))
                                             : 1000;
-    traffic.anomaly_probability = o.get_float("anomaly_probability");
+    traffic.anomaly_interval_us = o.get_int("anomaly_interval");
     traffic.label_anomalies = o.get_bool("label_anomalies");
     model_ = std::make_unique<TrafficModel>(traffic);
     name_ = ctx.name();
@@ -90,9 +90,10 @@ SourceType generator_source_type() {
       OptionSpec::optional("interval", OptionType::kDuration, "",
                            "Event time between consecutive events; default: 1/rate, or 1ms when rate is 0.")
           .at_least(0),
-      OptionSpec::optional("anomaly_probability", OptionType::kFloat, "0.0005",
-                           "Chance per event that an anomaly episode (error burst or latency spike) starts.")
-          .between(0, 1),
+      OptionSpec::optional("anomaly_interval", OptionType::kDuration, "15m",
+                           "Mean event time between anomaly episodes (a 2-5 minute error burst or latency spike of "
+                           "one service); 0s: none.")
+          .at_least(0),
       OptionSpec::optional("label_anomalies", OptionType::kBool, "false",
                            "Add an \"anomaly\" field naming the episode an event belongs to (for scoring detectors)."),
   };

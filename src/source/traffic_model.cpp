@@ -123,14 +123,20 @@ struct TrafficModel::State {
   FieldId card_number = FieldNames::intern("card_number");
   FieldId client_ip = FieldNames::intern("client_ip");
   FieldId anomaly = FieldNames::intern("anomaly");
-  // The current anomaly episode: which service, what kind, how many events remain.
+  // Anomaly episodes have a random stream of their own, so the events outside
+  // them are the same whatever the episodes do.
+  Random episode_rng{0};
   Anomaly episode = Anomaly::kNone;
   size_t episode_service = 0;
-  uint64_t episode_remaining = 0;
+  double episode_magnitude = 1;  // error rate of a burst, latency factor of a spike
+  int64_t episode_end_us = 0;
+  int64_t next_episode_us = INT64_MIN;  // not drawn yet
 };
 
 TrafficModel::TrafficModel(TrafficOptions options)
-    : options_(options), state_(std::make_shared<State>(options.seed)) {}
+    : options_(options), state_(std::make_shared<State>(options.seed)) {
+  state_->episode_rng = Random(options.seed ^ 0x9e3779b97f4a7c15ULL);
+}
 
 const std::vector<std::string>& TrafficModel::service_names() {
   static const std::vector<std::string> kNames = [] {
@@ -148,16 +154,23 @@ Event TrafficModel::next(Arena& arena) {
   const int64_t ts = options_.start_time_us + static_cast<int64_t>(produced_) * options_.interval_us;
   ++produced_;
 
-  // Episodes start rarely and last a few hundred to a few thousand events.
-  if (st.episode_remaining == 0) {
-    st.episode = Anomaly::kNone;
-    if (rng.chance(options_.anomaly_probability)) {
-      st.episode = rng.chance(0.5) ? Anomaly::kErrorBurst : Anomaly::kLatencySpike;
-      st.episode_service = rng.below(services.size());
-      st.episode_remaining = 300 + rng.below(2700);
+  // Episodes come in event time: one service at a time, 2 to 5 minutes long, with a
+  // gap drawn from an exponential distribution of mean anomaly_interval between them.
+  if (options_.anomaly_interval_us > 0) {
+    Random& erng = st.episode_rng;
+    const auto gap = [&] {
+      return static_cast<int64_t>(-std::log(1.0 - erng.uniform()) * static_cast<double>(options_.anomaly_interval_us));
+    };
+    if (st.next_episode_us == INT64_MIN) st.next_episode_us = ts + gap();
+    if (st.episode != Anomaly::kNone && ts >= st.episode_end_us) st.episode = Anomaly::kNone;
+    if (st.episode == Anomaly::kNone && ts >= st.next_episode_us) {
+      st.episode = erng.chance(0.5) ? Anomaly::kErrorBurst : Anomaly::kLatencySpike;
+      st.episode_service = erng.below(services.size());
+      st.episode_magnitude = st.episode == Anomaly::kErrorBurst ? 0.10 + 0.30 * erng.uniform()   // of requests fail
+                                                                : 2.5 + 2.5 * erng.uniform();   // × latency
+      st.episode_end_us = ts + 120'000'000 + static_cast<int64_t>(erng.below(180'000'001));
+      st.next_episode_us = st.episode_end_us + gap();
     }
-  } else {
-    --st.episode_remaining;
   }
 
   size_t service_index = pick_weighted(rng, services, services.size(), [](const Service& s) { return s.weight; });
@@ -173,17 +186,21 @@ Event TrafficModel::next(Arena& arena) {
   double daily = 1.0 + 0.35 * std::sin(kTwoPi * (day_fraction - 8.0 / 24.0));
 
   double latency = rng.log_normal(route.median_latency_ms * daily, route.latency_sigma);
-  if (anomaly == Anomaly::kLatencySpike) latency *= 6.0 + 4.0 * rng.uniform();
+  if (anomaly == Anomaly::kLatencySpike) latency *= st.episode_magnitude;
   latency = std::round(latency * 1000.0) / 1000.0;
 
-  double error_rate = anomaly == Anomaly::kErrorBurst ? 0.55 : route.error_rate;
+  double error_rate = anomaly == Anomaly::kErrorBurst ? st.episode_magnitude : route.error_rate;
+  // The same three draws for every event, whatever the outcome: an episode changes
+  // the outcome, never how far the random stream moves.
+  const double error_draw = rng.uniform(), client_draw = rng.uniform();
+  const uint64_t code_draw = rng.below(12);
   int64_t status;
-  if (rng.chance(error_rate)) {
+  if (error_draw < error_rate) {
     static const int64_t kServerErrors[] = {500, 502, 503, 504};
-    status = kServerErrors[rng.below(4)];
-  } else if (rng.chance(0.03)) {
+    status = kServerErrors[code_draw % 4];
+  } else if (client_draw < 0.03) {
     static const int64_t kClientErrors[] = {400, 401, 403, 404, 404, 429};
-    status = kClientErrors[rng.below(6)];
+    status = kClientErrors[code_draw % 6];
   } else {
     status = std::strcmp(route.method, "POST") == 0 ? 201 : 200;
   }

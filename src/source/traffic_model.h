@@ -6,7 +6,8 @@
 // that look like personal data (email, phone, card_number, client_ip) so that
 // governance has something to find. Latency follows a log-normal distribution per
 // route whose median rises and falls with the time of day (event time), and every
-// so often an anomaly episode hits one service: an error burst or a latency spike.
+// so often (in event time) an anomaly episode of 2 to 5 minutes hits one service:
+// an error burst (10-40% of its requests fail) or a latency spike (2.5-5× slower).
 //
 // Deterministic: the same options (seed, start time, interval) give byte-identical
 // events on every machine; the model uses its own random number generator and
@@ -29,7 +30,7 @@ struct TrafficOptions {
   uint64_t seed = 1;
   int64_t start_time_us = 0;       // event time of the first event (UTC µs)
   int64_t interval_us = 1000;      // event time advances this much per event
-  double anomaly_probability = 0.0005;  // chance per event that an anomaly episode starts
+  int64_t anomaly_interval_us = 900'000'000;  // mean event time between episodes (15 min); 0: none
   bool label_anomalies = false;    // add an "anomaly" field naming the episode, for scoring detectors
 };
 

@@ -95,7 +95,7 @@ TEST(TrafficModel, LatencyFollowsTheDailyCycle) {
     TrafficOptions o = fixed(11);
     o.start_time_us = *parse_rfc3339(time);
     o.interval_us = 1;
-    o.anomaly_probability = 0;
+    o.anomaly_interval_us = 0;
     TrafficModel model(o);
     Arena arena;
     std::vector<double> latencies;
@@ -111,29 +111,70 @@ TEST(TrafficModel, LatencyFollowsTheDailyCycle) {
   EXPECT_GT(median_at("2026-11-24T14:00:00Z"), 1.5 * median_at("2026-11-24T02:00:00Z"));
 }
 
-TEST(TrafficModel, AnomalyEpisodesAreLabelledAndChangeTheTraffic) {
+TEST(TrafficModel, AnomalyEpisodesAreLabelledLastMinutesAndChangeTheTraffic) {
   TrafficOptions o = fixed(5);
-  o.anomaly_probability = 0.01;
+  o.interval_us = 10'000;  // 100 events/s of event time
+  o.anomaly_interval_us = 300'000'000;
   o.label_anomalies = true;
   TrafficModel model(o);
   Arena arena;
   std::map<std::string, size_t> labels;
-  size_t burst_errors = 0, burst_total = 0;
-  for (int i = 0; i < 50000; ++i) {
+  size_t burst_errors = 0, burst_total = 0, normal_errors = 0, normal_total = 0;
+  int64_t episode_start = -1, last_labelled = -1, longest = 0, shortest = INT64_MAX;
+  std::string previous;
+  for (int i = 0; i < 720'000; ++i) {  // two hours of event time
     Event e = model.next(arena);
     const Value* label = e.fields.find("anomaly");
     ASSERT_NE(label, nullptr);
-    if (label->is_null()) continue;
-    ++labels[std::string(label->as_string())];
-    if (label->as_string() == "error_burst") {
-      ++burst_total;
-      if (e.fields.find("status")->as_int() >= 500) ++burst_errors;
+    const bool error = e.fields.find("status")->as_int() >= 500;
+    const std::string now = label->is_null() ? "" : std::string(label->as_string());
+    if (!now.empty()) {
+      ++labels[now];
+      if (now == "error_burst") {
+        ++burst_total;
+        burst_errors += error;
+      }
+    } else if (previous.empty()) {
+      ++normal_total;
+      normal_errors += error;
     }
+    // Episode lengths: first to last labelled event, an episode ending 5 s after its last.
+    if (!now.empty()) {
+      if (episode_start < 0) episode_start = e.time_us;
+      last_labelled = e.time_us;
+    } else if (episode_start >= 0 && e.time_us - last_labelled > 5'000'000) {
+      longest = std::max(longest, last_labelled - episode_start);
+      shortest = std::min(shortest, last_labelled - episode_start);
+      episode_start = -1;
+    }
+    if (!now.empty()) previous = now;
   }
   EXPECT_GT(labels["error_burst"], 0u);
   EXPECT_GT(labels["latency_spike"], 0u);
-  // During a burst about 55% of the affected service's requests fail; normally under 1%.
-  EXPECT_GT(static_cast<double>(burst_errors) / burst_total, 0.4);
+  // 10-40% of the affected service's requests fail in a burst; well under 5% otherwise.
+  EXPECT_GT(static_cast<double>(burst_errors) / static_cast<double>(burst_total), 0.08);
+  EXPECT_LT(static_cast<double>(normal_errors) / static_cast<double>(normal_total), 0.05);
+  EXPECT_LE(longest, 300'000'000);
+  EXPECT_GE(shortest, 119'000'000);  // 2 minutes, less the gap before the service's first event
+}
+
+TEST(TrafficModel, EventsOutsideEpisodesDoNotDependOnThem) {
+  TrafficOptions with = fixed(9), without = fixed(9);
+  with.anomaly_interval_us = 60'000'000;
+  with.interval_us = without.interval_us = 5'000;
+  without.anomaly_interval_us = 0;
+  with.label_anomalies = true;
+  TrafficModel a(with), b(without);
+  Arena arena;
+  size_t compared = 0;
+  for (int i = 0; i < 100'000; ++i) {
+    Event x = a.next(arena), y = b.next(arena);
+    if (!x.fields.find("anomaly")->is_null()) continue;
+    EXPECT_EQ(x.fields.find("latency_ms")->as_double(), y.fields.find("latency_ms")->as_double());
+    EXPECT_EQ(x.fields.find("status")->as_int(), y.fields.find("status")->as_int());
+    ++compared;
+  }
+  EXPECT_GT(compared, 50'000u);
 }
 
 TEST(TrafficModel, NoAnomalyFieldUnlessAsked) {
