@@ -12,6 +12,7 @@
 
 #include "core/config/config_loader.h"
 #include "core/config/graph_check.h"
+#include "format/json_writer.h"
 #include "runtime/registry.h"
 #include "source/traffic_model.h"
 
@@ -36,6 +37,17 @@ struct TransformFixture {
     ports = component_outputs(c).size();
     source::TrafficModel model(source::TrafficOptions{});
     for (int i = 0; i < kBatchEvents; ++i) input.events.push_back(model.next(input.arena()));
+  }
+
+  // Replaces every input event by {<field>: "<the event as JSON>"}.
+  void wrap_as_string_field(const std::string& field) {
+    const FieldId id = FieldNames::intern(field);
+    for (Event& e : input.events) {
+      const std::string json = format::to_json(e.fields);
+      ObjectBuilder b(input.arena(), 1);
+      b.append_unique(id, Value::string(input.arena().copy_string(json)));
+      e.fields = b.finish();
+    }
   }
 
   // One batch through the transform; `prepare` may change the copied events first.

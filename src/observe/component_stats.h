@@ -7,7 +7,11 @@
 
 #include <atomic>
 #include <cstdint>
+#include <mutex>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/component_kind.h"
 
@@ -26,6 +30,33 @@ struct StatsSnapshot {
   uint64_t state_entries = 0;  // gauge: open windows (or other state entries) held now
   uint64_t already_written = 0;  // replayed events a sink found it already holds (not written twice)
   uint64_t promoted = 0;         // columns a sink widened to a new type (schema evolution)
+};
+
+// Notes: the latest line per key a component wants an operator to see (a
+// window's newest result per service, an anomaly detector's last score), shown by
+// the console summary. Set from the component's thread, read by anyone; bounded to
+// kMaxKeys keys (later keys are ignored).
+class Notes {
+ public:
+  static constexpr size_t kMaxKeys = 32;
+  void set(std::string_view key, std::string line) {
+    std::lock_guard lock(mutex_);
+    for (auto& [k, v] : notes_) {
+      if (k == key) {
+        v = std::move(line);
+        return;
+      }
+    }
+    if (notes_.size() < kMaxKeys) notes_.emplace_back(std::string(key), std::move(line));
+  }
+  std::vector<std::pair<std::string, std::string>> snapshot() const {
+    std::lock_guard lock(mutex_);
+    return notes_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<std::pair<std::string, std::string>> notes_;
 };
 
 class ComponentStats {
@@ -49,6 +80,8 @@ class ComponentStats {
   void set_state_entries(uint64_t entries) { state_entries_.store(entries, std::memory_order_relaxed); }
   void add_already_written(uint64_t events) { already_written_.fetch_add(events, std::memory_order_relaxed); }
   void add_promoted(uint64_t columns) { promoted_.fetch_add(columns, std::memory_order_relaxed); }
+
+  Notes notes;
 
   StatsSnapshot snapshot() const {
     return StatsSnapshot{events_in_.load(std::memory_order_relaxed),   events_out_.load(std::memory_order_relaxed),

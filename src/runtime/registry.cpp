@@ -10,6 +10,7 @@
 #include "source/generator.h"
 #include "source/http.h"
 #include "source/topic.h"
+#include "transform/anomaly/anomaly.h"
 #include "transform/dedup.h"
 #include "transform/enrich.h"
 #include "transform/filter.h"
@@ -30,6 +31,7 @@ const Registry& Registry::builtin() {
     r.add(source::http_source_type());
     r.add(source::topic_source_type());
     // Transforms.
+    r.add(transform::anomaly_transform_type());
     r.add(transform::dedup_transform_type());
     r.add(transform::enrich_transform_type());
     r.add(transform::filter_transform_type());

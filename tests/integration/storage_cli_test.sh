@@ -71,13 +71,13 @@ grep -Eq '^t +3 +3000 ' out || fail "replayed topic: $(cat out)"
 pass "replay: damaged or missing input refused up front; a lake into a partitioned topic"
 
 # The demo writes its tiers.
-SLUICE_DATA_DIR=$WORK/demo DEMO_RATE=5000 "$SLUICE" run "$SLUICE_SOURCE_DIR/examples/demo.yaml" --summary-interval 0s \
+SLUICE_DATA_DIR=$WORK/demo DEMO_RATE=5000 DEMO_SERVICES=$SLUICE_SOURCE_DIR/examples/services.csv "$SLUICE" run "$SLUICE_SOURCE_DIR/examples/demo.yaml" --summary-interval 0s \
   >demo.log 2>&1 &
 demo=$!
 sleep 4
 kill -TERM $demo
 wait $demo || fail "the demo did not stop cleanly: $(tail -5 demo.log)"
-expect_exit 0 env SLUICE_DATA_DIR=$WORK/demo "$SLUICE" query -c "$SLUICE_SOURCE_DIR/examples/demo.yaml" -f json \
+expect_exit 0 env SLUICE_DATA_DIR=$WORK/demo DEMO_SERVICES=$SLUICE_SOURCE_DIR/examples/services.csv "$SLUICE" query -c "$SLUICE_SOURCE_DIR/examples/demo.yaml" -f json \
   "select count(*) as n, (select count(*) from pragma_table_info('requests')
                           where name in ('email', 'phone', 'client.ip', 'card_number')) as personal from requests"
 [[ $(jq '.[0].n' out) -gt 1000 && $(jq '.[0].personal' out) -eq 0 ]] || fail "demo warehouse: $(cat out)"

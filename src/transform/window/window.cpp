@@ -2,6 +2,8 @@
 
 #include "transform/event_key.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cstring>
 #include <map>
@@ -11,6 +13,7 @@
 #include "core/field_path.h"
 #include "core/time.h"
 #include "format/event_codec.h"
+#include "format/json_writer.h"
 #include "transform/window/aggregates.h"
 #include "transform/window/watermark.h"
 
@@ -424,6 +427,31 @@ class WindowTransform final : public Transform {
     main.events.push_back(Event{root, end_us - 1});
     stats_.add_out(1);
     if (kind == EmitKind::kEvicted) stats_.add_evicted(1);
+    if (kind == EmitKind::kFinal) note_result(root, start_us);
+  }
+
+  // The console summary shows each key's newest window: "service=auth 10:05  requests=..."
+  void note_result(const Value& result, int64_t start_us) {
+    std::string label, line;
+    for (const FieldPath& path : key_fields_) {
+      const Value* v = lookup(result, path);
+      label += (label.empty() ? "" : ",") + path.to_string().substr(1) + "=" +
+               (v && v->is_string() ? std::string(v->as_string()) : v ? format::to_json(*v) : "null");
+    }
+    char at[kRfc3339MaxBytes];
+    line.assign(at, format_rfc3339(start_us, at));
+    for (const Field& f : result.as_object()) {
+      if (f.name == start_field_ || f.name == end_field_ || f.name == emit_field_) continue;
+      if (std::find_if(key_fields_.begin(), key_fields_.end(), [&](const FieldPath& p) {
+            return p.segments().size() == 1 && p.segments()[0].field == f.name;
+          }) != key_fields_.end()) {
+        continue;
+      }
+      line += "  " + std::string(FieldNames::name(f.name)) + "=";
+      if (f.value.is_double()) line += fmt::format("{:.4g}", f.value.as_double());
+      else line += format::to_json(f.value);
+    }
+    stats_.notes.set(label.empty() ? "all" : label, std::move(line));
   }
 
   AggregateSet aggregates_;
