@@ -340,6 +340,7 @@ class Loader {
         }
       }
     }
+    component.options_failed = component.options.any_unparsed();
     config.components.push_back(std::move(component));
   }
 

@@ -59,6 +59,10 @@ void check_inputs(const PipelineConfig& config, Diagnostics& diagnostics, std::s
         continue;
       }
       std::vector<std::string> ports = component_outputs(*from);
+      if (std::find(ports.begin(), ports.end(), input.port) == ports.end() && from->options_failed) {
+        read->insert(from->name);  // its outputs come from options that did not parse (reported): don't pile on
+        continue;
+      }
       if (std::find(ports.begin(), ports.end(), input.port) == ports.end()) {
         std::vector<std::string> named;
         for (const std::string& p : ports) {

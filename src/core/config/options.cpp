@@ -31,6 +31,13 @@ void OptionValues::set(const std::string& name, OptionValue value, SourceLocatio
   values_[name] = {std::move(value), std::move(where)};
 }
 
+bool OptionValues::any_unparsed() const {
+  for (const auto& [name, entry] : values_) {
+    if (std::holds_alternative<std::monostate>(entry.first) && entry.second.line > 0) return true;
+  }
+  return false;
+}
+
 bool OptionValues::has(const std::string& name) const {
   auto it = values_.find(name);
   return it != values_.end() && !std::holds_alternative<std::monostate>(it->second.first);

@@ -117,6 +117,8 @@ class OptionValues {
  public:
   void set(const std::string& name, OptionValue value, SourceLocation where);
   bool has(const std::string& name) const;
+  // True when an option written in the file did not parse (its value is missing).
+  bool any_unparsed() const;
   const SourceLocation& location(const std::string& name) const;
 
   const std::string& get_string(const std::string& name) const;

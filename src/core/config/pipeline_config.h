@@ -34,6 +34,7 @@ struct ComponentConfig {
   std::vector<InputRef> inputs;
   OptionValues options;
   SourceLocation location;  // where the component's name is written
+  bool options_failed = false;  // an option had a problem (already reported): outputs may be unknown
 };
 
 struct PipelineConfig {

@@ -8,6 +8,7 @@
 
 #include "core/byte_codec.h"
 #include "core/time.h"
+#include "core/units.h"
 #include "format/json_writer.h"
 #include "transform/anomaly/detectors.h"
 #include "transform/event_key.h"
@@ -233,8 +234,8 @@ class AnomalyTransform final : public Transform {
 
 std::string check_anomaly_options(const OptionValues& o) {
   if (o.get_string("method") == "seasonal" && o.get_int("season") < 2 * o.get_int("interval")) {
-    return "a season needs at least two intervals (season " + std::to_string(o.get_int("season")) +
-           " µs, interval " + std::to_string(o.get_int("interval")) + " µs)";
+    return "a season needs at least two intervals (season " + format_duration_us(o.get_int("season")) +
+           ", interval " + format_duration_us(o.get_int("interval")) + ")";
   }
   if (o.get_string("method") == "seasonal" && o.get_int("season") / o.get_int("interval") > 100'000) {
     return "season / interval is over 100000 slots per series; use a longer interval";
