@@ -5,7 +5,8 @@ namespace sluice {
 void* Arena::allocate_slow(size_t bytes, size_t align) {
   // A big allocation gets a dedicated block so it does not waste the current one.
   if (bytes + align > block_bytes_ / 4) {
-    auto block = std::make_unique<char[]>(bytes + align);
+    // Not make_unique: that zero-fills, and every byte is written before it is read.
+    std::unique_ptr<char[]> block(new char[bytes + align]);
     uintptr_t p = (reinterpret_cast<uintptr_t>(block.get()) + (align - 1)) & ~(uintptr_t(align) - 1);
     bytes_reserved_ += bytes + align;
     // Keep the current block as the bump target: insert the big one before it.
@@ -16,7 +17,7 @@ void* Arena::allocate_slow(size_t bytes, size_t align) {
     }
     return reinterpret_cast<void*>(p);
   }
-  auto block = std::make_unique<char[]>(block_bytes_);
+  std::unique_ptr<char[]> block(new char[block_bytes_]);
   cursor_ = block.get();
   end_ = cursor_ + block_bytes_;
   bytes_reserved_ += block_bytes_;

@@ -38,6 +38,18 @@ const Value* Value::find(FieldId id) const {
   return nullptr;
 }
 
+const Value* Value::find(FieldId id, uint32_t* hint) const {
+  if (type_ != ValueType::kObject) return nullptr;
+  if (*hint < size_ && fields_[*hint].name == id) return &fields_[*hint].value;
+  for (uint32_t i = 0; i < size_; ++i) {
+    if (fields_[i].name == id) {
+      *hint = i;
+      return &fields_[i].value;
+    }
+  }
+  return nullptr;
+}
+
 const Value* Value::find(std::string_view name) const {
   auto id = FieldNames::find(name);
   return id ? find(*id) : nullptr;

@@ -122,6 +122,8 @@ class Value {
 
   // Object field lookup; nullptr when absent or when this is not an object.
   const Value* find(FieldId id) const;
+  // The same, trying position `*hint` first and leaving there where it was found.
+  const Value* find(FieldId id, uint32_t* hint) const;
   const Value* find(std::string_view name) const;
 
   // Array or object element count, string length in bytes; 0 otherwise.

@@ -102,6 +102,45 @@ char luhn_check_digit(const char* digits, int count) {
 
 enum class Anomaly { kNone, kErrorBurst, kLatencySpike };
 
+// Text built by hand into arena memory: snprintf was a third of an event's cost.
+class Text {
+ public:
+  Text(Arena& arena, size_t capacity) : begin_(static_cast<char*>(arena.allocate(capacity, 1))), end_(begin_) {}
+  Text& add(std::string_view s) {
+    std::memcpy(end_, s.data(), s.size());
+    end_ += s.size();
+    return *this;
+  }
+  // Decimal, at least `width` digits (zero-padded).
+  Text& num(uint64_t v, int width = 1) {
+    char digits[20];
+    int n = 0;
+    do {
+      digits[n++] = static_cast<char>('0' + v % 10);
+      v /= 10;
+    } while (v > 0);
+    while (n < width) digits[n++] = '0';
+    while (n > 0) *end_++ = digits[--n];
+    return *this;
+  }
+  Text& hex(uint64_t v) {
+    static const char kHex[] = "0123456789abcdef";
+    char digits[16];
+    int n = 0;
+    do {
+      digits[n++] = kHex[v & 15];
+      v >>= 4;
+    } while (v > 0);
+    while (n > 0) *end_++ = digits[--n];
+    return *this;
+  }
+  Value value() const { return Value::string(std::string_view(begin_, static_cast<size_t>(end_ - begin_))); }
+
+ private:
+  char* begin_;
+  char* end_;
+};
+
 }  // namespace
 
 struct TrafficModel::State {
@@ -221,9 +260,7 @@ Event TrafficModel::next(Arena& arena) {
   b.append_unique(st.latency_ms, Value::floating(latency));
   b.append_unique(st.bytes, Value::integer(bytes));
 
-  char* text = static_cast<char*>(arena.allocate(8 + 1, 1));
-  int n = std::snprintf(text, 9, "u-%06d", user);
-  b.append_unique(st.user_id, Value::string({text, static_cast<size_t>(n)}));
+  b.append_unique(st.user_id, Text(arena, 12).add("u-").num(static_cast<uint64_t>(user), 6).value());
   b.append_unique(st.region, Value::string(region.name));
 
   char* trace = static_cast<char*>(arena.allocate(32, 1));
@@ -235,20 +272,23 @@ Event TrafficModel::next(Arena& arena) {
   }
   b.append_unique(st.trace_id, Value::string({trace, 32}));
 
-  char* email = static_cast<char*>(arena.allocate(48, 1));
-  n = std::snprintf(email, 48, "user%d@%s", user, kEmailDomains[user % std::size(kEmailDomains)]);
-  b.append_unique(st.email, Value::string({email, static_cast<size_t>(n)}));
+  b.append_unique(st.email, Text(arena, 64)
+                                .add("user")
+                                .num(static_cast<uint64_t>(user))
+                                .add("@")
+                                .add(kEmailDomains[user % std::size(kEmailDomains)])
+                                .value());
 
   if (service.has_phone) {
-    char* phone = static_cast<char*>(arena.allocate(24, 1));
     // Two thirds Indonesian mobile numbers, the rest North American.
+    const auto u64 = static_cast<uint64_t>(user);
+    Text phone(arena, 24);
     if (user % 3 != 0) {
-      n = std::snprintf(phone, 24, "+62 8%02d-%04d-%04d", 11 + user % 48, int((int64_t(user) * 7919) % 10000),
-                        int((int64_t(user) * 104729) % 10000));
+      phone.add("+62 8").num(11 + u64 % 48, 2).add("-").num(u64 * 7919 % 10000, 4).add("-").num(u64 * 104729 % 10000, 4);
     } else {
-      n = std::snprintf(phone, 24, "+1 555-%03d-%04d", user % 1000, (user * 31) % 10000);
+      phone.add("+1 555-").num(u64 % 1000, 3).add("-").num(u64 * 31 % 10000, 4);
     }
-    b.append_unique(st.phone, Value::string({phone, static_cast<size_t>(n)}));
+    b.append_unique(st.phone, phone.value());
   }
   if (service.has_card) {
     char* card = static_cast<char*>(arena.allocate(16, 1));
@@ -258,16 +298,14 @@ Event TrafficModel::next(Arena& arena) {
     b.append_unique(st.card_number, Value::string({card, 16}));
   }
 
-  char* ip = static_cast<char*>(arena.allocate(40, 1));
   uint64_t r = rng.next_u64();
+  Text ip(arena, 40);
   if (r % 10 == 0) {
-    n = std::snprintf(ip, 40, "2001:db8:%x:%x::%x", unsigned(r >> 8 & 0xffff), unsigned(r >> 24 & 0xffff),
-                      unsigned(r >> 40 & 0xffff));
+    ip.add("2001:db8:").hex(r >> 8 & 0xffff).add(":").hex(r >> 24 & 0xffff).add("::").hex(r >> 40 & 0xffff);
   } else {
-    n = std::snprintf(ip, 40, "%u.%u.%u.%u", unsigned(10 + (r >> 8) % 3 * 90), unsigned(r >> 16 & 0xff),
-                      unsigned(r >> 24 & 0xff), unsigned(1 + (r >> 32) % 254));
+    ip.num(10 + (r >> 8) % 3 * 90).add(".").num(r >> 16 & 0xff).add(".").num(r >> 24 & 0xff).add(".").num(1 + (r >> 32) % 254);
   }
-  b.append_unique(st.client_ip, Value::string({ip, static_cast<size_t>(n)}));
+  b.append_unique(st.client_ip, ip.value());
 
   if (options_.label_anomalies) {
     Value label = anomaly == Anomaly::kErrorBurst     ? Value::string("error_burst")

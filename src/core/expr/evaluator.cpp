@@ -63,7 +63,10 @@ bool evaluate_node(const Node& node, const Value& event, Arena& arena, Value* ou
       *out = node.literal;
       return true;
     case NodeKind::kField: {
-      const Value* v = event.find(node.field);
+      const uint32_t seen = node.field_hint.load(std::memory_order_relaxed);
+      uint32_t hint = seen;
+      const Value* v = event.find(node.field, &hint);
+      if (hint != seen) node.field_hint.store(hint, std::memory_order_relaxed);  // no write when it held
       *out = v != nullptr ? *v : Value::null();
       return true;
     }

@@ -5,6 +5,8 @@
 // switch per node with no virtual calls.
 #pragma once
 
+#include <atomic>
+
 #include <memory>
 #include <vector>
 
@@ -46,6 +48,10 @@ struct Node {
   int column = 1;
   Value literal;
   FieldId field = kInvalidFieldId;
+  // kField: where the field was in the last event looked at. Events of one stream
+  // share their field order, so this usually finds it at once. Relaxed atomic: an
+  // Expression is shared by threads, and a stale hint only costs the usual scan.
+  mutable std::atomic<uint32_t> field_hint{0};
   FieldPath path;
   std::vector<const Node*> children;
   std::vector<FieldId> keys;                // kObject

@@ -60,3 +60,37 @@ TEST(Remap, SettingAFieldInsideAScalarIsADeadLetterNotACrash) {
 
 }  // namespace
 }  // namespace sluice::transform
+
+namespace sluice::transform {
+namespace {
+
+TEST(Remap, StepsSeeEarlierStepsAndMixNestedWithTopLevelFields) {
+  testing::TransformHarness remap(R"(    type: remap
+    inputs: [in]
+    rename: {a: b, x.y: z}
+    set:
+      c: .b + 1
+      d.e: .c * 2
+      copy: .
+      c: .c + 100
+    delete: [x, missing])");
+  auto out = remap.run({R"({"a":1,"x":{"y":5,"k":0}})"});
+  ASSERT_EQ(out[0].size(), 1u) << (out[1].empty() ? "" : out[1][0]);
+  // `copy` holds the event as it was when it was taken, not as later steps changed it.
+  EXPECT_EQ(out[0][0], R"({"b":1,"z":5,"c":102,"d":{"e":4},"copy":{"x":{"k":0},"b":1,"z":5,"c":2,"d":{"e":4}}})");
+}
+
+TEST(Remap, TheInputEventIsNeverChanged) {
+  testing::TransformHarness remap("    type: remap\n    inputs: [in]\n    set: {a: 2}\n    delete: [b]");
+  Batch in;
+  in.events.push_back(Event{testing::parse_line(R"({"a":1,"b":2})", in.arena()), 0});
+  const std::string before = format::to_json(in.events[0].fields);
+  std::vector<Batch> ports(2, in.derive());
+  TransformOutputs outputs(ports, "t", const_cast<observe::ComponentStats&>(remap.stats()));
+  remap.transform().process(in, outputs);
+  EXPECT_EQ(format::to_json(in.events[0].fields), before);
+  EXPECT_EQ(format::to_json(ports[0].events[0].fields), R"({"a":2})");
+}
+
+}  // namespace
+}  // namespace sluice::transform
