@@ -4,12 +4,16 @@
 
 #include <atomic>
 #include <cstdio>
+#include <memory>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "cli/signal_watcher.h"
 #include "core/config/config_loader.h"
+#include "core/listen_address.h"
 #include "core/units.h"
+#include "observe/admin_server.h"
 #include "runtime/pipeline.h"
 
 namespace sluice::cli {
@@ -23,12 +27,16 @@ void add_run_command(CLI::App& app, int* exit_code) {
   static std::string file;
   static std::string summary_interval;
   static std::string shutdown_timeout = "30s";
+  static std::string admin_address;
   cmd->add_option("FILE", file, "Pipeline file (YAML)")->required();
   cmd->add_option("--summary-interval", summary_interval,
                   "Print a live per-component summary to stderr this often, e.g. 2s; 0s turns it off "
                   "(default: 5s on a terminal, off otherwise)");
   cmd->add_option("--shutdown-timeout", shutdown_timeout,
                   "How long a failing sink may keep retrying after a stop request")->capture_default_str();
+  cmd->add_option("--admin-address", admin_address,
+                  "host:port of the admin API (/metrics, /health, /ready, /api/v1/components), overriding "
+                  "observe.address; port 0 picks a free one");
   cmd->callback([exit_code] {
     Diagnostics diagnostics;
     auto config = load_pipeline_file(file, runtime::Registry::builtin(), diagnostics);
@@ -38,6 +46,18 @@ void add_run_command(CLI::App& app, int* exit_code) {
                    diagnostics.size() == 1 ? "" : "s");
       *exit_code = kExitInvalidPipeline;
       return;
+    }
+    apply_logging_settings(config->observe);
+    const std::string admin = !admin_address.empty() ? admin_address : config->observe.get_string("address");
+    std::optional<ListenAddress> admin_listen;
+    if (!admin.empty()) {
+      auto parsed = parse_listen_address(admin);
+      if (!parsed) {
+        std::fprintf(stderr, "sluice run: --admin-address: %s\n", parsed.status().message().c_str());
+        *exit_code = kExitUsage;
+        return;
+      }
+      admin_listen = *parsed;
     }
     runtime::RunOptions options;
     std::string interval = summary_interval.empty() ? (isatty(STDERR_FILENO) ? "5s" : "0s") : summary_interval;
@@ -70,8 +90,24 @@ void add_run_command(CLI::App& app, int* exit_code) {
     runtime::Pipeline& p = **pipeline;
     target.store(&p);
     if (stop_requested.load()) p.request_stop();
+    std::unique_ptr<observe::AdminServer> admin_server;
+    if (admin_listen) {
+      admin_server = std::make_unique<observe::AdminServer>(admin_listen->host, admin_listen->port, SLUICE_VERSION,
+                                                            [&p] { return p.status(); });
+      if (Status s = admin_server->start(); !s.is_ok()) {
+        spdlog::error("cannot start the admin API: {}", s.message());
+        *exit_code = kExitRuntimeFailure;
+        return;
+      }
+      spdlog::info("admin API on http://{}:{} (/metrics, /health, /ready, /api/v1/components)",
+                   admin_listen->host.find(':') != std::string::npos ? "[" + admin_listen->host + "]" : admin_listen->host,
+                   admin_server->port());
+    }
     spdlog::info("running {} ({} components, data_dir {})", file, config->components.size(), config->data_dir);
     Status status = p.run();
+    // Answering until the very end lets a scraper see the final counters; stopped
+    // before the pipeline is destroyed, since it reads from it.
+    if (admin_server) admin_server->stop();
     if (!status.is_ok()) {
       spdlog::error("pipeline failed: {}", status.message());
       *exit_code = kExitRuntimeFailure;

@@ -1,7 +1,7 @@
 // ComponentStats: the live counters of one pipeline component.
 //
 // Written by the component's own thread with relaxed atomic adds, read by anyone
-// (the console summary, later /metrics) without locks. Counters only grow; rates
+// (the console summary, /metrics, /api/v1/components) without locks. Counters only grow; rates
 // are computed by readers from two snapshots.
 #pragma once
 
@@ -14,13 +14,16 @@
 #include <vector>
 
 #include "core/component_kind.h"
+#include "observe/histogram.h"
+#include "observe/request_stats.h"
 
 namespace sluice::observe {
 
 struct StatsSnapshot {
   uint64_t events_in = 0;
   uint64_t events_out = 0;
-  uint64_t bytes_out = 0;
+  uint64_t bytes_in = 0;   // sources: bytes received (request bodies)
+  uint64_t bytes_out = 0;  // sources: bytes appended to the log; sinks: bytes written
   uint64_t batches = 0;
   uint64_t errors = 0;         // failed operations (a sink write, a source read)
   uint64_t dead_lettered = 0;  // events sent to <name>.dead_letter
@@ -70,6 +73,7 @@ class ComponentStats {
 
   void add_in(uint64_t events) { events_in_.fetch_add(events, std::memory_order_relaxed); }
   void add_out(uint64_t events) { events_out_.fetch_add(events, std::memory_order_relaxed); }
+  void add_bytes_in(uint64_t bytes) { bytes_in_.fetch_add(bytes, std::memory_order_relaxed); }
   void add_bytes_out(uint64_t bytes) { bytes_out_.fetch_add(bytes, std::memory_order_relaxed); }
   void add_batch() { batches_.fetch_add(1, std::memory_order_relaxed); }
   void add_error() { errors_.fetch_add(1, std::memory_order_relaxed); }
@@ -82,10 +86,15 @@ class ComponentStats {
   void add_promoted(uint64_t columns) { promoted_.fetch_add(columns, std::memory_order_relaxed); }
 
   Notes notes;
+  // How long one batch took: a source's append to the log, a transform's
+  // processing, a sink's write (retries included).
+  Histogram batch_seconds{Histogram::latency_buckets()};
+  // Sources that serve HTTP: their requests.
+  RequestStats requests;
 
   StatsSnapshot snapshot() const {
     return StatsSnapshot{events_in_.load(std::memory_order_relaxed),   events_out_.load(std::memory_order_relaxed),
-                         bytes_out_.load(std::memory_order_relaxed),   batches_.load(std::memory_order_relaxed),
+                         bytes_in_.load(std::memory_order_relaxed),    bytes_out_.load(std::memory_order_relaxed),   batches_.load(std::memory_order_relaxed),
                          errors_.load(std::memory_order_relaxed),      dead_lettered_.load(std::memory_order_relaxed),
                          discarded_.load(std::memory_order_relaxed),   late_.load(std::memory_order_relaxed),
                          evicted_.load(std::memory_order_relaxed),     state_entries_.load(std::memory_order_relaxed),
@@ -98,6 +107,7 @@ class ComponentStats {
   std::string type_;
   std::atomic<uint64_t> events_in_{0};
   std::atomic<uint64_t> events_out_{0};
+  std::atomic<uint64_t> bytes_in_{0};
   std::atomic<uint64_t> bytes_out_{0};
   std::atomic<uint64_t> batches_{0};
   std::atomic<uint64_t> errors_{0};

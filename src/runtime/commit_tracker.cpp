@@ -1,5 +1,7 @@
 #include "runtime/commit_tracker.h"
 
+#include "core/time.h"
+
 namespace sluice::runtime {
 
 CommitTracker::CommitTracker(log::Log& log, std::string group, size_t sinks,
@@ -41,6 +43,10 @@ Status CommitTracker::commit_offsets(
       (*failed)[topic] = partitions;
     } else {
       commits_.fetch_add(1);
+      if (delivery_) {
+        const int64_t now = steady_now_us();
+        for (const auto& [partition, next] : partitions) delivery_->committed(topic, partition, next, now);
+      }
     }
   }
   return first;

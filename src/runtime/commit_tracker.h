@@ -32,6 +32,7 @@
 #include "core/status.h"
 #include "log/log.h"
 #include "runtime/checkpoint_store.h"
+#include "runtime/delivery_latency.h"
 
 namespace sluice::runtime {
 
@@ -43,6 +44,8 @@ class CommitTracker {
 
   // From now on, offsets advance only at checkpoints saved to `store`.
   void gate_on_checkpoints(CheckpointStore* store);
+  // Committed offsets end the delivery of what was appended below them.
+  void measure_delivery(DeliveryLatency* delivery) { delivery_ = delivery; }
   void routed(const std::string& topic, int32_t partition, int64_t next_offset);
   void checkpoint(Checkpoint cut);
   // Commits what has become durable; returns the first commit error.
@@ -72,6 +75,7 @@ class CommitTracker {
     std::vector<uint64_t> required;  // per sink
   };
   CheckpointStore* store_ = nullptr;  // set: gated on checkpoints
+  DeliveryLatency* delivery_ = nullptr;
   std::deque<Cut> cuts_;
   std::optional<Checkpoint> unsaved_checkpoint_;  // complete, but its save failed: retried
   std::mutex commit_mutex_;                       // one commit at a time, in order; guards unsaved_

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <map>
@@ -145,8 +146,9 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
         node->source = std::move(made).value();
         const log::TopicConfig topic = topic_config_for(c);
         if (Status s = p->log_->ensure_topic(topic); !s.is_ok()) return s.with_context(subject);
+        p->delivery_.add_topic(topic.name);
         node->writer = std::make_unique<TopicWriter>(*p->log_, topic.name, topic.partitions,
-                                                     c.options.get_paths("key_fields"));
+                                                     c.options.get_paths("key_fields"), node->stats, &p->delivery_);
         node->reader = std::make_unique<TopicReader>(*p->log_, topic.name, topic.partitions, c.name, read_bytes,
                                                      *node->stats);
         break;
@@ -205,6 +207,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
   p->shared_->commits = std::make_unique<CommitTracker>(
       *p->log_, group, sinks.size(), [sinks](size_t i) { return sinks[i]->given(); },
       [sinks](size_t i) { return sinks[i]->durable(); });
+  p->shared_->commits->measure_delivery(&p->delivery_);
   for (auto& node : p->nodes_) {
     if (node->reader) {
       if (Status s = node->reader->seek_to_committed(group); !s.is_ok()) return s.with_context("log");
@@ -269,6 +272,8 @@ void Pipeline::request_stop() {
 }
 
 Status Pipeline::run() {
+  started_at_us_ = now_us();
+  phase_.store(observe::PipelineStatus::Phase::kRunning);
   for (auto& node : nodes_) {
     if (node->sink) node->sink->start();
   }
@@ -335,6 +340,7 @@ Status Pipeline::run() {
                    shared_->readers_running == 0;
   }
   if (stopping_.load()) spdlog::info("stopping: draining in-flight batches, flushing sinks, committing offsets");
+  phase_.store(observe::PipelineStatus::Phase::kStopping);
   request_stop();  // sources stop taking input; readers stop reading
   for (auto& t : source_threads) t.join();
   for (auto& t : reader_threads) t.join();
@@ -349,11 +355,82 @@ Status Pipeline::run() {
     if (!s.is_ok() && result.is_ok()) result = s.with_context("sink \"" + node->config->name + "\"");
   }
   if (Status s = shared_->commits->commit_durable(); !s.is_ok() && result.is_ok()) result = s.with_context("offset commit");
-  if (owned_log_) {
-    if (Status s = owned_log_->close(); !s.is_ok() && result.is_ok()) result = s.with_context("log");
+  {
+    std::lock_guard lock(log_mutex_);
+    phase_.store(observe::PipelineStatus::Phase::kStopped);
+    if (owned_log_) {
+      if (Status s = owned_log_->close(); !s.is_ok() && result.is_ok()) result = s.with_context("log");
+    }
   }
   if (summary) summary->print();
   return result;
+}
+
+observe::PipelineStatus Pipeline::status() {
+  observe::PipelineStatus st;
+  st.phase = phase_.load();
+  st.file = config_.file;
+  st.group = config_.log.has("group") ? config_.log.get_string("group") : "sluice";
+  st.started_at_us = started_at_us_;
+  for (const auto& node : nodes_) {
+    observe::ComponentStatus c;
+    c.stats = node->stats;
+    for (const InputRef& input : node->config->inputs) c.inputs.push_back(input.to_string());
+    c.outputs = node->ports;
+    if (node->sink) {
+      c.queued_batches = static_cast<int64_t>(node->sink->queued());
+      const SinkRunner::Health health = node->sink->health();
+      c.healthy = health.ok;
+      c.error = health.error;
+      c.failing_since_us = health.failing_since_us;
+    }
+    st.components.push_back(std::move(c));
+  }
+  st.delivery = delivery_.snapshot();
+  st.queued_source_batches = shared_->source_queue.size();
+  st.pending_checkpoints = shared_->commits->pending_cuts();
+  st.offset_commits = shared_->commits->commits();
+
+  std::lock_guard lock(log_mutex_);
+  if (st.phase == observe::PipelineStatus::Phase::kStopped) {
+    st.log_ok = false;
+    st.log_error = "the pipeline has stopped and closed its log";
+    return st;
+  }
+  auto topics = log_->topics();
+  if (!topics) {
+    st.log_ok = false;
+    st.log_error = topics.status().message();
+  } else {
+    for (const log::TopicInfo& t : *topics) {
+      for (const log::PartitionInfo& p : t.partitions) {
+        st.partitions.push_back({t.config.name, p.partition, p.start_offset, p.end_offset, p.bytes, p.segments,
+                                 p.corrupt_batches});
+      }
+    }
+  }
+  auto groups = log_->group_offsets("");
+  if (!groups) {
+    st.log_ok = false;
+    if (st.log_error.empty()) st.log_error = groups.status().message();
+  } else {
+    // The pipeline's own group always; other groups (replays, other pipelines on the
+    // same log) up to a bound, so the number of series stays bounded.
+    std::set<std::string> shown{st.group};
+    for (const log::GroupOffset& g : *groups) {
+      if (!shown.count(g.group)) {
+        if (shown.size() >= observe::PipelineStatus::kMaxGroups) {
+          st.backlog_truncated = true;
+          continue;
+        }
+        shown.insert(g.group);
+      }
+      st.backlog.push_back({g.group, g.topic, g.partition, g.committed, g.end_offset});
+    }
+    std::stable_partition(st.backlog.begin(), st.backlog.end(),
+                          [&](const observe::BacklogStatus& b) { return b.group == st.group; });
+  }
+  return st;
 }
 
 void Pipeline::read_loop(size_t node) {
@@ -494,7 +571,9 @@ void Pipeline::deliver(size_t node, const std::shared_ptr<const Batch>& batch) {
   }
   std::vector<Batch> ports(to.ports.size(), batch->derive());
   transform::TransformOutputs outputs(ports, to.config->name, *to.stats);
+  const int64_t started = steady_now_us();
   to.transform->process(*batch, outputs);
+  to.stats->batch_seconds.observe_us(steady_now_us() - started);
   to.stats->add_batch();
   route_outputs(node, ports);
 }

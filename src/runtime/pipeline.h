@@ -23,6 +23,7 @@
 
 #include <atomic>
 #include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,8 +31,10 @@
 #include "core/config/pipeline_config.h"
 #include "core/status.h"
 #include "observe/component_stats.h"
+#include "observe/pipeline_status.h"
 #include "log/log.h"
 #include "runtime/checkpoint_store.h"
+#include "runtime/delivery_latency.h"
 #include "runtime/registry.h"
 
 namespace sluice::runtime {
@@ -57,6 +60,9 @@ class Pipeline {
   void request_stop();
 
   const std::vector<std::unique_ptr<observe::ComponentStats>>& stats() const { return stats_; }
+  // What /metrics, /ready and /api/v1/components show; safe from any thread, at
+  // any time between build() and destruction.
+  observe::PipelineStatus status();
   log::Log& log() { return *log_; }
 
  private:
@@ -80,9 +86,13 @@ class Pipeline {
   PipelineConfig config_;
   RunOptions options_;
   std::vector<std::unique_ptr<observe::ComponentStats>> stats_;
+  DeliveryLatency delivery_;
   std::vector<std::unique_ptr<Node>> nodes_;
   std::vector<size_t> transform_order_;  // topological
   std::atomic<bool> stopping_{false};
+  std::atomic<observe::PipelineStatus::Phase> phase_{observe::PipelineStatus::Phase::kStarting};
+  int64_t started_at_us_ = 0;
+  std::mutex log_mutex_;  // status() reads the log; run() closes it under this lock
   std::atomic<bool> input_ended_{false};  // bounded sources finished and were read: flush windows
   // Stateful transforms: checkpoints of their state with the offsets it reflects.
   std::unique_ptr<CheckpointStore> checkpoints_;

@@ -56,6 +56,7 @@ void SinkRunner::run() {
       // is what closes output that has grown old enough.
       if (dirty || sink_->held_batches() > 0) {
         Status s = sink_->flush();
+        note_result("flush", s);
         if (!s.is_ok()) {
           stats_.add_error();
           spdlog::warn("sink \"{}\": flush failed: {}", name_, s.message());
@@ -82,9 +83,24 @@ void SinkRunner::run() {
 }
 
 Status SinkRunner::write_with_retry(const Batch& batch) {
+  const int64_t started = steady_now_us();
   Status s = with_retry("write", [&] { return sink_->write(batch); });
-  if (s.is_ok()) stats_.add_batch();
+  if (s.is_ok()) {
+    stats_.add_batch();
+    stats_.batch_seconds.observe_us(steady_now_us() - started);
+  }
   return s;
+}
+
+void SinkRunner::note_result(const char* what, const Status& s) {
+  std::lock_guard lock(health_mutex_);
+  if (s.is_ok()) {
+    health_ = Health{};
+    return;
+  }
+  if (health_.ok) health_.failing_since_us = now_us();
+  health_.ok = false;
+  health_.error = std::string(what) + ": " + s.message();
 }
 
 // Closing writes what the sink still holds (the lake's open files), so it fails
@@ -99,6 +115,7 @@ Status SinkRunner::with_retry(const char* what, const std::function<Status()>& a
   uint64_t failures = 0;
   while (true) {
     Status s = attempt();
+    note_result(what, s);
     if (s.is_ok()) {
       if (failures > 0) spdlog::info("sink \"{}\": {} succeeded after {} retries", name_, what, failures);
       return s;

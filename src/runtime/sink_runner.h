@@ -10,6 +10,8 @@
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
+#include <string>
 #include <thread>
 
 #include "core/batch.h"
@@ -40,11 +42,23 @@ class SinkRunner {
 
   size_t queued() const { return queue_.size(); }
 
+  // Whether the sink's last write, flush or close failed (it is retrying), and why.
+  struct Health {
+    bool ok = true;
+    std::string error;         // the last failure, while not ok
+    int64_t failing_since_us = 0;  // wall clock of the first failure in a row
+  };
+  Health health() const {
+    std::lock_guard lock(health_mutex_);
+    return health_;
+  }
+
  private:
   void run();
   Status write_with_retry(const Batch& batch);
   Status close_with_retry();
   Status with_retry(const char* what, const std::function<Status()>& attempt);
+  void note_result(const char* what, const Status& s);
 
   std::string name_;
   std::unique_ptr<sink::Sink> sink_;
@@ -59,6 +73,8 @@ class SinkRunner {
   std::atomic<uint64_t> durable_{0};
   uint64_t written_ = 0;  // batches written in order (sink thread)
   bool stuck_ = false;    // a batch was lost: durable_ stops advancing
+  mutable std::mutex health_mutex_;
+  Health health_;
 };
 
 }  // namespace sluice::runtime

@@ -14,8 +14,14 @@ int32_t partition_for_key(std::string_view key, int32_t partitions) {
   return static_cast<int32_t>(h % static_cast<uint64_t>(partitions));
 }
 
-TopicWriter::TopicWriter(log::Log& log, std::string topic, int32_t partitions, std::vector<FieldPath> key_fields)
-    : log_(log), topic_(std::move(topic)), partitions_(partitions), key_fields_(std::move(key_fields)) {}
+TopicWriter::TopicWriter(log::Log& log, std::string topic, int32_t partitions, std::vector<FieldPath> key_fields,
+                         observe::ComponentStats* stats, DeliveryLatency* delivery)
+    : log_(log),
+      topic_(std::move(topic)),
+      partitions_(partitions),
+      key_fields_(std::move(key_fields)),
+      stats_(stats),
+      delivery_(delivery) {}
 
 Status TopicWriter::append(const Batch& batch) {
   if (batch.empty()) return Status::ok();
@@ -25,6 +31,7 @@ Status TopicWriter::append(const Batch& batch) {
   thread_local std::vector<std::vector<log::Record>> by_partition;
   bytes.clear();
   bounds.clear();
+  const int64_t started = steady_now_us();
   const int64_t ingest_time = now_us();
   for (const Event& e : batch.events) {
     bounds.push_back(bytes.size());
@@ -58,12 +65,17 @@ Status TopicWriter::append(const Batch& batch) {
         if (i > from) {
           auto appended = log_.append(topic_, p, std::span(records).subspan(from, i - from));
           if (!appended) return appended.status();
+          if (delivery_) delivery_->appended(topic_, p, appended->first_offset, appended->last_offset, steady_now_us());
         }
         from = i;
         bytes_in_chunk = 0;
       }
       if (i < records.size()) bytes_in_chunk += records[i].value.size() + records[i].key.size();
     }
+  }
+  if (stats_) {
+    stats_->add_bytes_out(bytes.size());
+    stats_->batch_seconds.observe_us(steady_now_us() - started);
   }
   return Status::ok();
 }

@@ -15,12 +15,17 @@
 #include "core/field_path.h"
 #include "core/status.h"
 #include "log/log.h"
+#include "observe/component_stats.h"
+#include "runtime/delivery_latency.h"
 
 namespace sluice::runtime {
 
 class TopicWriter {
  public:
-  TopicWriter(log::Log& log, std::string topic, int32_t partitions, std::vector<FieldPath> key_fields);
+  // With `stats`, counts the bytes appended and times each append; with `delivery`,
+  // notes each append so its delivery latency can be measured at commit.
+  TopicWriter(log::Log& log, std::string topic, int32_t partitions, std::vector<FieldPath> key_fields,
+              observe::ComponentStats* stats = nullptr, DeliveryLatency* delivery = nullptr);
 
   // Appends every event of the batch; returns once all are durable by the topic's policy.
   Status append(const Batch& batch);
@@ -32,6 +37,8 @@ class TopicWriter {
   std::string topic_;
   int32_t partitions_;
   std::vector<FieldPath> key_fields_;
+  observe::ComponentStats* stats_;
+  DeliveryLatency* delivery_;
   std::atomic<uint32_t> next_partition_{0};
 };
 

@@ -102,6 +102,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void on_header(beast::error_code ec) {
+    request_started_ = std::chrono::steady_clock::now();
     if (ec == http::error::end_of_stream || ec == net::error::eof) return close();
     if (ec == http::error::body_limit) return respond(too_large());  // Content-Length alone says it is too big
     if (ec) {
@@ -168,6 +169,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void respond(HttpResponse r) {
+    if (server_.options.on_response) {
+      const auto took = std::chrono::steady_clock::now() - request_started_;
+      server_.options.on_response(r.status, std::chrono::duration_cast<std::chrono::microseconds>(took).count());
+    }
     auto res = std::make_shared<http::response<http::string_body>>();
     res->version(11);
     res->result(static_cast<unsigned>(r.status));
@@ -211,6 +216,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   HttpRequest request_;
   bool keep_alive_ = true;
   bool first_ = true;
+  std::chrono::steady_clock::time_point request_started_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace

@@ -65,6 +65,9 @@ struct HttpServerOptions {
   int64_t idle_timeout_us = 60'000'000;
   std::string tls_cert_file;  // both set: TLS
   std::string tls_key_file;
+  // Called for every response, on its I/O thread, with its status and the time
+  // from the request's headers being read to the response being queued (metrics).
+  std::function<void(int status, int64_t duration_us)> on_response;
 };
 
 class HttpServer {

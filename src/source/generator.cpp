@@ -52,6 +52,7 @@ class GeneratorSource final : public Source {
       produced += n;
       // Counted only once handed over: a batch refused at shutdown never left.
       if (!ctx.emit(std::move(batch))) break;
+      stats_.add_in(n);
       stats_.add_out(n);
       stats_.add_batch();
     }

@@ -13,6 +13,7 @@
 #include "format/json_reader.h"
 #include "format/json_writer.h"
 #include "server/http_server.h"
+#include "core/listen_address.h"
 
 namespace sluice::source {
 namespace {
@@ -35,13 +36,9 @@ class HttpSource final : public Source {
  public:
   explicit HttpSource(const BuildContext& ctx) : name_(ctx.name()), stats_(ctx.stats) {
     const OptionValues& o = ctx.options();
-    const std::string& address = o.get_string("address");
-    const size_t colon = address.rfind(':');
-    options_.host = address.substr(0, colon);
-    if (options_.host.starts_with('[') && options_.host.ends_with(']')) {
-      options_.host = options_.host.substr(1, options_.host.size() - 2);
-    }
-    options_.port = static_cast<uint16_t>(std::stoi(address.substr(colon + 1)));
+    const ListenAddress address = parse_listen_address(o.get_string("address")).value();
+    options_.host = address.host;
+    options_.port = address.port;
     options_.max_body_bytes = static_cast<size_t>(o.get_int("max_body_size"));
     options_.threads = static_cast<int>(o.get_int("threads"));
     options_.max_connections = static_cast<size_t>(o.get_int("max_connections"));
@@ -58,6 +55,7 @@ class HttpSource final : public Source {
       event_time_.emplace(FieldPath::parse(o.get_string("time_field")).value(),
                           *parse_time_format(o.get_string("time_format")));
     }
+    options_.on_response = [&stats = stats_](int status, int64_t us) { stats.requests.record(status, us); };
     limits_.max_body_bytes = options_.max_body_bytes;
     limits_.max_event_bytes = std::min<size_t>(options_.max_body_bytes, limits_.max_event_bytes);
   }
@@ -140,6 +138,7 @@ class HttpSource final : public Source {
       return reject(status, json_error(parsed.message()));
     }
     if (batch.empty() && errors.empty()) return reject(400, json_error("the body holds no events"));
+    stats_.add_in(batch.size() + errors.size());  // every event the body held, valid or not
     if (event_time_) take_event_times(batch, errors);
     size_t accepted = 0;
     if (errors.empty() || accept_valid_) {
@@ -158,7 +157,7 @@ class HttpSource final : public Source {
         }
         accepted = batch.size();
         stats_.add_out(accepted);
-        stats_.add_bytes_out(body.size());
+        stats_.add_bytes_in(body.size());
         stats_.add_batch();
       }
     }
@@ -244,14 +243,8 @@ class HttpSource final : public Source {
 };
 
 std::string check_options(const OptionValues& o) {
-  const std::string& address = o.get_string("address");
-  const size_t colon = address.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == address.size()) {
-    return "address: expected host:port, e.g. 0.0.0.0:8080";
-  }
-  const std::string port = address.substr(colon + 1);
-  if (port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5 || std::stoi(port) > 65535) {
-    return "address: \"" + port + "\" is not a port number";
+  if (auto address = parse_listen_address(o.get_string("address")); !address) {
+    return "address: " + address.status().message();
   }
   if (!o.get_string("path").starts_with("/")) return "path: must start with /";
   if (o.has("tls_cert") != o.has("tls_key")) return "tls_cert and tls_key go together: give both or neither";

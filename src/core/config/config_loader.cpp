@@ -1,11 +1,13 @@
 #include "core/config/config_loader.h"
 
 #include "core/config/log_options.h"
+#include "core/config/observe_options.h"
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -14,6 +16,7 @@
 
 #include "core/config/graph_check.h"
 #include "core/config/option_parser.h"
+#include "core/listen_address.h"
 #include "core/suggest.h"
 
 namespace sluice {
@@ -22,7 +25,7 @@ namespace {
 using config_detail::location_of;
 using config_detail::ParseContext;
 
-const std::vector<std::string> kTopLevelKeys = {"data_dir", "log", "sources", "transforms", "sinks"};
+const std::vector<std::string> kTopLevelKeys = {"data_dir", "log", "observe", "sources", "transforms", "sinks"};
 const std::vector<std::string> kSectionKeys = {"sources", "transforms", "sinks"};
 
 bool valid_component_name(const std::string& name) {
@@ -98,15 +101,18 @@ class Loader {
         if (text) config.data_dir = *text;
       } else if (key == "log") {
         load_log_section(entry.first, entry.second, config);
+      } else if (key == "observe") {
+        load_observe_section(entry.first, entry.second, config);
       } else if (key == "sources" || key == "transforms" || key == "sinks") {
         sections[key] = entry.second;
         load_section(key, entry.first, entry.second, config);
       } else {
         diagnostics_.error(location(entry.first), "unknown key \"" + key + "\"" + did_you_mean(key, kTopLevelKeys),
-                           "the top-level keys are data_dir, log, sources, transforms and sinks");
+                           "the top-level keys are data_dir, log, observe, sources, transforms and sinks");
       }
     }
     if (!seen_keys.count("log")) load_log_section(YAML::Node(), YAML::Node(YAML::NodeType::Map), config);
+    if (!seen_keys.count("observe")) load_observe_section(YAML::Node(), YAML::Node(YAML::NodeType::Map), config);
     if (!sections.count("sources")) {
       diagnostics_.error(SourceLocation{file_, 1, 1}, "the pipeline has no sources:",
                          "add a sources: section, e.g. a generator");
@@ -188,49 +194,81 @@ class Loader {
     return ParseContext{file_, text_, &options_.env, &diagnostics_, std::move(subject)};
   }
 
-  // The `log:` section: a map of log_section_options(), every one optional.
-  void load_log_section(const YAML::Node& key, const YAML::Node& body, PipelineConfig& config) {
-    ParseContext ctx = context("log");
+  // A settings section (`log:`, `observe:`): a map of `specs`, every one optional,
+  // with defaults filled in. `unknown_hint` explains an unknown option.
+  void load_settings_section(const std::string& section, const YAML::Node& key, const YAML::Node& body,
+                             const std::vector<OptionSpec>& specs, OptionValues& values,
+                             const std::function<std::string(const std::string&, std::string*)>& unknown_hint) {
+    ParseContext ctx = context(section);
     if (!body.IsMap()) {
-      diagnostics_.error(location(body.IsNull() ? key : body), "log: expected a map of settings, e.g. fsync: always");
+      diagnostics_.error(location(body.IsNull() ? key : body),
+                         section + ": expected a map of settings, e.g. " + specs.front().name + ": ...");
       return;
     }
-    const auto& specs = log_section_options();
-    std::vector<std::string> names;
-    for (const OptionSpec& o : specs) names.push_back(o.name);
     std::set<std::string> seen;
     for (const auto& entry : body) {
       const std::string option = entry.first.Scalar();
       if (!seen.insert(option).second) {
-        diagnostics_.error(location(entry.first), "log: duplicate key \"" + option + "\"");
+        diagnostics_.error(location(entry.first), section + ": duplicate key \"" + option + "\"");
         continue;
       }
       auto spec = std::find_if(specs.begin(), specs.end(), [&](const OptionSpec& o) { return o.name == option; });
       if (spec == specs.end()) {
-        std::string hint = "log settings: " + join(names);
-        std::string suggestion = did_you_mean(option, names);
-        std::vector<std::string> topic_names;
-        for (const OptionSpec& t : topic_options()) topic_names.push_back(t.name);
-        if (std::find(topic_names.begin(), topic_names.end(), option) != topic_names.end()) {
-          hint = "\"" + option + "\" is a setting of each source's topic: write it under the source";
-        } else if (suggestion.empty() && !(suggestion = did_you_mean(option, topic_names)).empty()) {
-          hint = "topic settings such as fsync are written under each source";
-        }
-        diagnostics_.error(location(entry.first), "log: unknown option \"" + option + "\"" + suggestion, hint);
+        std::string suggestion;
+        const std::string hint = unknown_hint(option, &suggestion);
+        diagnostics_.error(location(entry.first), section + ": unknown option \"" + option + "\"" + suggestion, hint);
         continue;
       }
-      config.log.set(spec->name, config_detail::parse_option(ctx, *spec, entry.second), location(entry.second));
+      values.set(spec->name, config_detail::parse_option(ctx, *spec, entry.second), location(entry.second));
     }
     for (const OptionSpec& spec : specs) {
-      if (config.log.has(spec.name) || config.log.location(spec.name).line) continue;
+      if (values.has(spec.name) || values.location(spec.name).line) continue;
       if (spec.default_text.empty()) {
-        config.log.set(spec.name, std::monostate{}, SourceLocation{});
+        values.set(spec.name, std::monostate{}, SourceLocation{});
         continue;
       }
       ParseContext defaults = ctx;
       defaults.subject += " (default)";
-      config.log.set(spec.name, config_detail::parse_option(defaults, spec, YAML::Node(spec.default_text)),
-                     SourceLocation{});
+      values.set(spec.name, config_detail::parse_option(defaults, spec, YAML::Node(spec.default_text)),
+                 SourceLocation{});
+    }
+  }
+
+  static std::vector<std::string> option_names(const std::vector<OptionSpec>& specs) {
+    std::vector<std::string> names;
+    for (const OptionSpec& o : specs) names.push_back(o.name);
+    return names;
+  }
+
+  // The `log:` section (log_options.h). Topic settings written here by mistake get a pointer to where they go.
+  void load_log_section(const YAML::Node& key, const YAML::Node& body, PipelineConfig& config) {
+    load_settings_section("log", key, body, log_section_options(), config.log,
+                          [](const std::string& option, std::string* suggestion) {
+                            const std::vector<std::string> names = option_names(log_section_options());
+                            const std::vector<std::string> topic_names = option_names(topic_options());
+                            *suggestion = did_you_mean(option, names);
+                            if (std::find(topic_names.begin(), topic_names.end(), option) != topic_names.end()) {
+                              return "\"" + option + "\" is a setting of each source's topic: write it under the source";
+                            }
+                            if (suggestion->empty() && !(*suggestion = did_you_mean(option, topic_names)).empty()) {
+                              return std::string("topic settings such as fsync are written under each source");
+                            }
+                            return "log settings: " + join(names);
+                          });
+  }
+
+  // The `observe:` section (observe_options.h).
+  void load_observe_section(const YAML::Node& key, const YAML::Node& body, PipelineConfig& config) {
+    load_settings_section("observe", key, body, observe_section_options(), config.observe,
+                          [](const std::string& option, std::string* suggestion) {
+                            const std::vector<std::string> names = option_names(observe_section_options());
+                            *suggestion = did_you_mean(option, names);
+                            return "observe settings: " + join(names);
+                          });
+    if (config.observe.has("address") && !config.observe.get_string("address").empty()) {
+      if (auto address = parse_listen_address(config.observe.get_string("address")); !address) {
+        diagnostics_.error(config.observe.location("address"), "observe: address: " + address.status().message());
+      }
     }
   }
 

@@ -41,6 +41,7 @@ struct PipelineConfig {
   std::string file;
   std::string data_dir;
   OptionValues log;  // the `log:` section (log_options.h), defaults filled in
+  OptionValues observe;  // the `observe:` section (observe_options.h), defaults filled in
   std::vector<ComponentConfig> components;  // sources, transforms, sinks; file order within each
 
   const ComponentConfig* find(std::string_view name) const;

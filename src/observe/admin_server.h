@@ -1,0 +1,46 @@
+// AdminServer: the admin address of a running pipeline.
+//
+//   GET /metrics             Prometheus text format (metrics_text.h)
+//   GET /health              alive (200 while the process answers)
+//   GET /ready               200 when the log answers and every sink writes, else 503
+//   GET /api/v1/components   live statistics and the pipeline graph (status_json.h)
+//
+// Read-only and unauthenticated, like Prometheus exporters: bind it to loopback or
+// an internal interface. It runs on its own two I/O threads, so a slow scrape never
+// touches the data path; each request takes a fresh PipelineStatus.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/status.h"
+#include "observe/pipeline_status.h"
+#include "observe/request_stats.h"
+#include "server/http_server.h"
+
+namespace sluice::observe {
+
+class AdminServer {
+ public:
+  using StatusSource = std::function<PipelineStatus()>;
+
+  AdminServer(std::string host, uint16_t port, std::string version, StatusSource status);
+  ~AdminServer();
+
+  Status start();
+  void stop();
+  uint16_t port() const { return server_->port(); }
+  const std::string& host() const { return host_; }
+
+ private:
+  server::HttpResponse handle(const server::HttpRequest& request);
+
+  std::string host_;
+  std::string version_;
+  StatusSource status_;
+  RequestStats requests_;
+  std::unique_ptr<server::HttpServer> server_;
+};
+
+}  // namespace sluice::observe
