@@ -120,6 +120,7 @@ class HttpSource final : public Source {
       }
       body = decoded;
     }
+    stats_.add_bytes_in(body.size());  // every body taken in, accepted or not
     const std::string type = media_type(r.header("content-type"));
     const format::BodyFormat body_format =
         type.empty() || type == "application/json" ? format::BodyFormat::kAuto : format::BodyFormat::kNdjson;
@@ -157,7 +158,6 @@ class HttpSource final : public Source {
         }
         accepted = batch.size();
         stats_.add_out(accepted);
-        stats_.add_bytes_in(body.size());
         stats_.add_batch();
       }
     }
