@@ -107,6 +107,11 @@ edges=$(curl -s "http://127.0.0.1:$ADMIN/api/v1/components" | jq -c '[.edges[] |
 [[ $(curl -s "http://127.0.0.1:$ADMIN/health" | jq -r .status) == ok ]] || fail "/health is not ok"
 pass "/api/v1/components matches, with the graph; /ready and /health are 200"
 
+"$SLUICE" top -c pipeline.yaml --once --interval 500ms >top.txt || fail "sluice top failed"
+grep -Eq '^lake +sink +parquet .* ok$' top.txt || fail "sluice top does not show the healthy lake: $(cat top.txt)"
+grep -Eq '^sluice/api +0 ' top.txt || fail "sluice top does not show the backlog: $(cat top.txt)"
+pass "sluice top shows every component, the backlog and delivery latency"
+
 # The lake's disk fills: the sink fails and retries, the pipeline is not ready.
 head -c 4194304 /dev/zero >lake/filler 2>/dev/null || true
 post 40 500
@@ -120,6 +125,8 @@ done
 jq -e '.checks.sinks.lake.ok == false and (.checks.sinks.lake.error | test("No space|space"))' ready.json >/dev/null ||
   fail "/ready does not name the failing sink: $(cat ready.json)"
 expect "sluice_sink_up{$labels_lake}" 0
+"$SLUICE" top -a "127.0.0.1:$ADMIN" --once --interval 200ms | grep -q 'FAILING .*No space' ||
+  fail "sluice top does not show the failing sink"
 sleep 3  # the sink keeps retrying: the log must not fill with the same warning
 pass "disk full: /ready is 503 and names the sink ($(jq -r .checks.sinks.lake.error ready.json | head -c 80))"
 
@@ -135,6 +142,7 @@ pass "space freed: /ready is 200 again and the lake took every event"
 kill -TERM "$server"
 wait "$server" || fail "the pipeline did not stop cleanly: $(tail -5 server.log)"
 server=
+expect_exit 3 "$SLUICE" top -a "127.0.0.1:$ADMIN" --once
 rows=$(duckdb "select count(*) as n from read_parquet('$WORK/lake/**/*.parquet')" | jq -r .n)
 [[ $rows -eq $((900 + 40 * 450)) ]] || fail "the lake holds $rows rows, expected $((900 + 40 * 450))"
 
