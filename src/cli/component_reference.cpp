@@ -1,6 +1,7 @@
 #include "cli/component_reference.h"
 
 #include "core/config/log_options.h"
+#include "core/config/observe_options.h"
 
 namespace sluice::cli {
 namespace {
@@ -73,6 +74,10 @@ std::string component_reference_text(const runtime::Registry& registry) {
   for (const OptionSpec& o : log_section_options()) {
     out += "      " + o.name + " (" + type_label(o) + ", " + default_label(o) + "): " + o.doc + "\n";
   }
+  out += "Observe (the top-level observe: section):\n";
+  for (const OptionSpec& o : observe_section_options()) {
+    out += "      " + o.name + " (" + type_label(o) + ", " + default_label(o) + "): " + o.doc + "\n";
+  }
   return out;
 }
 
@@ -101,6 +106,8 @@ std::string component_reference_markdown(const runtime::Registry& registry) {
     }
   }
   out += "### Log\n\nThe top-level `log:` section.\n\n" + markdown_table(log_section_options(), false);
+  out += "\n### Observe\n\nThe top-level `observe:` section (docs/observability.md).\n\n" +
+         markdown_table(observe_section_options(), false);
   return out;
 }
 

@@ -71,7 +71,7 @@ grep -Eq '^t +3 +3000 ' out || fail "replayed topic: $(cat out)"
 pass "replay: damaged or missing input refused up front; a lake into a partitioned topic"
 
 # The demo writes its tiers.
-SLUICE_DATA_DIR=$WORK/demo DEMO_RATE=5000 DEMO_SERVICES=$SLUICE_SOURCE_DIR/examples/services.csv "$SLUICE" run "$SLUICE_SOURCE_DIR/examples/demo.yaml" --summary-interval 0s \
+SLUICE_DATA_DIR=$WORK/demo SLUICE_ADMIN_ADDRESS=127.0.0.1:0 DEMO_RATE=5000 DEMO_SERVICES=$SLUICE_SOURCE_DIR/examples/services.csv "$SLUICE" run "$SLUICE_SOURCE_DIR/examples/demo.yaml" --summary-interval 0s \
   >demo.log 2>&1 &
 demo=$!
 sleep 4
