@@ -16,6 +16,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "core/config/config_loader.h"
+#include "observe/history/metrics_history.h"
 #include "format/json_writer.h"
 #include "runtime/registry.h"
 #include "sink/sqlite/database.h"
@@ -195,7 +196,11 @@ Result<std::vector<std::pair<std::string, std::string>>> databases(const QueryFl
     for (const auto& [name, file] : out) seen = seen || fs::path(file) == fs::path(path);
     if (!seen) out.emplace_back(c.name, path);
   }
-  if (out.empty()) return Status::invalid(f.config + " has no sqlite sink");
+  // The pipeline's own metrics history, when it has recorded one.
+  const fs::path history = fs::path(config->data_dir) / observe::MetricsHistory::kFileName;
+  std::error_code ec;
+  if (fs::is_regular_file(history, ec)) out.emplace_back("metrics", history.string());
+  if (out.empty()) return Status::invalid(f.config + " has no sqlite sink and no metrics history yet");
   return out;
 }
 

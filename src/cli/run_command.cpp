@@ -14,6 +14,7 @@
 #include "core/listen_address.h"
 #include "core/units.h"
 #include "observe/admin_server.h"
+#include "observe/history/history_recorder.h"
 #include "runtime/pipeline.h"
 
 namespace sluice::cli {
@@ -90,10 +91,31 @@ void add_run_command(CLI::App& app, int* exit_code) {
     runtime::Pipeline& p = **pipeline;
     target.store(&p);
     if (stop_requested.load()) p.request_stop();
+    std::unique_ptr<observe::HistoryRecorder> history;
+    if (const int64_t every = config->observe.get_int("history_interval"); every > 0) {
+      const std::string path = config->data_dir + "/" + observe::MetricsHistory::kFileName;
+      auto opened = observe::MetricsHistory::open(path, config->observe.get_int("history_retention"));
+      if (!opened) {
+        spdlog::error("cannot open the metrics history: {}", opened.status().message());
+        *exit_code = kExitRuntimeFailure;
+        return;
+      }
+      history = std::make_unique<observe::HistoryRecorder>(std::move(*opened), every, [&p] { return p.status(); });
+    }
+    // What /metrics shows: the pipeline's status and how its history recording goes.
+    auto status = [&p, &history] {
+      observe::PipelineStatus st = p.status();
+      if (history) {
+        st.history_records = history->records();
+        st.history_failures = history->failures();
+        st.history_enabled = true;
+      }
+      return st;
+    };
     std::unique_ptr<observe::AdminServer> admin_server;
     if (admin_listen) {
-      admin_server = std::make_unique<observe::AdminServer>(admin_listen->host, admin_listen->port, SLUICE_VERSION,
-                                                            [&p] { return p.status(); });
+      admin_server =
+          std::make_unique<observe::AdminServer>(admin_listen->host, admin_listen->port, SLUICE_VERSION, status);
       if (Status s = admin_server->start(); !s.is_ok()) {
         spdlog::error("cannot start the admin API: {}", s.message());
         *exit_code = kExitRuntimeFailure;
@@ -104,12 +126,14 @@ void add_run_command(CLI::App& app, int* exit_code) {
                    admin_server->port());
     }
     spdlog::info("running {} ({} components, data_dir {})", file, config->components.size(), config->data_dir);
-    Status status = p.run();
-    // Answering until the very end lets a scraper see the final counters; stopped
-    // before the pipeline is destroyed, since it reads from it.
+    if (history) history->start();
+    Status result = p.run();
+    // The last record and the last scrape see the final counters; both stop
+    // before the pipeline is destroyed, since they read from it.
+    if (history) history->stop();
     if (admin_server) admin_server->stop();
-    if (!status.is_ok()) {
-      spdlog::error("pipeline failed: {}", status.message());
+    if (!result.is_ok()) {
+      spdlog::error("pipeline failed: {}", result.message());
       *exit_code = kExitRuntimeFailure;
       return;
     }

@@ -55,6 +55,28 @@ double Histogram::quantile(const Snapshot& s, double q) {
              : s.bounds.back();  // in the +Inf bucket: the largest finite bound, as Prometheus says
 }
 
+Histogram::Snapshot Histogram::difference(const Snapshot& later, const Snapshot& earlier) {
+  if (earlier.bounds != later.bounds) return later;
+  Snapshot d = later;
+  // Saturating: snapshots are taken without a lock, so a bucket may run a little ahead.
+  auto minus = [](uint64_t a, uint64_t b) { return a > b ? a - b : 0; };
+  for (size_t i = 0; i < d.cumulative.size(); ++i) d.cumulative[i] = minus(later.cumulative[i], earlier.cumulative[i]);
+  d.count = std::max(minus(later.count, earlier.count), d.cumulative.empty() ? 0 : d.cumulative.back());
+  d.sum_seconds = std::max(0.0, later.sum_seconds - earlier.sum_seconds);
+  return d;
+}
+
+void Histogram::merge(Snapshot& into, const Snapshot& other) {
+  if (into.bounds.empty() && into.count == 0) {
+    into = other;
+    return;
+  }
+  if (into.bounds != other.bounds) return;
+  for (size_t i = 0; i < into.cumulative.size(); ++i) into.cumulative[i] += other.cumulative[i];
+  into.count += other.count;
+  into.sum_seconds += other.sum_seconds;
+}
+
 std::vector<double> Histogram::latency_buckets() {
   return {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
           0.05,   0.1,     0.25,   0.5,   1,      2.5,   5,    10};

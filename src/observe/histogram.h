@@ -33,6 +33,11 @@ class Histogram {
   // The value below which `quantile` (0..1) of observations fall, interpolated
   // linearly inside its bucket as Prometheus' histogram_quantile does; 0 when empty.
   static double quantile(const Snapshot& s, double quantile);
+  // What was observed between two snapshots of one histogram (`earlier` may be
+  // empty: everything in `later`).
+  static Snapshot difference(const Snapshot& later, const Snapshot& earlier);
+  // Adds `other` into `into` (histograms with the same bounds; `into` may be empty).
+  static void merge(Snapshot& into, const Snapshot& other);
 
   // Latencies of batches and requests: 100 µs to 10 s.
   static std::vector<double> latency_buckets();

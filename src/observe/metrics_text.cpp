@@ -130,6 +130,12 @@ std::string render_metrics(const PipelineStatus& st, const ProcessStats& process
   w.family("sluice_offset_commits_total", Type::kCounter,
            "Commits of consumer offsets to the log.");
   w.sample("sluice_offset_commits_total", {}, static_cast<double>(st.offset_commits));
+  w.family("sluice_history_records_total", Type::kCounter,
+           "Records of the metrics history (data_dir/metrics_history.db) by result; absent when it is off.");
+  if (st.history_enabled) {
+    w.sample("sluice_history_records_total", {{"result", "ok"}}, static_cast<double>(st.history_records));
+    w.sample("sluice_history_records_total", {{"result", "failed"}}, static_cast<double>(st.history_failures));
+  }
 
   w.family("sluice_delivery_latency_seconds", Type::kHistogram,
            "Per event: time from its append to the log (the producer's acknowledgement) until "

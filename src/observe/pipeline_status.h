@@ -61,6 +61,9 @@ struct PipelineStatus {
   uint64_t queued_source_batches = 0;  // read from the log, waiting for the pipeline thread
   uint64_t pending_checkpoints = 0;
   uint64_t offset_commits = 0;
+  bool history_enabled = false;  // metrics history (history/): records written and failed
+  uint64_t history_records = 0;
+  uint64_t history_failures = 0;
 
   static constexpr size_t kMaxGroups = 16;
 };

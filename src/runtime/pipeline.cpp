@@ -427,6 +427,18 @@ observe::PipelineStatus Pipeline::status() {
       }
       st.backlog.push_back({g.group, g.topic, g.partition, g.committed, g.end_offset});
     }
+    // A partition the pipeline reads but has not committed yet is read from its
+    // start: all of it is backlog (a listing of commits alone would show none).
+    for (const auto& node : nodes_) {
+      if (!node->reader) continue;
+      for (const observe::PartitionStatus& p : st.partitions) {
+        if (p.topic != node->reader->topic()) continue;
+        const bool committed = std::any_of(st.backlog.begin(), st.backlog.end(), [&](const observe::BacklogStatus& b) {
+          return b.group == st.group && b.topic == p.topic && b.partition == p.partition;
+        });
+        if (!committed) st.backlog.push_back({st.group, p.topic, p.partition, p.start_offset, p.end_offset});
+      }
+    }
     std::stable_partition(st.backlog.begin(), st.backlog.end(),
                           [&](const observe::BacklogStatus& b) { return b.group == st.group; });
   }

@@ -2,7 +2,8 @@
 # /metrics passes `promtool check metrics` and its counters equal the events and
 # requests sent; /api/v1/components agrees; /ready turns 503 while a sink cannot
 # write (its disk is full) and 200 again once it can, with nothing lost; the
-# process's own log is JSON when asked and a failing sink does not flood it.
+# process's own log is JSON when asked and a failing sink does not flood it; the
+# metrics history in data_dir sums to the same counts and saw the sink fail.
 source "$(dirname "$0")/lib.sh"
 command -v promtool >/dev/null || fail "promtool is missing: run scripts/setup (Debian package prometheus)"
 mount_tmpfs lake 4m
@@ -14,6 +15,7 @@ data_dir: $WORK/data
 observe:
   address: 127.0.0.1:$ADMIN
   log_format: json
+  history_interval: 500ms
 sources:
   api: {type: http, address: 127.0.0.1:$PORT}
 transforms:
@@ -145,6 +147,22 @@ server=
 expect_exit 3 "$SLUICE" top -a "127.0.0.1:$ADMIN" --once
 rows=$(duckdb "select count(*) as n from read_parquet('$WORK/lake/**/*.parquet')" | jq -r .n)
 [[ $rows -eq $((900 + 40 * 450)) ]] || fail "the lake holds $rows rows, expected $((900 + 40 * 450))"
+
+# The metrics history: per-interval rows that sum to what was sent, the failure included.
+history() { "$SLUICE" query -c pipeline.yaml -f csv "$1" | tail -n +2 | tr -d "\r"; }  # CSV lines end in CRLF
+[[ $(history "select sum(events_out) from metrics.component_metrics where component = 'api'") == 21000 ]] ||
+  fail "history: the source's events sum to $(history "select sum(events_out) from component_metrics where component = 'api'")"
+[[ $(history "select sum(events_out) from component_metrics where component = 'lake'") == $((900 + 40 * 450)) ]] ||
+  fail "history: the lake's events do not sum to what it wrote"
+[[ $(history "select count(*) from component_metrics where component = 'lake' and healthy = 0 and errors > 0") -ge 1 ]] ||
+  fail "history: no interval shows the lake failing"
+# Every 500 ms, and one last, shorter record when the pipeline stopped.
+[[ $(history "select min(interval_s) > 0.3 and max(interval_s) < 5 from pipeline_metrics
+              where time < (select max(time) from pipeline_metrics)") == 1 ]] ||
+  fail "history: intervals are not about 500ms: $(history "select group_concat(interval_s) from pipeline_metrics")"
+[[ $(history "select sum(delivered) from pipeline_metrics") == 21000 ]] ||
+  fail "history: $(history "select sum(delivered) from pipeline_metrics") events delivered, expected 21000"
+pass "metrics history: $(history "select count(*) from pipeline_metrics") records summing to every event and showing the failure"
 
 # Every line of sluice's own log is a JSON object; the failing sink's warnings were held back.
 while IFS= read -r line; do

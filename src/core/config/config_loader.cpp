@@ -270,6 +270,11 @@ class Loader {
         diagnostics_.error(config.observe.location("address"), "observe: address: " + address.status().message());
       }
     }
+    // A record costs a transaction: more often than every 100 ms is a mistake.
+    if (const int64_t every = config.observe.get_int("history_interval"); every > 0 && every < 100'000) {
+      diagnostics_.error(config.observe.location("history_interval"),
+                         "observe: history_interval: must be 0s (off) or at least 100ms", "try 10s");
+    }
   }
 
   void load_section(const std::string& section, const YAML::Node& key, const YAML::Node& body,

@@ -17,6 +17,14 @@ const std::vector<OptionSpec>& observe_section_options() {
           "log_level", OptionType::kEnum, "info",
           "Least severe level logged; SLUICE_LOG_LEVEL and --log-level override it.")
           .one_of({"trace", "debug", "info", "warn", "error", "off"}),
+      OptionSpec::optional(
+          "history_interval", OptionType::kDuration, "10s",
+          "How often sluice records its own key metrics (per component and for the process) into "
+          "data_dir/metrics_history.db, as history for capacity reports; 0s: off.")
+          .at_least(0),
+      OptionSpec::optional("history_retention", OptionType::kDuration, "30d",
+                           "Delete history rows older than this; 0s: keep them all.")
+          .at_least(0),
   };
   return options;
 }

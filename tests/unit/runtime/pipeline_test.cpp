@@ -308,5 +308,48 @@ sinks:
   EXPECT_EQ((*(*pipeline)->log().topics())[0].partitions[0].end_offset, 10);
 }
 
+TEST(Pipeline, StatusCountsUncommittedPartitionsWhollyAsBacklog) {
+  static std::atomic<uint64_t> written{0};
+  Registry registry = Registry::builtin();
+  ComponentSpec spec;
+  spec.kind = ComponentKind::kSink;
+  spec.type = "stuck";
+  registry.add(sink::SinkType{spec, [](const BuildContext&) -> Result<std::unique_ptr<sink::Sink>> {
+                                return std::unique_ptr<sink::Sink>(std::make_unique<FlakySink>(1 << 30, &written));
+                              }});
+  TempDir dir;
+  auto config = load_config("data_dir: " + dir.path() + R"(
+sources:
+  traffic: {type: generator, rate: 0, count: 40, partitions: 2}
+sinks:
+  out: {type: stuck, inputs: [traffic]}
+)",
+                            registry);
+  RunOptions options;
+  options.shutdown_timeout_us = 200'000;
+  auto pipeline = Pipeline::build(config, registry, options);
+  ASSERT_TRUE(pipeline);
+  Pipeline& p = **pipeline;
+  std::thread runner([&] { (void)p.run(); });
+  // Nothing is ever committed, yet every appended record is backlog of the pipeline's group.
+  int64_t lag = 0;
+  size_t partitions = 0;
+  for (int i = 0; i < 200 && lag < 40; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    const observe::PipelineStatus st = p.status();
+    lag = 0;
+    partitions = 0;
+    for (const observe::BacklogStatus& b : st.backlog) {
+      if (b.group != "sluice") continue;
+      lag += b.lag();
+      ++partitions;
+    }
+  }
+  p.request_stop();
+  runner.join();
+  EXPECT_EQ(lag, 40);
+  EXPECT_EQ(partitions, 2u);
+}
+
 }  // namespace
 }  // namespace sluice::runtime
