@@ -142,22 +142,6 @@ void print_table(const std::vector<std::string>& names, const std::vector<std::v
   }
   std::printf("(%zu row%s)\n", rows.size(), rows.size() == 1 ? "" : "s");
 }
-
-// A file URI that opens `path` read-only; '?', '#' and '%' in the path are escaped.
-std::string read_only_uri(const std::string& path) {
-  std::string uri = "file:";
-  for (char c : path) {
-    if (c == '?' || c == '#' || c == '%') {
-      char hex[4];
-      std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
-      uri += hex;
-    } else {
-      uri += c;
-    }
-  }
-  return uri + "?mode=ro";
-}
-
 // The name a database is attached under; SQLite reserves main and temp.
 std::string schema_name(const std::string& name) {
   return name == "main" || name == "temp" ? name + "_db" : name;
@@ -243,7 +227,7 @@ int query(const QueryFlags& f) {
       std::fprintf(stderr, "sluice query: %s\n", attach.status().message().c_str());
       return kExitRuntimeFailure;
     }
-    attach->bind_text(1, read_only_uri(path));
+    attach->bind_text(1, sink::sqlite::read_only_uri(path));
     if (Status s = attach->run(); !s.is_ok()) {
       std::fprintf(stderr, "sluice query: attaching %s: %s\n", path.c_str(), s.message().c_str());
       return kExitRuntimeFailure;

@@ -14,6 +14,7 @@
 #include "core/listen_address.h"
 #include "core/units.h"
 #include "observe/admin_server.h"
+#include "observe/dashboard/dashboard_routes.h"
 #include "observe/history/history_recorder.h"
 #include "runtime/pipeline.h"
 
@@ -116,12 +117,13 @@ void add_run_command(CLI::App& app, int* exit_code) {
     if (admin_listen) {
       admin_server =
           std::make_unique<observe::AdminServer>(admin_listen->host, admin_listen->port, SLUICE_VERSION, status);
+      admin_server->add_route(observe::dashboard_route(observe::hot_tables(*config)));
       if (Status s = admin_server->start(); !s.is_ok()) {
         spdlog::error("cannot start the admin API: {}", s.message());
         *exit_code = kExitRuntimeFailure;
         return;
       }
-      spdlog::info("admin API on http://{}:{} (/metrics, /health, /ready, /api/v1/components)",
+      spdlog::info("dashboard and admin API on http://{}:{}/ (/metrics, /health, /ready, /api/v1/components)",
                    admin_listen->host.find(':') != std::string::npos ? "[" + admin_listen->host + "]" : admin_listen->host,
                    admin_server->port());
     }

@@ -42,6 +42,13 @@ void AdminServer::stop() {
   server_->stop();
 }
 
+std::optional<server::HttpResponse> AdminServer::route(const server::HttpRequest& r) const {
+  for (const Route& route : routes_) {
+    if (std::optional<server::HttpResponse> res = route(r)) return res;
+  }
+  return std::nullopt;
+}
+
 server::HttpResponse AdminServer::handle(const server::HttpRequest& r) {
   const std::string_view path = r.path();
   const int64_t now = now_us();
@@ -58,10 +65,12 @@ server::HttpResponse AdminServer::handle(const server::HttpRequest& r) {
     res.body = std::move(ready.json);
   } else if (path == "/api/v1/components") {
     res.body = render_components(status_(), now);
+  } else if (std::optional<server::HttpResponse> routed = route(r)) {
+    res = std::move(*routed);
   } else {
     res.status = 404;
     res.body =
-        R"({"error":"no such endpoint; try /metrics, /health, /ready or /api/v1/components"})";
+        R"({"error":"no such endpoint; try /, /metrics, /health, /ready or /api/v1/components"})";
   }
   if (r.method == "HEAD") res.body.clear();
   return res;

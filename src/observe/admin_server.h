@@ -4,6 +4,7 @@
 //   GET /health              alive (200 while the process answers)
 //   GET /ready               200 when the log answers and every sink writes, else 503
 //   GET /api/v1/components   live statistics and the pipeline graph (status_json.h)
+//   and whatever added routes answer (the dashboard, dashboard/dashboard_routes.h).
 //
 // Read-only and unauthenticated, like Prometheus exporters: bind it to loopback or
 // an internal interface. It runs on its own two I/O threads, so a slow scrape never
@@ -12,7 +13,9 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "observe/pipeline_status.h"
@@ -24,9 +27,14 @@ namespace sluice::observe {
 class AdminServer {
  public:
   using StatusSource = std::function<PipelineStatus()>;
+  // Answers a GET it knows, or nullopt to let the next route (or the 404) answer.
+  using Route = std::function<std::optional<server::HttpResponse>(const server::HttpRequest&)>;
 
   AdminServer(std::string host, uint16_t port, std::string version, StatusSource status);
   ~AdminServer();
+
+  // Before start(): routes are asked in the order added, after the built-in ones.
+  void add_route(Route route) { routes_.push_back(std::move(route)); }
 
   Status start();
   void stop();
@@ -35,10 +43,12 @@ class AdminServer {
 
  private:
   server::HttpResponse handle(const server::HttpRequest& request);
+  std::optional<server::HttpResponse> route(const server::HttpRequest& request) const;
 
   std::string host_;
   std::string version_;
   StatusSource status_;
+  std::vector<Route> routes_;
   RequestStats requests_;
   std::unique_ptr<server::HttpServer> server_;
 };

@@ -38,6 +38,12 @@ JsonOut& JsonOut::key(std::string_view name) {
   return *this;
 }
 
+JsonOut& JsonOut::raw(std::string_view json) {
+  separate();
+  out_ += json;
+  return *this;
+}
+
 JsonOut& JsonOut::value(std::string_view text) {
   separate();
   write_string(text);

@@ -29,6 +29,8 @@ class JsonOut {
   JsonOut& value(double d);  // NaN and ±Inf (not JSON) as null
   JsonOut& value(bool b);
   JsonOut& null();
+  // An already formed JSON value (another JsonOut's text), written as it is.
+  JsonOut& raw(std::string_view json);
 
   const std::string& text() const { return out_; }
   std::string take() { return std::move(out_); }

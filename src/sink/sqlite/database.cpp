@@ -1,5 +1,7 @@
 #include "sink/sqlite/database.h"
 
+#include <cstdio>
+
 namespace sluice::sink::sqlite {
 
 Statement& Statement::operator=(Statement&& o) noexcept {
@@ -107,6 +109,20 @@ std::string quote_identifier(std::string_view name) {
   }
   out += '"';
   return out;
+}
+
+std::string read_only_uri(const std::string& path) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '?' || c == '#' || c == '%') {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+      uri += hex;
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?mode=ro";
 }
 
 }  // namespace sluice::sink::sqlite

@@ -74,6 +74,10 @@ class Database {
   std::string path_;
 };
 
+// A file URI that opens `path` read-only (for Database::open or ATTACH); '?', '#'
+// and '%' in the path are escaped.
+std::string read_only_uri(const std::string& path);
+
 // `name` as an SQL identifier: "double quoted", quotes doubled.
 std::string quote_identifier(std::string_view name);
 
