@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # What observability costs: HTTP ingest end to end (as bench/ingest_load.sh, as fast
-# as it goes) with the admin API off, against the admin API on and scraped every
-# second (/metrics and /api/v1/components — far more often than Prometheus' usual 15 s).
+# as it goes) with everything off, against everything on: the admin API scraped every
+# second (/metrics and /api/v1/components — far more often than Prometheus' usual
+# 15 s), the metrics history every 10 s, and traces of TRACE_SAMPLING (default 0.01)
+# of the requests exported to a collector (tests/integration/otlp_receiver.py).
 # Runs alternate, ROUNDS pairs (default 5), so drift on a shared machine hits both.
 #   bench/observe_overhead.sh [EVENTS] [ROUNDS]
 # BASELINE=path/to/sluice runs the "off" side with another binary (e.g. a build
@@ -13,16 +15,24 @@ SLUICE=${SLUICE:-$PWD/build/release/sluice}
 BASELINE=${BASELINE:-$SLUICE}
 EVENTS=${1:-1500000}
 ROUNDS=${2:-5}
+TRACE_SAMPLING=${TRACE_SAMPLING:-0.01}
 WORK=$(mktemp -d /tmp/sluice-overhead-XXXXXX)
-trap 'kill -9 ${server:-0} ${scraper:-0} 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill -9 ${server:-0} ${scraper:-0} ${collector:-0} 2>/dev/null; rm -rf "$WORK"' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+python3 tests/integration/otlp_receiver.py "$WORK/collector.port" "$WORK/spans.jsonl" "$WORK/down" 3600 &
+collector=$!
+for _ in $(seq 1 100); do [[ -s $WORK/collector.port ]] && break; sleep 0.05; done
+COLLECTOR=$(cat "$WORK/collector.port")
 
 # run BINARY ADMIN(on|off): prints events/s achieved by the load generator.
 run() {
   local port admin observe=""
   port=$(free_port)
   admin=$(free_port)
-  [[ $2 == on ]] && observe="observe: {address: 127.0.0.1:$admin}"
+  # Off is off: no history either (a build from before it knows no such option).
+  "$1" components --markdown | grep -q history_interval && observe="observe: {history_interval: 0s}"
+  [[ $2 == on ]] && observe="observe: {address: 127.0.0.1:$admin, history_interval: 10s,
+    trace_endpoint: http://127.0.0.1:$COLLECTOR/v1/traces, trace_sampling: $TRACE_SAMPLING}"
   cat >"$WORK/load.yaml" <<YAML
 data_dir: $WORK/data
 $observe
@@ -60,3 +70,4 @@ median() { printf '%s\n' "$@" | sort -n | awk '{a[NR] = $1} END {print (NR % 2) 
 m_off=$(median "${off[@]}")
 m_on=$(median "${on[@]}")
 awk -v a="$m_off" -v b="$m_on" 'BEGIN {printf "median: off %d events/s, on %d events/s, ratio on/off %.3f\n", a, b, b / a}'
+echo "spans the collector received: $(wc -l <"$WORK/spans.jsonl" 2>/dev/null || echo 0)"

@@ -62,6 +62,16 @@ void add_run_command(CLI::App& app, int* exit_code) {
       admin_listen = *parsed;
     }
     runtime::RunOptions options;
+    std::unique_ptr<observe::Tracer> tracer;
+    if (const std::string endpoint = config->observe.get_string("trace_endpoint"); !endpoint.empty()) {
+      observe::Tracer::Options t;
+      t.endpoint = endpoint;
+      t.sampling = config->observe.get_float("trace_sampling");
+      t.resource.service_version = SLUICE_VERSION;
+      t.resource.pipeline = file;
+      tracer = std::make_unique<observe::Tracer>(std::move(t));
+      options.tracer = tracer.get();
+    }
     std::string interval = summary_interval.empty() ? (isatty(STDERR_FILENO) ? "5s" : "0s") : summary_interval;
     auto interval_us = parse_duration_us(interval);
     auto timeout_us = parse_duration_us(shutdown_timeout);
@@ -104,8 +114,15 @@ void add_run_command(CLI::App& app, int* exit_code) {
       history = std::make_unique<observe::HistoryRecorder>(std::move(*opened), every, [&p] { return p.status(); });
     }
     // What /metrics shows: the pipeline's status and how its history recording goes.
-    auto status = [&p, &history] {
+    auto status = [&p, &history, &tracer] {
       observe::PipelineStatus st = p.status();
+      if (tracer) {
+        const observe::Tracer::Counts counts = tracer->counts();
+        st.tracing_enabled = true;
+        st.spans_exported = counts.exported;
+        st.spans_dropped = counts.dropped;
+        st.spans_failed = counts.failed;
+      }
       if (history) {
         st.history_records = history->records();
         st.history_failures = history->failures();
@@ -129,10 +146,16 @@ void add_run_command(CLI::App& app, int* exit_code) {
     }
     spdlog::info("running {} ({} components, data_dir {})", file, config->components.size(), config->data_dir);
     if (history) history->start();
+    if (tracer) {
+      tracer->start();
+      spdlog::info("tracing {:.4g}% of ingest requests (and every sampled traceparent) to {}",
+                   100 * config->observe.get_float("trace_sampling"), tracer->endpoint());
+    }
     Status result = p.run();
     // The last record and the last scrape see the final counters; both stop
     // before the pipeline is destroyed, since they read from it.
     if (history) history->stop();
+    if (tracer) tracer->stop();  // exports the spans still waiting
     if (admin_server) admin_server->stop();
     if (!result.is_ok()) {
       spdlog::error("pipeline failed: {}", result.message());

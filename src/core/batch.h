@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/arena.h"
+#include "core/trace_context.h"
 #include "core/value.h"
 
 namespace sluice {
@@ -35,6 +36,9 @@ struct BatchOrigin {
   int32_t partition = -1;      // log partition, -1 before the log
   int64_t first_offset = -1;   // log offsets covered, inclusive; -1 before the log
   int64_t last_offset = -1;
+  // Sampled traces this batch belongs to: the span each stage's span is a child
+  // of. Empty unless tracing is on and a traced request's events are in it.
+  std::vector<TraceContext> traces;
 };
 
 class Batch {

@@ -130,6 +130,14 @@ std::string render_metrics(const PipelineStatus& st, const ProcessStats& process
   w.family("sluice_offset_commits_total", Type::kCounter,
            "Commits of consumer offsets to the log.");
   w.sample("sluice_offset_commits_total", {}, static_cast<double>(st.offset_commits));
+  w.family("sluice_trace_spans_total", Type::kCounter,
+           "Trace spans by result: exported to the collector, dropped (queue full) or failed (the collector "
+           "did not take them); absent without tracing.");
+  if (st.tracing_enabled) {
+    w.sample("sluice_trace_spans_total", {{"result", "exported"}}, static_cast<double>(st.spans_exported));
+    w.sample("sluice_trace_spans_total", {{"result", "dropped"}}, static_cast<double>(st.spans_dropped));
+    w.sample("sluice_trace_spans_total", {{"result", "failed"}}, static_cast<double>(st.spans_failed));
+  }
   w.family("sluice_history_records_total", Type::kCounter,
            "Records of the metrics history (data_dir/metrics_history.db) by result; absent when it is off.");
   if (st.history_enabled) {

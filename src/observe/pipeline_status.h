@@ -64,6 +64,10 @@ struct PipelineStatus {
   bool history_enabled = false;  // metrics history (history/): records written and failed
   uint64_t history_records = 0;
   uint64_t history_failures = 0;
+  bool tracing_enabled = false;  // OTLP export of trace spans: exported, dropped (queue full), failed
+  uint64_t spans_exported = 0;
+  uint64_t spans_dropped = 0;
+  uint64_t spans_failed = 0;
 
   static constexpr size_t kMaxGroups = 16;
 };

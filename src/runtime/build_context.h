@@ -7,6 +7,7 @@
 
 #include "core/config/pipeline_config.h"
 #include "observe/component_stats.h"
+#include "observe/tracing/tracer.h"
 
 namespace sluice {
 
@@ -17,6 +18,8 @@ struct BuildContext {
   // Transforms: every (source, log partition) whose events can reach this one, so
   // event-time logic can wait for partitions that have not delivered yet.
   std::vector<std::pair<std::string, int32_t>> input_partitions = {};
+  // Sources that take requests: trace them with this (null: tracing is off).
+  observe::Tracer* tracer = nullptr;
 
   const OptionValues& options() const { return config.options; }
   const std::string& name() const { return config.name; }

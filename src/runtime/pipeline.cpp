@@ -137,6 +137,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
     node->ports = component_outputs(c);
     node->consumers.resize(node->ports.size());
     BuildContext ctx{c, p->config_, *node->stats};
+    ctx.tracer = options.tracer;
     if (c.kind == ComponentKind::kTransform) ctx.input_partitions = upstream_partitions(p->config_, c);
     const std::string subject = std::string(component_kind_name(c.kind)) + " \"" + c.name + "\"";
     switch (c.kind) {
@@ -149,6 +150,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
         p->delivery_.add_topic(topic.name);
         node->writer = std::make_unique<TopicWriter>(*p->log_, topic.name, topic.partitions,
                                                      c.options.get_paths("key_fields"), node->stats, &p->delivery_);
+        if (options.tracer) node->writer->trace_with(options.tracer, &p->traces_);
         node->reader = std::make_unique<TopicReader>(*p->log_, topic.name, topic.partitions, c.name, read_bytes,
                                                      *node->stats);
         break;
@@ -164,6 +166,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
         if (!made) return made.status().with_context(subject);
         node->sink = std::make_unique<SinkRunner>(c.name, std::move(made).value(), *node->stats,
                                                   options.sink_queue_batches, commit_interval_us);
+        node->sink->trace_with(options.tracer);
         break;
       }
     }
@@ -472,6 +475,11 @@ void Pipeline::read_loop(size_t node) {
       break;
     }
     if (!*batch) continue;
+    if (options_.tracer && traces_.active()) {
+      // Waits (briefly) for a traced append still under way: its records may be in this batch.
+      const BatchOrigin& o = (**batch).origin;
+      (**batch).origin.traces = traces_.find(reader.topic(), o.partition, o.first_offset, o.last_offset, 100'000);
+    }
     if (!shared_->source_queue.push({node, std::move(**batch)})) break;
   }
   std::lock_guard lock(shared_->mutex);
@@ -584,10 +592,27 @@ void Pipeline::deliver(size_t node, const std::shared_ptr<const Batch>& batch) {
   std::vector<Batch> ports(to.ports.size(), batch->derive());
   transform::TransformOutputs outputs(ports, to.config->name, *to.stats);
   const int64_t started = steady_now_us();
+  const int64_t started_ns = batch->origin.traces.empty() ? 0 : observe::unix_now_ns();
   to.transform->process(*batch, outputs);
   to.stats->batch_seconds.observe_us(steady_now_us() - started);
   to.stats->add_batch();
+  if (started_ns != 0 && options_.tracer) trace_transform(to, *batch, ports, started_ns);
   route_outputs(node, ports);
+}
+
+// One span per trace of the batch; what the transform emitted continues from it.
+void Pipeline::trace_transform(const Node& node, const Batch& in, std::vector<Batch>& ports, int64_t started_ns) {
+  observe::Span details;
+  details.attribute("sluice.component", node.config->name)
+      .attribute("sluice.type", node.config->type)
+      .attribute("sluice.events_in", static_cast<int64_t>(in.size()));
+  int64_t out = 0;
+  for (const Batch& b : ports) out += static_cast<int64_t>(b.size());
+  details.attribute("sluice.events_out", out);
+  std::vector<TraceContext> children;
+  options_.tracer->record_stage(in.origin.traces, "transform " + node.config->name, started_ns,
+                                observe::unix_now_ns(), details, &children);
+  for (Batch& b : ports) b.origin.traces = children;
 }
 
 void Pipeline::flush_transforms() {

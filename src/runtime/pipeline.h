@@ -32,10 +32,12 @@
 #include "core/status.h"
 #include "observe/component_stats.h"
 #include "observe/pipeline_status.h"
+#include "observe/tracing/tracer.h"
 #include "log/log.h"
 #include "runtime/checkpoint_store.h"
 #include "runtime/delivery_latency.h"
 #include "runtime/registry.h"
+#include "runtime/trace_registry.h"
 
 namespace sluice::runtime {
 
@@ -45,6 +47,7 @@ struct RunOptions {
   int64_t shutdown_timeout_us = 30'000'000;  // how long a failing sink may retry after stop
   size_t source_queue_batches = 16;
   size_t sink_queue_batches = 16;
+  observe::Tracer* tracer = nullptr;  // set: sampled ingest requests are traced through every stage
 };
 
 class Pipeline {
@@ -78,6 +81,7 @@ class Pipeline {
   void end_round();
   void flush_transforms();
   void tick_transforms(int64_t now_us);
+  void trace_transform(const Node& node, const Batch& in, std::vector<Batch>& ports, int64_t started_ns);
   void take_checkpoint();
   Status resume_from_checkpoint(const std::string& group);
 
@@ -87,6 +91,7 @@ class Pipeline {
   RunOptions options_;
   std::vector<std::unique_ptr<observe::ComponentStats>> stats_;
   DeliveryLatency delivery_;
+  TraceRegistry traces_;  // with a tracer: which log records belong to sampled traces
   std::vector<std::unique_ptr<Node>> nodes_;
   std::vector<size_t> transform_order_;  // topological
   std::atomic<bool> stopping_{false};

@@ -27,6 +27,11 @@ std::vector<std::shared_ptr<const Batch>> SinkRound::take() {
       used[j] = true;
       merged.events.insert(merged.events.end(), batches_[j]->events.begin(),
                            batches_[j]->events.end());
+      // Each path the events took may have its own trace span: keep them all.
+      for (const TraceContext& t : batches_[j]->origin.traces) {
+        if (std::find(merged.origin.traces.begin(), merged.origin.traces.end(), t) == merged.origin.traces.end())
+          merged.origin.traces.push_back(t);
+      }
     }
     const auto by_offset = [](const Event& a, const Event& b) { return a.offset < b.offset; };
     if (!std::is_sorted(merged.events.begin(), merged.events.end(), by_offset)) {

@@ -84,10 +84,24 @@ void SinkRunner::run() {
 
 Status SinkRunner::write_with_retry(const Batch& batch) {
   const int64_t started = steady_now_us();
+  const bool traced = tracer_ != nullptr && !batch.origin.traces.empty();
+  const int64_t started_ns = traced ? observe::unix_now_ns() : 0;
   Status s = with_retry("write", [&] { return sink_->write(batch); });
   if (s.is_ok()) {
     stats_.add_batch();
     stats_.batch_seconds.observe_us(steady_now_us() - started);
+  }
+  if (traced) {
+    observe::Span details;
+    details.attribute("sluice.component", name_)
+        .attribute("sluice.type", stats_.type())
+        .attribute("sluice.events", static_cast<int64_t>(batch.size()));
+    if (!s.is_ok()) {
+      details.error = true;
+      details.error_message = s.message();
+    }
+    tracer_->record_stage(batch.origin.traces, "sink " + name_ + " write", started_ns, observe::unix_now_ns(), details,
+                          nullptr);
   }
   return s;
 }

@@ -16,6 +16,7 @@
 
 #include "core/batch.h"
 #include "observe/component_stats.h"
+#include "observe/tracing/tracer.h"
 #include "runtime/bounded_queue.h"
 #include "sink/sink.h"
 
@@ -26,6 +27,9 @@ class SinkRunner {
   SinkRunner(std::string name, std::unique_ptr<sink::Sink> sink, observe::ComponentStats& stats,
              size_t queue_batches, int64_t flush_interval_us = 1'000'000);
   ~SinkRunner();
+
+  // Traced batches (origin.traces) get a span for their write (null: off).
+  void trace_with(observe::Tracer* tracer) { tracer_ = tracer; }
 
   void start();
   // Blocks while the queue is full; false once the runner was closed.
@@ -63,6 +67,7 @@ class SinkRunner {
   std::string name_;
   std::unique_ptr<sink::Sink> sink_;
   observe::ComponentStats& stats_;
+  observe::Tracer* tracer_ = nullptr;
   BoundedQueue<std::shared_ptr<const Batch>> queue_;
   std::thread thread_;
   std::atomic<int64_t> give_up_at_us_{INT64_MAX};

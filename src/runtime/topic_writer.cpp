@@ -23,6 +23,23 @@ TopicWriter::TopicWriter(log::Log& log, std::string topic, int32_t partitions, s
       stats_(stats),
       delivery_(delivery) {}
 
+// The append span(s), and the records they cover, so the trace continues after the log.
+void TopicWriter::trace_append(const Batch& batch, int64_t started_ns, const std::vector<AppendedRange>& ranges) {
+  observe::Span details;
+  details.attribute("sluice.topic", topic_).attribute("sluice.events", static_cast<int64_t>(batch.size()));
+  if (ranges.size() == 1) {
+    details.attribute("sluice.partition", static_cast<int64_t>(ranges[0].partition))
+        .attribute("sluice.first_offset", ranges[0].first)
+        .attribute("sluice.last_offset", ranges[0].last);
+  }
+  std::vector<TraceContext> children;
+  tracer_->record_stage(batch.origin.traces, "append " + topic_, started_ns, observe::unix_now_ns(), details, &children);
+  if (!registry_) return;
+  for (const AppendedRange& r : ranges) {
+    for (const TraceContext& c : children) registry_->add(topic_, r.partition, r.first, r.last, c);
+  }
+}
+
 Status TopicWriter::append(const Batch& batch) {
   if (batch.empty()) return Status::ok();
   // Encodings of all events and keys, then views into them: one buffer, no allocation per event.
@@ -33,6 +50,18 @@ Status TopicWriter::append(const Batch& batch) {
   bounds.clear();
   const int64_t started = steady_now_us();
   const int64_t ingest_time = now_us();
+  const bool traced = tracer_ != nullptr && !batch.origin.traces.empty();
+  const int64_t started_ns = traced ? observe::unix_now_ns() : 0;
+  // Announced before any record is readable, ended after the ranges are noted.
+  struct Announced {
+    TraceRegistry* registry;
+    const std::string& topic;
+    ~Announced() {
+      if (registry) registry->end_append(topic);
+    }
+  } announced{traced ? registry_ : nullptr, topic_};
+  if (announced.registry) announced.registry->begin_append(topic_);
+  std::vector<AppendedRange> appended_ranges;
   for (const Event& e : batch.events) {
     bounds.push_back(bytes.size());
     format::encode_value(e.fields, &bytes);
@@ -66,6 +95,7 @@ Status TopicWriter::append(const Batch& batch) {
           auto appended = log_.append(topic_, p, std::span(records).subspan(from, i - from));
           if (!appended) return appended.status();
           if (delivery_) delivery_->appended(topic_, p, appended->first_offset, appended->last_offset, steady_now_us());
+          if (traced) appended_ranges.push_back({p, appended->first_offset, appended->last_offset});
         }
         from = i;
         bytes_in_chunk = 0;
@@ -77,6 +107,7 @@ Status TopicWriter::append(const Batch& batch) {
     stats_->add_bytes_out(bytes.size());
     stats_->batch_seconds.observe_us(steady_now_us() - started);
   }
+  if (traced) trace_append(batch, started_ns, appended_ranges);
   return Status::ok();
 }
 

@@ -16,7 +16,9 @@
 #include "core/status.h"
 #include "log/log.h"
 #include "observe/component_stats.h"
+#include "observe/tracing/tracer.h"
 #include "runtime/delivery_latency.h"
+#include "runtime/trace_registry.h"
 
 namespace sluice::runtime {
 
@@ -27,18 +29,33 @@ class TopicWriter {
   TopicWriter(log::Log& log, std::string topic, int32_t partitions, std::vector<FieldPath> key_fields,
               observe::ComponentStats* stats = nullptr, DeliveryLatency* delivery = nullptr);
 
+  // Traced batches (origin.traces) get an append span, and their records are noted
+  // in `registry` so the pipeline continues the trace when it reads them.
+  void trace_with(observe::Tracer* tracer, TraceRegistry* registry) {
+    tracer_ = tracer;
+    registry_ = registry;
+  }
+
   // Appends every event of the batch; returns once all are durable by the topic's policy.
   Status append(const Batch& batch);
 
   const std::string& topic() const { return topic_; }
 
  private:
+  struct AppendedRange {
+    int32_t partition;
+    int64_t first, last;
+  };
+  void trace_append(const Batch& batch, int64_t started_ns, const std::vector<AppendedRange>& ranges);
+
   log::Log& log_;
   std::string topic_;
   int32_t partitions_;
   std::vector<FieldPath> key_fields_;
   observe::ComponentStats* stats_;
   DeliveryLatency* delivery_;
+  observe::Tracer* tracer_ = nullptr;
+  TraceRegistry* registry_ = nullptr;
   std::atomic<uint32_t> next_partition_{0};
 };
 

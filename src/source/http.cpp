@@ -34,7 +34,7 @@ std::string json_error(std::string_view message) {
 
 class HttpSource final : public Source {
  public:
-  explicit HttpSource(const BuildContext& ctx) : name_(ctx.name()), stats_(ctx.stats) {
+  explicit HttpSource(const BuildContext& ctx) : name_(ctx.name()), stats_(ctx.stats), tracer_(ctx.tracer) {
     const OptionValues& o = ctx.options();
     const ListenAddress address = parse_listen_address(o.get_string("address")).value();
     options_.host = address.host;
@@ -63,7 +63,7 @@ class HttpSource final : public Source {
   Status run(SourceContext& ctx) override {
     server::HttpServer server(
         options_, [this](const server::HttpRequest& r) { return check(r); },
-        [this, &ctx](server::HttpRequest& r) { return handle(r, ctx); });
+        [this, &ctx](server::HttpRequest& r) { return tracer_ ? handle_traced(r, ctx) : handle(r, ctx, {}); });
     SLUICE_RETURN_IF_ERROR(server.start());
     spdlog::info("source \"{}\": listening on {}:{}{} ({})", name_, options_.host, server.port(), path_,
                  options_.tls_cert_file.empty() ? "http" : "https");
@@ -108,7 +108,38 @@ class HttpSource final : public Source {
     return std::nullopt;
   }
 
-  server::HttpResponse handle(server::HttpRequest& r, SourceContext& ctx) {
+  // The request as a server span (a child of its traceparent, when it has one);
+  // its events carry the span on through the log to every transform and sink.
+  server::HttpResponse handle_traced(server::HttpRequest& r, SourceContext& ctx) {
+    std::array<uint8_t, 8> parent{};
+    const TraceContext span = tracer_->begin_request(r.header("traceparent"), &parent);
+    if (!span.sampled) return handle(r, ctx, {});
+    const int64_t started_ns = observe::unix_now_ns();
+    size_t accepted = 0;
+    server::HttpResponse res = handle(r, ctx, span, &accepted);
+    observe::Span s;
+    s.context = span;
+    s.parent_span_id = parent;
+    s.name = std::string(r.method) + " " + std::string(r.path());
+    s.kind = observe::Span::Kind::kServer;
+    s.start_unix_ns = started_ns;
+    s.end_unix_ns = observe::unix_now_ns();
+    s.attribute("http.request.method", r.method)
+        .attribute("url.path", std::string(r.path()))
+        .attribute("http.response.status_code", static_cast<int64_t>(res.status))
+        .attribute("http.request.body.size", static_cast<int64_t>(r.body.size()))
+        .attribute("sluice.component", name_)
+        .attribute("sluice.events_accepted", static_cast<int64_t>(accepted));
+    if (res.status >= 500) {
+      s.error = true;
+      s.error_message = res.body.substr(0, 200);
+    }
+    tracer_->record(std::move(s));
+    return res;
+  }
+
+  server::HttpResponse handle(server::HttpRequest& r, SourceContext& ctx, const TraceContext& trace,
+                              size_t* accepted_out = nullptr) {
     std::string decoded;
     std::string_view body = r.body;
     const std::string_view encoding = r.header("content-encoding");
@@ -127,6 +158,7 @@ class HttpSource final : public Source {
 
     Batch batch;
     batch.origin.source = name_;
+    if (trace.sampled) batch.origin.traces.push_back(trace);
     std::vector<format::JsonError> errors;
     Status parsed;
     {
@@ -157,6 +189,7 @@ class HttpSource final : public Source {
           return server::HttpResponse::json(500, json_error("the event log failed; nothing of this request is acknowledged"));
         }
         accepted = batch.size();
+        if (accepted_out) *accepted_out = accepted;
         stats_.add_out(accepted);
         stats_.add_batch();
       }
@@ -231,6 +264,7 @@ class HttpSource final : public Source {
 
   std::string name_;
   observe::ComponentStats& stats_;
+  observe::Tracer* tracer_;
   server::HttpServerOptions options_;
   std::string path_;
   std::vector<std::string> api_keys_;

@@ -270,6 +270,12 @@ class Loader {
         diagnostics_.error(config.observe.location("address"), "observe: address: " + address.status().message());
       }
     }
+    if (const std::string url = config.observe.get_string("trace_endpoint");
+        !url.empty() && url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
+      diagnostics_.error(config.observe.location("trace_endpoint"),
+                         "observe: trace_endpoint: \"" + url + "\" is not an http:// or https:// URL",
+                         "e.g. http://127.0.0.1:4318/v1/traces");
+    }
     // A record costs a transaction: more often than every 100 ms is a mistake.
     if (const int64_t every = config.observe.get_int("history_interval"); every > 0 && every < 100'000) {
       diagnostics_.error(config.observe.location("history_interval"),

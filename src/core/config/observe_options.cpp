@@ -25,6 +25,14 @@ const std::vector<OptionSpec>& observe_section_options() {
       OptionSpec::optional("history_retention", OptionType::kDuration, "30d",
                            "Delete history rows older than this; 0s: keep them all.")
           .at_least(0),
+      OptionSpec::optional(
+          "trace_endpoint", OptionType::kString, "",
+          "OTLP/HTTP (JSON) traces URL of a collector, e.g. http://127.0.0.1:4318/v1/traces; empty: no "
+          "tracing. Sampled ingest requests are traced through append, every transform and every sink write."),
+      OptionSpec::optional("trace_sampling", OptionType::kFloat, "0.01",
+                           "Share of ingest requests without a sampled traceparent that start a trace (0 to 1); "
+                           "a request with a valid traceparent follows its sampled flag.")
+          .between(0, 1),
   };
   return options;
 }

@@ -95,6 +95,27 @@ TEST(MetricsText, CountersMatchTheComponentsStatistics) {
   EXPECT_EQ(text.find(R"(sluice_component_bytes_out_total{component="clean")"), std::string::npos);
 }
 
+TEST(MetricsText, TracingAndHistorySeriesOnlyWhenTheyAreOn) {
+  FakePipeline f;
+  const std::string off = render_metrics(f.status, ProcessStats{}, RequestStats{}, "1", 0);
+  EXPECT_NE(off.find("# TYPE sluice_trace_spans_total counter"), std::string::npos);
+  EXPECT_EQ(off.find("sluice_trace_spans_total{"), std::string::npos);
+  EXPECT_EQ(off.find("sluice_history_records_total{"), std::string::npos);
+  f.status.tracing_enabled = true;
+  f.status.spans_exported = 40;
+  f.status.spans_dropped = 1;
+  f.status.spans_failed = 5;
+  f.status.history_enabled = true;
+  f.status.history_records = 7;
+  f.status.history_failures = 2;
+  const std::string on = render_metrics(f.status, ProcessStats{}, RequestStats{}, "1", 0);
+  EXPECT_EQ(sample(on, R"(sluice_trace_spans_total{result="exported"})"), 40);
+  EXPECT_EQ(sample(on, R"(sluice_trace_spans_total{result="dropped"})"), 1);
+  EXPECT_EQ(sample(on, R"(sluice_trace_spans_total{result="failed"})"), 5);
+  EXPECT_EQ(sample(on, R"(sluice_history_records_total{result="ok"})"), 7);
+  EXPECT_EQ(sample(on, R"(sluice_history_records_total{result="failed"})"), 2);
+}
+
 TEST(MetricsText, EveryFamilyIsDeclaredOnceBeforeItsSamples) {
   FakePipeline f;
   const std::string text = render_metrics(f.status, ProcessStats{}, RequestStats{}, "1", 0);
