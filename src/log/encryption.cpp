@@ -1,5 +1,7 @@
 #include "log/encryption.h"
 
+#include <cstdlib>
+
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
@@ -71,6 +73,13 @@ Status KeyRing::load_file(const std::string& path) {
     SLUICE_RETURN_IF_ERROR(add(std::string(text.substr(0, space)), trim(text.substr(space)), where));
   }
   return Status::ok();
+}
+
+Status KeyRing::load(const std::string& file, const std::string& env_var) {
+  if (!file.empty()) SLUICE_RETURN_IF_ERROR(load_file(file));
+  if (env_var.empty()) return Status::ok();
+  const char* text = std::getenv(env_var.c_str());
+  return text && *text ? load_text_list(text, "$" + env_var) : Status::ok();
 }
 
 Status KeyRing::load_text_list(std::string_view text, const std::string& source) {

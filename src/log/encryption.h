@@ -28,6 +28,9 @@ class KeyRing {
   // `source` names where the text came from, for error messages (e.g. "$SLUICE_LOG_KEYS").
   Status load_text_list(std::string_view text, const std::string& source);
   Status add(const std::string& id, std::string_view hex, const std::string& where);
+  // The keys of `file` (when not empty) and of the environment variable `env_var`
+  // (when set and not empty): how every part of sluice that takes keys loads them.
+  Status load(const std::string& file, const std::string& env_var);
 
   const Key256* find(const std::string& id) const;
   bool empty() const { return keys_.empty(); }

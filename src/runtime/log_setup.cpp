@@ -1,6 +1,5 @@
 #include "runtime/log_setup.h"
 
-#include <cstdlib>
 
 #include "log/embedded_log.h"
 
@@ -12,15 +11,8 @@ Result<std::unique_ptr<log::Log>> open_log(const PipelineConfig& config) {
   options.dir = config.data_dir + "/log";
   options.disk_limit_bytes = o.has("disk_limit") ? o.get_int("disk_limit") : -1;
   options.backlog_limit_records = o.has("backlog_limit") ? o.get_int("backlog_limit") : -1;
-  if (o.has("key_file") && !o.get_string("key_file").empty()) {
-    SLUICE_RETURN_IF_ERROR(options.keys.load_file(o.get_string("key_file")));
-  }
-  const std::string key_env = o.has("key_env") ? o.get_string("key_env") : "";
-  if (!key_env.empty()) {
-    if (const char* text = std::getenv(key_env.c_str()); text && *text) {
-      SLUICE_RETURN_IF_ERROR(options.keys.load_text_list(text, "$" + key_env));
-    }
-  }
+  SLUICE_RETURN_IF_ERROR(options.keys.load(o.has("key_file") ? o.get_string("key_file") : "",
+                                            o.has("key_env") ? o.get_string("key_env") : ""));
   auto log = log::EmbeddedLog::open(std::move(options));
   if (!log) return log.status();
   return std::unique_ptr<log::Log>(std::move(log).value());

@@ -14,6 +14,7 @@
 #include "transform/dedup.h"
 #include "transform/enrich.h"
 #include "transform/filter.h"
+#include "transform/govern.h"
 #include "transform/parse.h"
 #include "transform/remap.h"
 #include "transform/route.h"
@@ -35,6 +36,7 @@ const Registry& Registry::builtin() {
     r.add(transform::dedup_transform_type());
     r.add(transform::enrich_transform_type());
     r.add(transform::filter_transform_type());
+    r.add(transform::govern_transform_type());
     r.add(transform::parse_transform_type());
     r.add(transform::remap_transform_type());
     r.add(transform::route_transform_type());
