@@ -67,6 +67,7 @@ void add_run_command(CLI::App& app, int* exit_code) {
       observe::Tracer::Options t;
       t.endpoint = endpoint;
       t.sampling = config->observe.get_float("trace_sampling");
+      t.ca_file = config->observe.get_string("trace_ca_file");
       t.resource.service_version = SLUICE_VERSION;
       t.resource.pipeline = file;
       tracer = std::make_unique<observe::Tracer>(std::move(t));
@@ -133,14 +134,17 @@ void add_run_command(CLI::App& app, int* exit_code) {
     std::unique_ptr<observe::AdminServer> admin_server;
     if (admin_listen) {
       admin_server =
-          std::make_unique<observe::AdminServer>(admin_listen->host, admin_listen->port, SLUICE_VERSION, status);
+          std::make_unique<observe::AdminServer>(admin_listen->host, admin_listen->port, SLUICE_VERSION, status,
+                                                 config->observe.get_string("tls_cert"),
+                                                 config->observe.get_string("tls_key"));
       admin_server->add_route(observe::dashboard_route(observe::hot_tables(*config)));
       if (Status s = admin_server->start(); !s.is_ok()) {
         spdlog::error("cannot start the admin API: {}", s.message());
         *exit_code = kExitRuntimeFailure;
         return;
       }
-      spdlog::info("dashboard and admin API on http://{}:{}/ (/metrics, /health, /ready, /api/v1/components)",
+      spdlog::info("dashboard and admin API on {}://{}:{}/ (/metrics, /health, /ready, /api/v1/components)",
+                   admin_server->tls() ? "https" : "http",
                    admin_listen->host.find(':') != std::string::npos ? "[" + admin_listen->host + "]" : admin_listen->host,
                    admin_server->port());
     }

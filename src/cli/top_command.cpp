@@ -25,12 +25,21 @@ size_t append_body(char* data, size_t size, size_t n, void* out) {
   return size * n;
 }
 
-// GET http://<address>/api/v1/components, with a short timeout: a hung pipeline
+// How to reach the admin API: HTTPS (verified, with `ca_file` or the system's CAs)
+// when the pipeline serves it with TLS.
+struct Target {
+  std::string address;
+  bool tls = false;
+  std::string ca_file;
+};
+
+// GET <scheme>://<address>/api/v1/components, with a short timeout: a hung pipeline
 // shows as an error line, never as a hung viewer.
-Result<std::string> fetch_components(const std::string& address) {
+Result<std::string> fetch_components(const Target& target) {
   std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), &curl_easy_cleanup);
   if (!curl) return Status::io_error("curl_easy_init failed");
-  const std::string url = "http://" + address + "/api/v1/components";
+  const std::string url = (target.tls ? "https://" : "http://") + target.address + "/api/v1/components";
+  if (!target.ca_file.empty()) curl_easy_setopt(curl.get(), CURLOPT_CAINFO, target.ca_file.c_str());
   std::string body;
   curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, append_body);
@@ -62,19 +71,22 @@ void add_top_command(CLI::App& app, int* exit_code) {
                                      "delivery latency. Reads the admin API\n"
                                      "(observe.address of the pipeline file, or --address). Exit "
                                      "code 3 when it cannot be reached.");
-  static std::string address, config, interval = "2s";
+  static std::string address, config, interval = "2s", ca_file;
+  static bool tls = false;
   static int iterations = 0;
   static bool once = false;
   cmd->add_option("-a,--address", address, "host:port of the pipeline's admin API");
   cmd->add_option("-c,--config", config, "Pipeline file whose observe.address to read");
   cmd->add_option("--interval", interval, "Time between refreshes")->capture_default_str();
+  cmd->add_flag("--tls", tls, "The admin API is HTTPS (implied by -c when the pipeline sets observe.tls_cert)");
+  cmd->add_option("--ca-file", ca_file, "PEM file of the CA that signed the admin API's certificate");
   cmd->add_option("-n,--iterations", iterations,
                   "Stop after this many refreshes (0: run until Ctrl-C)");
   cmd->add_flag("--once", once,
                 "Print one view, with rates over one interval, and exit (for scripts)");
   cmd->callback([exit_code] {
-    std::string target = address;
-    if (target.empty() && !config.empty()) {
+    Target target{address, tls || !ca_file.empty(), ca_file};
+    if (target.address.empty() && !config.empty()) {
       Diagnostics diagnostics;
       auto loaded = load_pipeline_file(config, runtime::Registry::builtin(), diagnostics);
       if (!loaded) {
@@ -82,8 +94,9 @@ void add_top_command(CLI::App& app, int* exit_code) {
         *exit_code = kExitInvalidPipeline;
         return;
       }
-      target = loaded->observe.get_string("address");
-      if (target.empty()) {
+      target.address = loaded->observe.get_string("address");
+      target.tls = target.tls || !loaded->observe.get_string("tls_cert").empty();
+      if (target.address.empty()) {
         std::fprintf(stderr,
                      "sluice top: %s has no observe.address: the pipeline serves no admin API\n",
                      config.c_str());
@@ -91,7 +104,7 @@ void add_top_command(CLI::App& app, int* exit_code) {
         return;
       }
     }
-    if (target.empty()) {
+    if (target.address.empty()) {
       std::fprintf(stderr, "sluice top: give --address host:port or -c pipeline.yaml\n");
       *exit_code = kExitUsage;
       return;

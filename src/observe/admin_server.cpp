@@ -7,9 +7,12 @@
 
 namespace sluice::observe {
 
-AdminServer::AdminServer(std::string host, uint16_t port, std::string version, StatusSource status)
-    : host_(std::move(host)), version_(std::move(version)), status_(std::move(status)) {
+AdminServer::AdminServer(std::string host, uint16_t port, std::string version, StatusSource status,
+                         std::string tls_cert_file, std::string tls_key_file)
+    : host_(std::move(host)), tls_(!tls_cert_file.empty()), version_(std::move(version)), status_(std::move(status)) {
   server::HttpServerOptions options;
+  options.tls_cert_file = std::move(tls_cert_file);
+  options.tls_key_file = std::move(tls_key_file);
   options.host = host_;
   options.port = port;
   options.threads = 2;

@@ -30,7 +30,9 @@ class AdminServer {
   // Answers a GET it knows, or nullopt to let the next route (or the 404) answer.
   using Route = std::function<std::optional<server::HttpResponse>(const server::HttpRequest&)>;
 
-  AdminServer(std::string host, uint16_t port, std::string version, StatusSource status);
+  // With `tls_cert_file` and `tls_key_file`: HTTPS only.
+  AdminServer(std::string host, uint16_t port, std::string version, StatusSource status,
+              std::string tls_cert_file = "", std::string tls_key_file = "");
   ~AdminServer();
 
   // Before start(): routes are asked in the order added, after the built-in ones.
@@ -40,12 +42,14 @@ class AdminServer {
   void stop();
   uint16_t port() const { return server_->port(); }
   const std::string& host() const { return host_; }
+  bool tls() const { return tls_; }
 
  private:
   server::HttpResponse handle(const server::HttpRequest& request);
   std::optional<server::HttpResponse> route(const server::HttpRequest& request) const;
 
   std::string host_;
+  bool tls_ = false;
   std::string version_;
   StatusSource status_;
   std::vector<Route> routes_;

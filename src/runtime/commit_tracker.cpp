@@ -35,20 +35,38 @@ Status CommitTracker::commit_offsets(
     const std::map<std::string, std::map<int32_t, int64_t>>& offsets,
     std::map<std::string, std::map<int32_t, int64_t>>* failed) {
   Status first;
+  std::vector<CommittedRange> moved;
   for (const auto& [topic, partitions] : offsets) {
     std::vector<std::pair<int32_t, int64_t>> list(partitions.begin(), partitions.end());
+    if (on_commit_) {
+      for (const auto& [partition, next] : partitions) {
+        auto& known = last_committed_[topic];
+        if (!known.count(partition)) {
+          auto before = log_.committed(group_, topic, partition);
+          known[partition] = before ? *before : 0;
+        }
+      }
+    }
     Status s = log_.commit(group_, topic, list);
     if (!s.is_ok()) {
       if (first.is_ok()) first = s;
       (*failed)[topic] = partitions;
     } else {
       commits_.fetch_add(1);
+      if (on_commit_) {
+        for (const auto& [partition, next] : partitions) {
+          int64_t& from = last_committed_[topic][partition];
+          if (next > from) moved.push_back({topic, partition, from, next});
+          from = std::max(from, next);
+        }
+      }
       if (delivery_) {
         const int64_t now = steady_now_us();
         for (const auto& [partition, next] : partitions) delivery_->committed(topic, partition, next, now);
       }
     }
   }
+  if (on_commit_ && !moved.empty()) on_commit_(moved);
   return first;
 }
 

@@ -44,6 +44,15 @@ class CommitTracker {
 
   // From now on, offsets advance only at checkpoints saved to `store`.
   void gate_on_checkpoints(CheckpointStore* store);
+  // What a commit moved: records [first_offset, next_offset) of a partition.
+  struct CommittedRange {
+    std::string topic;
+    int32_t partition;
+    int64_t first_offset;
+    int64_t next_offset;
+  };
+  // Called (on the committing thread) after each commit that moved any offset.
+  void on_commit(std::function<void(const std::vector<CommittedRange>&)> callback) { on_commit_ = std::move(callback); }
   // Committed offsets end the delivery of what was appended below them.
   void measure_delivery(DeliveryLatency* delivery) { delivery_ = delivery; }
   void routed(const std::string& topic, int32_t partition, int64_t next_offset);
@@ -76,6 +85,8 @@ class CommitTracker {
   };
   CheckpointStore* store_ = nullptr;  // set: gated on checkpoints
   DeliveryLatency* delivery_ = nullptr;
+  std::function<void(const std::vector<CommittedRange>&)> on_commit_;
+  std::map<std::string, std::map<int32_t, int64_t>> last_committed_;  // committing thread
   std::deque<Cut> cuts_;
   std::optional<Checkpoint> unsaved_checkpoint_;  // complete, but its save failed: retried
   std::mutex commit_mutex_;                       // one commit at a time, in order; guards unsaved_

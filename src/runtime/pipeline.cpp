@@ -211,6 +211,18 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
       *p->log_, group, sinks.size(), [sinks](size_t i) { return sinks[i]->given(); },
       [sinks](size_t i) { return sinks[i]->durable(); });
   p->shared_->commits->measure_delivery(&p->delivery_);
+  // Every commit goes into the lineage ledger (data_dir/lineage).
+  auto ledger = governance::LineageLedger::open(p->config_.data_dir + "/lineage");
+  if (!ledger) return ledger.status();
+  spdlog::info("lineage ledger {}/lineage: {} entries, head {}", p->config_.data_dir, (*ledger)->last_seq(),
+               (*ledger)->last_hash().substr(0, 16));
+  std::vector<LineageRecorder::SinkInfo> lineage_sinks;
+  for (auto& node : p->nodes_) {
+    if (node->sink) lineage_sinks.push_back({node->config, node->sink.get()});
+  }
+  p->lineage_ = std::make_unique<LineageRecorder>(p->config_, group, std::move(*ledger), std::move(lineage_sinks));
+  p->shared_->commits->on_commit(
+      [recorder = p->lineage_.get()](const std::vector<CommitTracker::CommittedRange>& r) { recorder->record(r); });
   for (auto& node : p->nodes_) {
     if (node->reader) {
       if (Status s = node->reader->seek_to_committed(group); !s.is_ok()) return s.with_context("log");

@@ -36,6 +36,7 @@
 #include "log/log.h"
 #include "runtime/checkpoint_store.h"
 #include "runtime/delivery_latency.h"
+#include "runtime/lineage_recorder.h"
 #include "runtime/registry.h"
 #include "runtime/trace_registry.h"
 
@@ -91,7 +92,8 @@ class Pipeline {
   RunOptions options_;
   std::vector<std::unique_ptr<observe::ComponentStats>> stats_;
   DeliveryLatency delivery_;
-  TraceRegistry traces_;  // with a tracer: which log records belong to sampled traces
+  TraceRegistry traces_;
+  std::unique_ptr<LineageRecorder> lineage_;  // with a tracer: which log records belong to sampled traces
   std::vector<std::unique_ptr<Node>> nodes_;
   std::vector<size_t> transform_order_;  // topological
   std::atomic<bool> stopping_{false};

@@ -47,6 +47,7 @@ void SinkRunner::run() {
         stuck_ = true;
       } else {
         ++written_;
+        unconfirmed_events_.push_back((*batch)->size());
       }
       dirty = true;
     }
@@ -61,11 +62,11 @@ void SinkRunner::run() {
           stats_.add_error();
           spdlog::warn("sink \"{}\": flush failed: {}", name_, s.message());
         } else {
-          if (!stuck_) durable_.store(written_ - std::min(written_, sink_->held_batches()));
+          if (!stuck_) set_durable(written_ - std::min(written_, sink_->held_batches()));
           dirty = false;
         }
       } else if (!stuck_) {
-        durable_.store(written_);  // e.g. batches given to the sink that it wrote but had nothing to flush
+        set_durable(written_);  // e.g. batches given to the sink that it wrote but had nothing to flush
       }
       next_flush = Clock::now() + interval;
     }
@@ -75,11 +76,20 @@ void SinkRunner::run() {
     spdlog::error("sink \"{}\": close failed: {}", name_, s.message());
     if (final_status_.is_ok()) final_status_ = s;
   } else if (!stuck_) {
-    durable_.store(written_);
+    set_durable(written_);
   }
   if (events_lost_ > 0) {
     spdlog::error("sink \"{}\": {} events could not be written before shutdown", name_, events_lost_);
   }
+}
+
+void SinkRunner::set_durable(uint64_t batches) {
+  while (confirmed_batches_ < batches && !unconfirmed_events_.empty()) {
+    durable_events_.fetch_add(unconfirmed_events_.front());
+    unconfirmed_events_.pop_front();
+    ++confirmed_batches_;
+  }
+  durable_.store(batches);
 }
 
 Status SinkRunner::write_with_retry(const Batch& batch) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -40,6 +41,8 @@ class SinkRunner {
   }
   uint64_t given() const { return given_.load(); }
   uint64_t durable() const { return durable_.load(); }
+  // Events in the durable batches (for the lineage ledger's counts).
+  uint64_t durable_events() const { return durable_events_.load(); }
   // Stops taking batches, writes what is queued, flushes and closes the sink.
   // Retries of a failing sink stop at `give_up_at_us` (steady clock).
   Status close_and_join(int64_t give_up_at_us);
@@ -76,6 +79,10 @@ class SinkRunner {
   int64_t flush_interval_us_;
   std::atomic<uint64_t> given_{0};
   std::atomic<uint64_t> durable_{0};
+  std::atomic<uint64_t> durable_events_{0};
+  std::deque<uint64_t> unconfirmed_events_;  // per written batch not yet durable (sink thread)
+  uint64_t confirmed_batches_ = 0;
+  void set_durable(uint64_t batches);
   uint64_t written_ = 0;  // batches written in order (sink thread)
   bool stuck_ = false;    // a batch was lost: durable_ stops advancing
   mutable std::mutex health_mutex_;

@@ -3,12 +3,14 @@ on POST /v1/traces, checks each body is an ExportTraceServiceRequest, and append
 every span (with its resource) as one JSON line to OUT. While the file FAIL_FLAG
 exists it answers 503, as a collector that is down would.
 
-    python3 otlp_receiver.py PORT_FILE OUT FAIL_FLAG SECONDS
+    python3 otlp_receiver.py PORT_FILE OUT FAIL_FLAG SECONDS [CERT KEY]
 
-Writes its port into PORT_FILE once it listens; stops by itself after SECONDS.
+Writes its port into PORT_FILE once it listens; stops by itself after SECONDS. With
+CERT and KEY (PEM files) it speaks HTTPS.
 """
 import json
 import os
+import ssl
 import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -51,6 +53,10 @@ class Handler(BaseHTTPRequestHandler):
 
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+if len(sys.argv) > 6:
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[5], sys.argv[6])
+    server.socket = context.wrap_socket(server.socket, server_side=True)
 with open(port_file + ".tmp", "w") as f:
     f.write(str(server.server_address[1]))
 os.rename(port_file + ".tmp", port_file)

@@ -270,6 +270,10 @@ class Loader {
         diagnostics_.error(config.observe.location("address"), "observe: address: " + address.status().message());
       }
     }
+    if (config.observe.get_string("tls_cert").empty() != config.observe.get_string("tls_key").empty()) {
+      diagnostics_.error(config.observe.location(config.observe.get_string("tls_cert").empty() ? "tls_key" : "tls_cert"),
+                         "observe: tls_cert and tls_key go together: give both or neither");
+    }
     if (const std::string url = config.observe.get_string("trace_endpoint");
         !url.empty() && url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
       diagnostics_.error(config.observe.location("trace_endpoint"),
@@ -328,6 +332,9 @@ class Loader {
       config.components.push_back(std::move(component));  // keep the name so inputs to it resolve
       return;
     }
+    // Its settings as written (after ${VAR} interpolation), for the lineage ledger's
+    // configuration hash: a changed transform shows as a changed hash.
+    component.definition = YAML::Dump(body);
     ParseContext ctx = context(subject);
 
     YAML::Node type_node = body["type"];

@@ -25,6 +25,10 @@ const std::vector<OptionSpec>& observe_section_options() {
       OptionSpec::optional("history_retention", OptionType::kDuration, "30d",
                            "Delete history rows older than this; 0s: keep them all.")
           .at_least(0),
+      OptionSpec::optional("tls_cert", OptionType::kString, "",
+                           "PEM certificate chain file; with tls_key the admin address (and the dashboard) "
+                           "is served over HTTPS only."),
+      OptionSpec::optional("tls_key", OptionType::kString, "", "PEM private key file of tls_cert."),
       OptionSpec::optional(
           "trace_endpoint", OptionType::kString, "",
           "OTLP/HTTP (JSON) traces URL of a collector, e.g. http://127.0.0.1:4318/v1/traces; empty: no "
@@ -33,6 +37,9 @@ const std::vector<OptionSpec>& observe_section_options() {
                            "Share of ingest requests without a sampled traceparent that start a trace (0 to 1); "
                            "a request with a valid traceparent follows its sampled flag.")
           .between(0, 1),
+      OptionSpec::optional("trace_ca_file", OptionType::kString, "",
+                           "PEM file of the CA that signed an https trace_endpoint's certificate; empty: the "
+                           "system's CAs. The certificate is always verified."),
   };
   return options;
 }

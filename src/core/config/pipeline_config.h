@@ -35,6 +35,7 @@ struct ComponentConfig {
   OptionValues options;
   SourceLocation location;  // where the component's name is written
   bool options_failed = false;  // an option had a problem (already reported): outputs may be unknown
+  std::string definition;       // the component's settings as YAML text (interpolated)
 };
 
 struct PipelineConfig {

@@ -143,6 +143,10 @@ void Tracer::export_now(std::vector<Span>& spans) {
   curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.export_timeout_us / 1000));
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  // Never without verification: a collector must prove it is the one configured.
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!options_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard_body);
   const CURLcode rc = curl_easy_perform(curl);
   long status = 0;

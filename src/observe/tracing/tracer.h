@@ -30,6 +30,7 @@ class Tracer {
   struct Options {
     std::string endpoint;  // the collector's traces URL, e.g. http://127.0.0.1:4318/v1/traces
     double sampling = 0.01;
+    std::string ca_file;  // https endpoints: the CA to verify the collector with (empty: the system's)
     TraceResource resource;
     size_t max_queued_spans = 8192;
     int64_t export_interval_us = 1'000'000;

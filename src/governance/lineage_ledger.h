@@ -1,0 +1,73 @@
+// LineageLedger: an append-only, hash-chained record of every commit of a
+// pipeline's sinks — which log records (topic, partition, offset range) went
+// through which chain of transforms (type and a hash of their configuration) into
+// which outputs, with how many events — in data_dir/lineage/ledger.jsonl.
+//
+// Each line is {"seq":N,"prev":"<hex>","hash":"<hex>","entry":{…}}; hash is the
+// SHA-256 of "<seq>\n<prev>\n<entry as written>", prev the previous line's hash
+// (64 zeros for the first). So an edited entry no longer matches its hash, a deleted
+// or reordered one breaks the chain at the next, and ledger.head (the last seq and
+// hash, replaced atomically after every append) shows entries cut off the end.
+// verify() names the first entry that breaks. A chain proves order and integrity
+// against edits of the file; someone who can rewrite both files can rewrite history,
+// so ship the head hash elsewhere (it is logged at every start) to anchor it.
+//
+// Appends are serialised by a mutex; each is fsynced before it counts.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+
+namespace sluice::governance {
+
+class LineageLedger {
+ public:
+  static constexpr const char* kFileName = "ledger.jsonl";
+  static constexpr const char* kHeadName = "ledger.head";
+
+  // Opens (creating) the ledger in `dir`; the chain continues from the last entry,
+  // which must verify against the head (a damaged ledger is not appended to).
+  static Result<std::unique_ptr<LineageLedger>> open(const std::string& dir);
+  ~LineageLedger();
+
+  // Appends one entry (a JSON object); returns its sequence number.
+  Result<uint64_t> append(std::string_view entry_json);
+
+  uint64_t last_seq() const { return seq_; }
+  const std::string& last_hash() const { return hash_; }
+
+  struct Verdict {
+    bool ok = true;
+    uint64_t entries = 0;     // entries that verified, in order
+    uint64_t broken_seq = 0;  // the first entry that did not (0 when ok)
+    std::string problem;      // what is wrong with it
+    std::string head_hash;    // the last verified hash
+    bool torn_tail = false;   // the only damage: a last line cut mid-write and never counted in the head
+    uint64_t valid_bytes = 0; // the length of the verified lines
+  };
+  static Verdict verify(const std::string& dir);
+
+  // Every verified entry's JSON, in order (for trace and export); stops at the first break.
+  static Result<std::vector<std::string>> entries(const std::string& dir);
+
+ private:
+  LineageLedger() = default;
+  Status write_head();
+
+  std::string dir_;
+  int fd_ = -1;
+  std::mutex mutex_;
+  uint64_t seq_ = 0;
+  std::string hash_;
+};
+
+// The SHA-256 of `text` as lower-case hex.
+std::string sha256_hex(std::string_view text);
+
+}  // namespace sluice::governance
