@@ -6,8 +6,11 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <unistd.h>
 
 #include "governance/detectors.h"
+#include "governance/lineage_ledger.h"
 #include "governance/protect.h"
 #include "transform_fixture.h"
 
@@ -68,5 +71,32 @@ void BM_DetectCard(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_DetectCard);
+
+// One ledger entry as the pipeline writes it per commit (~700 bytes: two input
+// ranges, two sinks with a transform each): hash, write, fsync, head replaced and
+// its directory fsynced. On the disk the benchmarks run on.
+void BM_LedgerAppend(benchmark::State& state) {
+  const std::string dir = "ledger-bench-" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  auto ledger = sluice::governance::LineageLedger::open(dir);
+  std::string entry = R"({"time":"2026-12-01T23:49:23.334797Z","pipeline":"examples/demo.yaml","config_sha256":")" +
+                      std::string(64, 'a') + R"(","group":"sluice","inputs":[)";
+  for (int p = 0; p < 2; ++p) {
+    entry += std::string(p ? "," : "") + R"({"topic":"traffic","partition":)" + std::to_string(p) +
+             R"(,"first_offset":1000000,"last_offset":1004095,"records":4096})";
+  }
+  entry += R"(],"sinks":[)";
+  for (int k = 0; k < 2; ++k) {
+    entry += std::string(k ? "," : "") + R"({"name":"lake)" + std::to_string(k) +
+             R"(","type":"parquet","output":"/data/lake","events":8192,"sources":["traffic"],"topics":["traffic"],)" +
+             R"("chain":[{"name":"enrich","type":"remap","config_sha256":")" + std::string(64, 'b') + R"("}]})";
+  }
+  entry += "]}";
+  for (auto _ : state) benchmark::DoNotOptimize((*ledger)->append(entry));
+  state.SetItemsProcessed(state.iterations());
+  ledger->reset();
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_LedgerAppend)->UseRealTime();
 
 }  // namespace
