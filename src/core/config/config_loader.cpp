@@ -265,23 +265,28 @@ class Loader {
                             *suggestion = did_you_mean(option, names);
                             return "observe settings: " + join(names);
                           });
-    if (config.observe.has("address") && !config.observe.get_string("address").empty()) {
-      if (auto address = parse_listen_address(config.observe.get_string("address")); !address) {
-        diagnostics_.error(config.observe.location("address"), "observe: address: " + address.status().message());
+    // A section that did not load (not a map, a bad value) lacks some options:
+    // check only what is there, the problem itself is reported already.
+    const OptionValues& o = config.observe;
+    auto text = [&](const char* name) { return o.has(name) ? o.get_string(name) : std::string(); };
+    if (!text("address").empty()) {
+      if (auto address = parse_listen_address(text("address")); !address) {
+        diagnostics_.error(o.location("address"), "observe: address: " + address.status().message());
       }
     }
-    if (config.observe.get_string("tls_cert").empty() != config.observe.get_string("tls_key").empty()) {
-      diagnostics_.error(config.observe.location(config.observe.get_string("tls_cert").empty() ? "tls_key" : "tls_cert"),
+    if (text("tls_cert").empty() != text("tls_key").empty()) {
+      diagnostics_.error(o.location(text("tls_cert").empty() ? "tls_key" : "tls_cert"),
                          "observe: tls_cert and tls_key go together: give both or neither");
     }
-    if (const std::string url = config.observe.get_string("trace_endpoint");
+    if (const std::string url = text("trace_endpoint");
         !url.empty() && url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-      diagnostics_.error(config.observe.location("trace_endpoint"),
+      diagnostics_.error(o.location("trace_endpoint"),
                          "observe: trace_endpoint: \"" + url + "\" is not an http:// or https:// URL",
                          "e.g. http://127.0.0.1:4318/v1/traces");
     }
     // A record costs a transaction: more often than every 100 ms is a mistake.
-    if (const int64_t every = config.observe.get_int("history_interval"); every > 0 && every < 100'000) {
+    if (const int64_t every = o.has("history_interval") ? o.get_int("history_interval") : 0;
+        every > 0 && every < 100'000) {
       diagnostics_.error(config.observe.location("history_interval"),
                          "observe: history_interval: must be 0s (off) or at least 100ms", "try 10s");
     }
