@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "governance/detectors.h"
-#include "governance/lineage_ledger.h"
+#include "governance/chained_ledger.h"
 #include "governance/protect.h"
 #include "transform_fixture.h"
 
@@ -78,7 +78,7 @@ BENCHMARK(BM_DetectCard);
 void BM_LedgerAppend(benchmark::State& state) {
   const std::string dir = "ledger-bench-" + std::to_string(::getpid());
   std::filesystem::remove_all(dir);
-  auto ledger = sluice::governance::LineageLedger::open(dir);
+  auto ledger = sluice::governance::ChainedLedger::open(dir);
   std::string entry = R"({"time":"2026-12-01T23:49:23.334797Z","pipeline":"examples/demo.yaml","config_sha256":")" +
                       std::string(64, 'a') + R"(","group":"sluice","inputs":[)";
   for (int p = 0; p < 2; ++p) {

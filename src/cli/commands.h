@@ -19,6 +19,7 @@ void add_query_command(CLI::App& app, int* exit_code);
 void add_top_command(CLI::App& app, int* exit_code);
 void add_detokenize_command(CLI::App& app, int* exit_code);
 void add_lineage_command(CLI::App& app, int* exit_code);
+void add_audit_command(CLI::App& app, int* exit_code);
 
 // Reads the log level from --log-level or SLUICE_LOG_LEVEL and sets up logging to
 // stderr, with repeated messages rate-limited (observe/rate_limited_sink.h).

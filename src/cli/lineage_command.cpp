@@ -1,5 +1,5 @@
 // sluice lineage verify|trace|export: the lineage ledger of a pipeline's data
-// directory (governance/lineage_ledger.h).
+// directory (governance/chained_ledger.h).
 //
 //   verify                 checks the whole chain; names the first broken entry
 //   trace OUTPUT           from a lake file (its name holds its offsets), a sink, a
@@ -18,7 +18,7 @@
 #include "cli/commands.h"
 #include "cli/exit_codes.h"
 #include "core/config/config_loader.h"
-#include "governance/lineage_ledger.h"
+#include "governance/chained_ledger.h"
 #include "observe/json_out.h"
 #include "runtime/registry.h"
 #include "sink/lake/file_names.h"
@@ -45,7 +45,8 @@ Result<std::string> ledger_dir(const LineageFlags& f) {
 
 void add_common(CLI::App* cmd, LineageFlags& f) {
   cmd->add_option("-c,--config", f.config, "Pipeline file whose data_dir holds the ledger");
-  cmd->add_option("--data-dir", f.data_dir, "Data directory (without --config)")->capture_default_str();
+  cmd->add_option("--data-dir", f.data_dir, "Data directory (without --config)")
+      ->capture_default_str();
 }
 
 // What a trace asks for: a sink or output, and for a lake file the offsets it holds.
@@ -87,7 +88,7 @@ int run_trace(const LineageFlags& f, const std::string& output) {
     std::fprintf(stderr, "sluice lineage trace: %s\n", dir.status().message().c_str());
     return kExitInvalidPipeline;
   }
-  auto entries = governance::LineageLedger::entries(*dir);
+  auto entries = governance::ChainedLedger::entries(*dir);
   if (!entries) {
     std::fprintf(stderr, "sluice lineage trace: %s\n", entries.status().message().c_str());
     return kExitRuntimeFailure;
@@ -95,7 +96,8 @@ int run_trace(const LineageFlags& f, const std::string& output) {
   Query q{output, std::nullopt};
   const std::string base = fs::path(output).filename().string();
   const size_t dot = base.find('.');
-  if (dot != std::string::npos) q.file = sink::lake::parse_logged_file_name(base, base.substr(0, dot));
+  if (dot != std::string::npos)
+    q.file = sink::lake::parse_logged_file_name(base, base.substr(0, dot));
   simdjson::dom::parser parser;
   size_t shown = 0;
   for (size_t i = 0; i < entries->size(); ++i) {
@@ -110,8 +112,8 @@ int run_trace(const LineageFlags& f, const std::string& output) {
           const int64_t first = in["first_offset"].get_int64().value_unsafe();
           const int64_t last = in["last_offset"].get_int64().value_unsafe();
           if (in["topic"].get_string().value_unsafe() != q.file->topic ||
-              in["partition"].get_int64().value_unsafe() != q.file->partition || last < q.file->first_offset ||
-              first > q.file->last_offset) {
+              in["partition"].get_int64().value_unsafe() != q.file->partition ||
+              last < q.file->first_offset || first > q.file->last_offset) {
             continue;
           }
         }
@@ -120,22 +122,25 @@ int run_trace(const LineageFlags& f, const std::string& output) {
       if (q.file && inputs.empty()) continue;
       std::string chain;
       for (simdjson::dom::element t : sink["chain"].get_array()) {
-        chain += std::string(chain.empty() ? "" : " > ") + std::string(t["name"].get_string().value_unsafe()) + " (" +
+        chain += std::string(chain.empty() ? "" : " > ") +
+                 std::string(t["name"].get_string().value_unsafe()) + " (" +
                  std::string(t["type"].get_string().value_unsafe()) + ", config " +
                  std::string(t["config_sha256"].get_string().value_unsafe()).substr(0, 12) + ")";
       }
-      std::printf("entry %zu at %s: sink %s wrote %lld events to %s\n  from %s\n  through %s\n", i + 1,
-                  std::string(e["time"].get_string().value_unsafe()).c_str(),
+      std::printf("entry %zu at %s: sink %s wrote %lld events to %s\n  from %s\n  through %s\n",
+                  i + 1, std::string(e["time"].get_string().value_unsafe()).c_str(),
                   std::string(sink["name"].get_string().value_unsafe()).c_str(),
                   static_cast<long long>(sink["events"].get_int64().value_unsafe()),
                   std::string(sink["output"].get_string().value_unsafe()).c_str(),
-                  inputs.empty() ? "(no records)" : inputs.c_str(), chain.empty() ? "(no transform)" : chain.c_str());
+                  inputs.empty() ? "(no records)" : inputs.c_str(),
+                  chain.empty() ? "(no transform)" : chain.c_str());
       ++shown;
     }
   }
   if (q.file) {
-    std::printf("%s holds %s/%d offsets %lld-%lld\n", output.c_str(), q.file->topic.c_str(), q.file->partition,
-                static_cast<long long>(q.file->first_offset), static_cast<long long>(q.file->last_offset));
+    std::printf("%s holds %s/%d offsets %lld-%lld\n", output.c_str(), q.file->topic.c_str(),
+                q.file->partition, static_cast<long long>(q.file->first_offset),
+                static_cast<long long>(q.file->last_offset));
   }
   if (shown == 0) {
     std::fprintf(stderr, "sluice lineage trace: no ledger entry names %s\n", output.c_str());
@@ -149,17 +154,19 @@ std::string run_id(const std::string& hex) {
   std::string h = hex.substr(0, 32);
   h[12] = '4';
   h[16] = "89ab"[std::stoi(h.substr(16, 1), nullptr, 16) & 3];
-  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) +
+         "-" + h.substr(20);
 }
 
-std::string openlineage_event(simdjson::dom::element e, simdjson::dom::element sink, const std::string& entry_hash,
-                              const std::string& data_dir) {
+std::string openlineage_event(simdjson::dom::element e, simdjson::dom::element sink,
+                              const std::string& entry_hash, const std::string& data_dir) {
   observe::JsonOut j;
   j.begin_object();
   j.key("eventType").value("COMPLETE");
   j.key("eventTime").value(e["time"].get_string().value_unsafe());
   j.key("producer").value("urn:sluice:" SLUICE_VERSION);
-  j.key("schemaURL").value("https://openlineage.io/spec/2-0-2/OpenLineage.json#/definitions/RunEvent");
+  j.key("schemaURL")
+      .value("https://openlineage.io/spec/2-0-2/OpenLineage.json#/definitions/RunEvent");
   j.key("run").begin_object().key("runId").value(run_id(sluice::governance::sha256_hex(
       entry_hash + std::string(sink["name"].get_string().value_unsafe()))));
   j.end_object();
@@ -182,11 +189,13 @@ std::string openlineage_event(simdjson::dom::element e, simdjson::dom::element s
   }
   j.end_array();
   j.key("outputs").begin_array().begin_object();
-  j.key("namespace").value(std::string("sluice-") + std::string(sink["type"].get_string().value_unsafe()));
+  j.key("namespace")
+      .value(std::string("sluice-") + std::string(sink["type"].get_string().value_unsafe()));
   j.key("name").value(sink["output"].get_string().value_unsafe());
   j.key("outputFacets").begin_object().key("outputStatistics").begin_object();
   j.key("_producer").value("urn:sluice:" SLUICE_VERSION);
-  j.key("_schemaURL").value("https://openlineage.io/spec/facets/1-0-2/OutputStatisticsOutputDatasetFacet.json");
+  j.key("_schemaURL")
+      .value("https://openlineage.io/spec/facets/1-0-2/OutputStatisticsOutputDatasetFacet.json");
   j.key("rowCount").value(sink["events"].get_int64().value_unsafe());
   j.end_object().end_object();
   j.end_object().end_array();
@@ -202,13 +211,15 @@ Status post_json(const std::string& url, const std::string& body) {
   curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, body.c_str());
   curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, 10000L);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, +[](char*, size_t s, size_t n, void*) { return s * n; });
+  curl_easy_setopt(
+      curl.get(), CURLOPT_WRITEFUNCTION, +[](char*, size_t s, size_t n, void*) { return s * n; });
   const CURLcode rc = curl_easy_perform(curl.get());
   long status = 0;
   curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
   curl_slist_free_all(headers);
   if (rc != CURLE_OK) return Status::unavailable(url + ": " + curl_easy_strerror(rc));
-  if (status < 200 || status >= 300) return Status::unavailable(url + " answered HTTP " + std::to_string(status));
+  if (status < 200 || status >= 300)
+    return Status::unavailable(url + " answered HTTP " + std::to_string(status));
   return Status::ok();
 }
 
@@ -218,7 +229,7 @@ int run_export(const LineageFlags& f, const std::string& target) {
     std::fprintf(stderr, "sluice lineage export: %s\n", dir.status().message().c_str());
     return kExitInvalidPipeline;
   }
-  auto entries = governance::LineageLedger::entries(*dir);
+  auto entries = governance::ChainedLedger::entries(*dir);
   if (!entries) {
     std::fprintf(stderr, "sluice lineage export: %s\n", entries.status().message().c_str());
     return kExitRuntimeFailure;
@@ -242,7 +253,8 @@ int run_export(const LineageFlags& f, const std::string& target) {
       const std::string event = openlineage_event(e, sink, hash, data_dir);
       if (http) {
         if (Status s = post_json(target, event); !s.is_ok()) {
-          std::fprintf(stderr, "sluice lineage export: %s (after %zu events)\n", s.message().c_str(), events);
+          std::fprintf(stderr, "sluice lineage export: %s (after %zu events)\n",
+                       s.message().c_str(), events);
           return kExitRuntimeFailure;
         }
       } else {
@@ -251,7 +263,8 @@ int run_export(const LineageFlags& f, const std::string& target) {
       ++events;
     }
   }
-  std::fprintf(stderr, "sluice lineage export: %zu OpenLineage run events from %zu entries\n", events, entries->size());
+  std::fprintf(stderr, "sluice lineage export: %zu OpenLineage run events from %zu entries\n",
+               events, entries->size());
   return kExitOk;
 }
 
@@ -259,14 +272,16 @@ int run_export(const LineageFlags& f, const std::string& target) {
 
 void add_lineage_command(CLI::App& app, int* exit_code) {
   CLI::App* cmd = app.add_subcommand(
-      "lineage", "The lineage ledger: every commit of the pipeline's sinks, hash-chained (data_dir/lineage).");
+      "lineage",
+      "The lineage ledger: every commit of the pipeline's sinks, hash-chained (data_dir/lineage).");
   cmd->require_subcommand(1);
   static LineageFlags flags;
   static std::string output, target;
   static bool openlineage = false;
 
   CLI::App* verify = cmd->add_subcommand(
-      "verify", "Check the whole chain; exit 3 naming the first entry edited, deleted, moved or cut off.");
+      "verify",
+      "Check the whole chain; exit 3 naming the first entry edited, deleted, moved or cut off.");
   add_common(verify, flags);
   verify->callback([exit_code] {
     auto dir = ledger_dir(flags);
@@ -275,7 +290,7 @@ void add_lineage_command(CLI::App& app, int* exit_code) {
       *exit_code = kExitInvalidPipeline;
       return;
     }
-    const auto v = governance::LineageLedger::verify(*dir);
+    const auto v = governance::ChainedLedger::verify(*dir);
     if (!v.ok) {
       std::printf("BROKEN at entry %llu: %s (%llu entries before it verify)\n",
                   static_cast<unsigned long long>(v.broken_seq), v.problem.c_str(),
@@ -283,22 +298,27 @@ void add_lineage_command(CLI::App& app, int* exit_code) {
       *exit_code = kExitRuntimeFailure;
       return;
     }
-    std::printf("ok: %llu entries, head %s\n", static_cast<unsigned long long>(v.entries), v.head_hash.c_str());
+    std::printf("ok: %llu entries, head %s\n", static_cast<unsigned long long>(v.entries),
+                v.head_hash.c_str());
     *exit_code = kExitOk;
   });
 
-  CLI::App* trace = cmd->add_subcommand(
-      "trace", "From an output — a lake file, a sink's name, file or directory, database#table — back to the source\n"
-               "offsets and the transforms (with their configuration hashes) of every commit that wrote it.");
+  CLI::App* trace = cmd->add_subcommand("trace",
+                                        "From an output — a lake file, a sink's name, file or "
+                                        "directory, database#table — back to the source\n"
+                                        "offsets and the transforms (with their configuration "
+                                        "hashes) of every commit that wrote it.");
   add_common(trace, flags);
   trace->add_option("OUTPUT", output, "The output to trace")->required();
   trace->callback([exit_code] { *exit_code = run_trace(flags, output); });
 
   CLI::App* exp = cmd->add_subcommand("export", "Write the ledger as OpenLineage run events.");
   add_common(exp, flags);
-  exp->add_flag("--openlineage", openlineage, "OpenLineage RunEvents, one per entry and sink (the only format)")
+  exp->add_flag("--openlineage", openlineage,
+                "OpenLineage RunEvents, one per entry and sink (the only format)")
       ->required();
-  exp->add_option("TARGET", target, "A file (NDJSON; - for stdout) or an http(s) URL to POST each event to")
+  exp->add_option("TARGET", target,
+                  "A file (NDJSON; - for stdout) or an http(s) URL to POST each event to")
       ->required();
   exp->callback([exit_code] { *exit_code = run_export(flags, target); });
 }

@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   sluice::cli::add_top_command(app, &exit_code);
   sluice::cli::add_detokenize_command(app, &exit_code);
   sluice::cli::add_lineage_command(app, &exit_code);
+  sluice::cli::add_audit_command(app, &exit_code);
   sluice::cli::add_version_command(app, &exit_code);
   app.parse_complete_callback([&] { sluice::cli::setup_logging(log_level); });
 

@@ -16,6 +16,7 @@
 #include "observe/admin_server.h"
 #include "observe/dashboard/dashboard_routes.h"
 #include "observe/history/history_recorder.h"
+#include "runtime/audit_start.h"
 #include "runtime/pipeline.h"
 
 namespace sluice::cli {
@@ -62,6 +63,14 @@ void add_run_command(CLI::App& app, int* exit_code) {
       admin_listen = *parsed;
     }
     runtime::RunOptions options;
+    // Opened before anything runs: a pipeline does not run unaudited.
+    auto audit = governance::AuditLog::open(config->data_dir);
+    if (!audit) {
+      spdlog::error("cannot start the pipeline: {}", audit.status().message());
+      *exit_code = kExitRuntimeFailure;
+      return;
+    }
+    options.audit = audit->get();
     std::unique_ptr<observe::Tracer> tracer;
     if (const std::string endpoint = config->observe.get_string("trace_endpoint"); !endpoint.empty()) {
       observe::Tracer::Options t;
@@ -101,6 +110,11 @@ void add_run_command(CLI::App& app, int* exit_code) {
       return;
     }
     runtime::Pipeline& p = **pipeline;
+    if (Status s = runtime::audit_pipeline_start(*config, **audit); !s.is_ok()) {
+      spdlog::error("cannot start the pipeline: {}", s.message());
+      *exit_code = kExitRuntimeFailure;
+      return;
+    }
     target.store(&p);
     if (stop_requested.load()) p.request_stop();
     std::unique_ptr<observe::HistoryRecorder> history;

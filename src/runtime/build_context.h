@@ -7,6 +7,7 @@
 
 #include "core/config/pipeline_config.h"
 #include "observe/component_stats.h"
+#include "governance/audit_log.h"
 #include "observe/tracing/tracer.h"
 
 namespace sluice {
@@ -20,6 +21,8 @@ struct BuildContext {
   std::vector<std::pair<std::string, int32_t>> input_partitions = {};
   // Sources that take requests: trace them with this (null: tracing is off).
   observe::Tracer* tracer = nullptr;
+  // Sources that authenticate requests: their refusals go here (null: not audited).
+  governance::AuditLog* audit = nullptr;
 
   const OptionValues& options() const { return config.options; }
   const std::string& name() const { return config.name; }

@@ -20,15 +20,18 @@ std::string output_of(const PipelineConfig& pipeline, const ComponentConfig& sin
   const OptionValues& o = sink.options;
   if (!o.has("path")) return sink.type;
   std::string path = o.get_string("path");
-  if (!std::filesystem::path(path).is_absolute()) path = (std::filesystem::path(pipeline.data_dir) / path).string();
-  if (o.has("table")) return path + "#" + (o.get_string("table").empty() ? sink.name : o.get_string("table"));
+  if (!std::filesystem::path(path).is_absolute())
+    path = (std::filesystem::path(pipeline.data_dir) / path).string();
+  if (o.has("table"))
+    return path + "#" + (o.get_string("table").empty() ? sink.name : o.get_string("table"));
   return path;
 }
 
 }  // namespace
 
 LineageRecorder::LineageRecorder(const PipelineConfig& config, std::string group,
-                                 std::unique_ptr<governance::LineageLedger> ledger, std::vector<SinkInfo> sinks)
+                                 std::unique_ptr<governance::ChainedLedger> ledger,
+                                 std::vector<SinkInfo> sinks)
     : config_(config), group_(std::move(group)), ledger_(std::move(ledger)) {
   std::string all;
   for (const ComponentConfig& c : config.components) all += c.name + "\n" + c.definition + "\n";
@@ -121,9 +124,11 @@ void LineageRecorder::record(const std::vector<CommitTracker::CommittedRange>& r
   j.end_object();
   auto appended = ledger_->append(j.text());
   if (!appended) {
-    spdlog::warn("lineage ledger: {} (the next entry will cover this commit too)", appended.status().message());
+    spdlog::warn("lineage ledger: {} (the next entry will cover this commit too)",
+                 appended.status().message());
     unrecorded_.clear();
-    for (const auto& [where, range] : merged) unrecorded_.push_back({where.first, where.second, range.first, range.second});
+    for (const auto& [where, range] : merged)
+      unrecorded_.push_back({where.first, where.second, range.first, range.second});
     return;
   }
   unrecorded_.clear();

@@ -138,6 +138,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
     node->consumers.resize(node->ports.size());
     BuildContext ctx{c, p->config_, *node->stats};
     ctx.tracer = options.tracer;
+    ctx.audit = options.audit;
     if (c.kind == ComponentKind::kTransform) ctx.input_partitions = upstream_partitions(p->config_, c);
     const std::string subject = std::string(component_kind_name(c.kind)) + " \"" + c.name + "\"";
     switch (c.kind) {
@@ -212,7 +213,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
       [sinks](size_t i) { return sinks[i]->durable(); });
   p->shared_->commits->measure_delivery(&p->delivery_);
   // Every commit goes into the lineage ledger (data_dir/lineage).
-  auto ledger = governance::LineageLedger::open(p->config_.data_dir + "/lineage");
+  auto ledger = governance::ChainedLedger::open(p->config_.data_dir + "/lineage");
   if (!ledger) return ledger.status();
   spdlog::info("lineage ledger {}/lineage: {} entries, head {}", p->config_.data_dir, (*ledger)->last_seq(),
                (*ledger)->last_hash().substr(0, 16));

@@ -32,6 +32,7 @@
 #include "core/status.h"
 #include "observe/component_stats.h"
 #include "observe/pipeline_status.h"
+#include "governance/audit_log.h"
 #include "observe/tracing/tracer.h"
 #include "log/log.h"
 #include "runtime/checkpoint_store.h"
@@ -49,6 +50,7 @@ struct RunOptions {
   size_t source_queue_batches = 16;
   size_t sink_queue_batches = 16;
   observe::Tracer* tracer = nullptr;  // set: sampled ingest requests are traced through every stage
+  governance::AuditLog* audit = nullptr;  // set: sources write refused requests to it
 };
 
 class Pipeline {

@@ -34,7 +34,8 @@ std::string json_error(std::string_view message) {
 
 class HttpSource final : public Source {
  public:
-  explicit HttpSource(const BuildContext& ctx) : name_(ctx.name()), stats_(ctx.stats), tracer_(ctx.tracer) {
+  explicit HttpSource(const BuildContext& ctx)
+      : name_(ctx.name()), stats_(ctx.stats), tracer_(ctx.tracer), rejected_(ctx.audit, ctx.name()) {
     const OptionValues& o = ctx.options();
     const ListenAddress address = parse_listen_address(o.get_string("address")).value();
     options_.host = address.host;
@@ -88,11 +89,15 @@ class HttpSource final : public Source {
       std::string_view auth = r.header("authorization");
       if (key.empty() && auth.size() > 7 && lower_ascii(auth.substr(0, 7)) == "bearer ") key = auth.substr(7);
       if (key.empty()) {
+        rejected_.count(401);
         auto res = reject(401, json_error("an API key is required (Authorization: Bearer <key> or X-API-Key)"));
         res.headers.emplace_back("WWW-Authenticate", "Bearer");
         return res;
       }
-      if (!known_key(key)) return reject(403, json_error("the API key is not valid for this source"));
+      if (!known_key(key)) {
+        rejected_.count(403);
+        return reject(403, json_error("the API key is not valid for this source"));
+      }
     }
     const std::string type = media_type(r.header("content-type"));
     if (!type.empty() && type != "application/json" && type != "application/x-ndjson" && type != "application/ndjson" &&
@@ -265,6 +270,7 @@ class HttpSource final : public Source {
   std::string name_;
   observe::ComponentStats& stats_;
   observe::Tracer* tracer_;
+  governance::RejectedRequests rejected_;  // refused API keys, into the audit log
   server::HttpServerOptions options_;
   std::string path_;
   std::vector<std::string> api_keys_;

@@ -1,7 +1,7 @@
-// LineageLedger: an append-only, hash-chained record of every commit of a
-// pipeline's sinks — which log records (topic, partition, offset range) went
-// through which chain of transforms (type and a hash of their configuration) into
-// which outputs, with how many events — in data_dir/lineage/ledger.jsonl.
+// ChainedLedger: an append-only, hash-chained file of JSON entries in a directory
+// (ledger.jsonl and ledger.head), for records that must show any later edit: the
+// lineage of every sink commit (data_dir/lineage, runtime/lineage_recorder.h) and
+// the audit log (data_dir/audit, audit_log.h).
 //
 // Each line is {"seq":N,"prev":"<hex>","hash":"<hex>","entry":{…}}; hash is the
 // SHA-256 of "<seq>\n<prev>\n<entry as written>", prev the previous line's hash
@@ -12,7 +12,10 @@
 // against edits of the file; someone who can rewrite both files can rewrite history,
 // so ship the head hash elsewhere (it is logged at every start) to anchor it.
 //
-// Appends are serialised by a mutex; each is fsynced before it counts.
+// Appends are serialised by a mutex within a process and by an exclusive flock
+// across processes (a pipeline and `sluice detokenize` share the audit log): under
+// the lock the head is read again, so the chain continues from whoever appended
+// last. Each append is fsynced before it counts.
 #pragma once
 
 #include <cstdint>
@@ -26,15 +29,15 @@
 
 namespace sluice::governance {
 
-class LineageLedger {
+class ChainedLedger {
  public:
   static constexpr const char* kFileName = "ledger.jsonl";
   static constexpr const char* kHeadName = "ledger.head";
 
   // Opens (creating) the ledger in `dir`; the chain continues from the last entry,
   // which must verify against the head (a damaged ledger is not appended to).
-  static Result<std::unique_ptr<LineageLedger>> open(const std::string& dir);
-  ~LineageLedger();
+  static Result<std::unique_ptr<ChainedLedger>> open(const std::string& dir);
+  ~ChainedLedger();
 
   // Appends one entry (a JSON object); returns its sequence number.
   Result<uint64_t> append(std::string_view entry_json);
@@ -48,8 +51,9 @@ class LineageLedger {
     uint64_t broken_seq = 0;  // the first entry that did not (0 when ok)
     std::string problem;      // what is wrong with it
     std::string head_hash;    // the last verified hash
-    bool torn_tail = false;   // the only damage: a last line cut mid-write and never counted in the head
-    uint64_t valid_bytes = 0; // the length of the verified lines
+    bool torn_tail =
+        false;  // the only damage: a last line cut mid-write and never counted in the head
+    uint64_t valid_bytes = 0;  // the length of the verified lines
   };
   static Verdict verify(const std::string& dir);
 
@@ -57,7 +61,7 @@ class LineageLedger {
   static Result<std::vector<std::string>> entries(const std::string& dir);
 
  private:
-  LineageLedger() = default;
+  ChainedLedger() = default;
   Status write_head();
 
   std::string dir_;

@@ -1,7 +1,8 @@
-#include "governance/lineage_ledger.h"
+#include "governance/chained_ledger.h"
 
 #include <fcntl.h>
 #include <openssl/evp.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -25,9 +26,10 @@ std::string chain_hash(uint64_t seq, std::string_view prev, std::string_view ent
   return sha256_hex(text);
 }
 
-std::string format_line(uint64_t seq, const std::string& prev, const std::string& hash, std::string_view entry) {
-  std::string line = "{\"seq\":" + std::to_string(seq) + ",\"prev\":\"" + prev + "\",\"hash\":\"" + hash +
-                     "\",\"entry\":";
+std::string format_line(uint64_t seq, const std::string& prev, const std::string& hash,
+                        std::string_view entry) {
+  std::string line = "{\"seq\":" + std::to_string(seq) + ",\"prev\":\"" + prev + "\",\"hash\":\"" +
+                     hash + "\",\"entry\":";
   line += entry;
   line += "}\n";
   return line;
@@ -75,7 +77,7 @@ Status fsync_fd(int fd, const std::string& what) {
 
 // Reads ledger.head: "<seq> <hash>"; seq 0 when there is none.
 bool read_head(const std::string& dir, uint64_t* seq, std::string* hash) {
-  std::ifstream in(dir + "/" + LineageLedger::kHeadName);
+  std::ifstream in(dir + "/" + ChainedLedger::kHeadName);
   *seq = 0;
   hash->clear();
   if (!in) return false;
@@ -86,10 +88,10 @@ bool read_head(const std::string& dir, uint64_t* seq, std::string* hash) {
 // Walks the ledger: every line in order, checking layout, sequence, chain and hash;
 // `visit` sees each verified entry.
 template <typename Visit>
-LineageLedger::Verdict walk(const std::string& dir, Visit visit) {
-  LineageLedger::Verdict v;
+ChainedLedger::Verdict walk(const std::string& dir, Visit visit) {
+  ChainedLedger::Verdict v;
   v.head_hash = kGenesis;
-  std::ifstream in(dir + "/" + LineageLedger::kFileName, std::ios::binary);
+  std::ifstream in(dir + "/" + ChainedLedger::kFileName, std::ios::binary);
   uint64_t head_seq = 0;
   std::string head_hash;
   const bool has_head = read_head(dir, &head_seq, &head_hash);
@@ -97,7 +99,8 @@ LineageLedger::Verdict walk(const std::string& dir, Visit visit) {
     if (has_head && head_seq > 0) {
       v.ok = false;
       v.broken_seq = 1;
-      v.problem = "the ledger file is missing, but its head records " + std::to_string(head_seq) + " entries";
+      v.problem = "the ledger file is missing, but its head records " + std::to_string(head_seq) +
+                  " entries";
     }
     return v;
   }
@@ -123,14 +126,20 @@ LineageLedger::Verdict walk(const std::string& dir, Visit visit) {
       v.problem = std::move(problem);
       return v;
     };
-    if (!parse_line(line, &p)) return broken("line " + std::to_string(expected) + " is not a ledger entry (damaged)");
+    if (!parse_line(line, &p))
+      return broken("line " + std::to_string(expected) + " is not a ledger entry (damaged)");
     if (p.seq != expected) {
-      return broken(p.seq > expected ? "entries " + std::to_string(expected) + "-" + std::to_string(p.seq - 1) +
-                                           " are missing (deleted?); found " + std::to_string(p.seq)
-                                     : "entry " + std::to_string(p.seq) + " appears again or out of order");
+      return broken(p.seq > expected
+                        ? "entries " + std::to_string(expected) + "-" + std::to_string(p.seq - 1) +
+                              " are missing (deleted?); found " + std::to_string(p.seq)
+                        : "entry " + std::to_string(p.seq) + " appears again or out of order");
     }
-    if (p.prev != prev) return broken("its link to the previous entry does not match (an entry before it was changed, removed or moved)");
-    if (chain_hash(p.seq, p.prev, p.entry) != p.hash) return broken("its content does not match its hash (edited)");
+    if (p.prev != prev)
+      return broken(
+          "its link to the previous entry does not match (an entry before it was changed, removed "
+          "or moved)");
+    if (chain_hash(p.seq, p.prev, p.entry) != p.hash)
+      return broken("its content does not match its hash (edited)");
     if (!complete_last) {
       v.torn_tail = !has_head || head_seq <= v.entries;
       return broken("the last entry was cut off mid-write");
@@ -170,38 +179,56 @@ std::string sha256_hex(std::string_view text) {
   return out;
 }
 
-Result<std::unique_ptr<LineageLedger>> LineageLedger::open(const std::string& dir) {
+Result<std::unique_ptr<ChainedLedger>> ChainedLedger::open(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) return Status::io_error("lineage ledger: cannot create " + dir + ": " + ec.message());
+  if (ec) return Status::io_error("ledger: cannot create " + dir + ": " + ec.message());
   Verdict v = verify(dir);
   if (!v.ok && v.torn_tail) {
     // A crash during an append: the torn line was never part of the chain.
     std::error_code trunc_ec;
     std::filesystem::resize_file(dir + "/" + kFileName, v.valid_bytes, trunc_ec);
-    if (trunc_ec) return Status::io_error("lineage ledger: cannot cut a torn last line: " + trunc_ec.message());
+    if (trunc_ec)
+      return Status::io_error("ledger: cannot cut a torn last line: " + trunc_ec.message());
     v = verify(dir);
   }
   if (!v.ok) {
-    return Status::corruption("lineage ledger " + dir + "/" + kFileName + ": entry " + std::to_string(v.broken_seq) +
-                              ": " + v.problem + "; not appending to a broken chain (move it aside to start a new one)");
+    return Status::corruption(
+        "ledger " + dir + "/" + kFileName + ": entry " + std::to_string(v.broken_seq) + ": " +
+        v.problem + "; not appending to a broken chain (move it aside to start a new one)");
   }
-  std::unique_ptr<LineageLedger> l(new LineageLedger());
+  std::unique_ptr<ChainedLedger> l(new ChainedLedger());
   l->dir_ = dir;
   l->seq_ = v.entries;
   l->hash_ = v.head_hash;
   const std::string path = dir + "/" + kFileName;
   l->fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  if (l->fd_ < 0) return Status::io_error("lineage ledger: cannot open " + path + ": " + std::strerror(errno));
+  if (l->fd_ < 0)
+    return Status::io_error("ledger: cannot open " + path + ": " + std::strerror(errno));
   return l;
 }
 
-LineageLedger::~LineageLedger() {
+ChainedLedger::~ChainedLedger() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-Result<uint64_t> LineageLedger::append(std::string_view entry_json) {
+Result<uint64_t> ChainedLedger::append(std::string_view entry_json) {
   std::lock_guard lock(mutex_);
+  if (::flock(fd_, LOCK_EX) != 0) {
+    return Status::io_error("ledger " + dir_ +
+                            ": cannot lock: " + std::string(std::strerror(errno)));
+  }
+  struct Unlock {
+    int fd;
+    ~Unlock() { ::flock(fd, LOCK_UN); }
+  } unlock{fd_};
+  // Another process may have appended since: its head is where the chain goes on.
+  uint64_t head_seq = 0;
+  std::string head_hash;
+  if (read_head(dir_, &head_seq, &head_hash) && head_seq > seq_ && head_hash.size() == 64) {
+    seq_ = head_seq;
+    hash_ = head_hash;
+  }
   const uint64_t seq = seq_ + 1;
   const std::string hash = chain_hash(seq, hash_, entry_json);
   const std::string line = format_line(seq, hash_, hash, entry_json);
@@ -213,7 +240,8 @@ Result<uint64_t> LineageLedger::append(std::string_view entry_json) {
     const int err = errno;
     if (before >= 0 && ::ftruncate(fd_, before) != 0) {
     }
-    return Status::io_error("lineage ledger: cannot append to " + path + ": " + std::strerror(err ? err : EIO));
+    return Status::io_error("ledger: cannot append to " + path + ": " +
+                            std::strerror(err ? err : EIO));
   }
   SLUICE_RETURN_IF_ERROR(fsync_fd(fd_, path));
   seq_ = seq;
@@ -222,17 +250,18 @@ Result<uint64_t> LineageLedger::append(std::string_view entry_json) {
   return seq;
 }
 
-Status LineageLedger::write_head() {
+Status ChainedLedger::write_head() {
   const std::string tmp = dir_ + "/" + kHeadName + ".tmp";
   const std::string text = std::to_string(seq_) + " " + hash_ + "\n";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::io_error("lineage ledger: cannot write " + tmp + ": " + std::strerror(errno));
+  if (fd < 0) return Status::io_error("ledger: cannot write " + tmp + ": " + std::strerror(errno));
   const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
-  Status s = written ? fsync_fd(fd, tmp) : Status::io_error("lineage ledger: cannot write " + tmp);
+  Status s = written ? fsync_fd(fd, tmp) : Status::io_error("ledger: cannot write " + tmp);
   ::close(fd);
   if (!s.is_ok()) return s;
   if (::rename(tmp.c_str(), (dir_ + "/" + kHeadName).c_str()) != 0) {
-    return Status::io_error("lineage ledger: cannot replace the head: " + std::string(std::strerror(errno)));
+    return Status::io_error("ledger: cannot replace the head: " +
+                            std::string(std::strerror(errno)));
   }
   const int dfd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dfd >= 0) {
@@ -242,15 +271,16 @@ Status LineageLedger::write_head() {
   return Status::ok();
 }
 
-LineageLedger::Verdict LineageLedger::verify(const std::string& dir) {
+ChainedLedger::Verdict ChainedLedger::verify(const std::string& dir) {
   return walk(dir, [](std::string_view) {});
 }
 
-Result<std::vector<std::string>> LineageLedger::entries(const std::string& dir) {
+Result<std::vector<std::string>> ChainedLedger::entries(const std::string& dir) {
   std::vector<std::string> out;
   const Verdict v = walk(dir, [&](std::string_view entry) { out.emplace_back(entry); });
   if (!v.ok) {
-    return Status::corruption("lineage ledger " + dir + ": entry " + std::to_string(v.broken_seq) + ": " + v.problem);
+    return Status::corruption("ledger " + dir + ": entry " + std::to_string(v.broken_seq) + ": " +
+                              v.problem);
   }
   return out;
 }

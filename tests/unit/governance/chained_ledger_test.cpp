@@ -1,7 +1,7 @@
 // The lineage ledger's chain: appends continue across reopenings, and every kind of
 // tampering — an edit, a deletion, a reordering, a cut at the end, a torn last
 // line, a replaced last entry — is found and names the first broken entry.
-#include "governance/lineage_ledger.h"
+#include "governance/chained_ledger.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -17,15 +17,17 @@ namespace {
 namespace fs = std::filesystem;
 
 struct LedgerTest : ::testing::Test {
-  std::string dir = (fs::temp_directory_path() / ("sluice_ledger_" + std::to_string(::getpid()) + "_" +
-                                                  ::testing::UnitTest::GetInstance()->current_test_info()->name()))
+  std::string dir = (fs::temp_directory_path() /
+                     ("sluice_ledger_" + std::to_string(::getpid()) + "_" +
+                      ::testing::UnitTest::GetInstance()->current_test_info()->name()))
                         .string();
-  std::string file = dir + "/" + LineageLedger::kFileName;
+  std::string file = dir + "/" + ChainedLedger::kFileName;
   LedgerTest() {
     fs::remove_all(dir);
-    auto l = LineageLedger::open(dir);
+    auto l = ChainedLedger::open(dir);
     EXPECT_TRUE(l) << l.status().message();
-    for (int i = 1; i <= 5; ++i) EXPECT_EQ(*(*l)->append(R"({"commit":)" + std::to_string(i) + "}"), uint64_t(i));
+    for (int i = 1; i <= 5; ++i)
+      EXPECT_EQ(*(*l)->append(R"({"commit":)" + std::to_string(i) + "}"), uint64_t(i));
   }
   ~LedgerTest() override { fs::remove_all(dir); }
 
@@ -37,31 +39,32 @@ struct LedgerTest : ::testing::Test {
   }
   void write(const std::vector<std::string>& ls, bool final_newline = true) {
     std::ofstream out(file, std::ios::trunc);
-    for (size_t i = 0; i < ls.size(); ++i) out << ls[i] << (i + 1 < ls.size() || final_newline ? "\n" : "");
+    for (size_t i = 0; i < ls.size(); ++i)
+      out << ls[i] << (i + 1 < ls.size() || final_newline ? "\n" : "");
   }
 };
 
 TEST_F(LedgerTest, AnIntactLedgerVerifiesAndContinuesAfterAReopen) {
-  auto v = LineageLedger::verify(dir);
+  auto v = ChainedLedger::verify(dir);
   EXPECT_TRUE(v.ok) << v.problem;
   EXPECT_EQ(v.entries, 5u);
   {
-    auto l = LineageLedger::open(dir);
+    auto l = ChainedLedger::open(dir);
     ASSERT_TRUE(l);
     EXPECT_EQ((*l)->last_seq(), 5u);
     EXPECT_EQ(*(*l)->append(R"({"commit":6})"), 6u);
   }
-  v = LineageLedger::verify(dir);
+  v = ChainedLedger::verify(dir);
   EXPECT_TRUE(v.ok) << v.problem;
   EXPECT_EQ(v.entries, 6u);
-  EXPECT_EQ((*LineageLedger::entries(dir))[5], R"({"commit":6})");
+  EXPECT_EQ((*ChainedLedger::entries(dir))[5], R"({"commit":6})");
 }
 
 TEST_F(LedgerTest, AnEditedEntryIsFound) {
   auto ls = lines();
   ls[2].replace(ls[2].find(R"("commit":3)"), 10, R"("commit":9)");
   write(ls);
-  auto v = LineageLedger::verify(dir);
+  auto v = ChainedLedger::verify(dir);
   EXPECT_FALSE(v.ok);
   EXPECT_EQ(v.broken_seq, 3u);
   EXPECT_NE(v.problem.find("edited"), std::string::npos) << v.problem;
@@ -76,7 +79,7 @@ TEST_F(LedgerTest, AnEditRecomputingTheHashBreaksTheNextLink) {
   const std::string hash = sha256_hex("3\n" + prev + "\n" + entry);
   ls[2] = R"({"seq":3,"prev":")" + prev + R"(","hash":")" + hash + R"(","entry":)" + entry + "}";
   write(ls);
-  auto v = LineageLedger::verify(dir);
+  auto v = ChainedLedger::verify(dir);
   EXPECT_FALSE(v.ok);
   EXPECT_EQ(v.broken_seq, 4u);
   EXPECT_NE(v.problem.find("link"), std::string::npos) << v.problem;
@@ -86,7 +89,7 @@ TEST_F(LedgerTest, ADeletedEntryIsFound) {
   auto ls = lines();
   ls.erase(ls.begin() + 1);
   write(ls);
-  auto v = LineageLedger::verify(dir);
+  auto v = ChainedLedger::verify(dir);
   EXPECT_FALSE(v.ok);
   EXPECT_EQ(v.broken_seq, 2u);
   EXPECT_NE(v.problem.find("missing"), std::string::npos) << v.problem;
@@ -96,7 +99,7 @@ TEST_F(LedgerTest, ReorderedEntriesAreFound) {
   auto ls = lines();
   std::swap(ls[1], ls[2]);
   write(ls);
-  auto v = LineageLedger::verify(dir);
+  auto v = ChainedLedger::verify(dir);
   EXPECT_FALSE(v.ok);
   EXPECT_EQ(v.broken_seq, 2u);
 }
@@ -105,12 +108,12 @@ TEST_F(LedgerTest, EntriesCutOffTheEndAreFound) {
   auto ls = lines();
   ls.resize(3);
   write(ls);
-  auto v = LineageLedger::verify(dir);
+  auto v = ChainedLedger::verify(dir);
   EXPECT_FALSE(v.ok);
   EXPECT_EQ(v.broken_seq, 4u);
   EXPECT_NE(v.problem.find("cut off the end"), std::string::npos) << v.problem;
   // A broken chain is not appended to.
-  auto l = LineageLedger::open(dir);
+  auto l = ChainedLedger::open(dir);
   EXPECT_FALSE(l);
   EXPECT_NE(l.status().message().find("entry 4"), std::string::npos) << l.status().message();
 }
@@ -120,7 +123,7 @@ TEST_F(LedgerTest, ATornLastLineAndAReplacedLastEntryAreFound) {
   const std::string whole = ls[4];
   ls[4] = whole.substr(0, whole.size() / 2);
   write(ls, false);
-  auto v = LineageLedger::verify(dir);
+  auto v = ChainedLedger::verify(dir);
   EXPECT_FALSE(v.ok);
   EXPECT_EQ(v.broken_seq, 5u);
 
@@ -128,10 +131,10 @@ TEST_F(LedgerTest, ATornLastLineAndAReplacedLastEntryAreFound) {
   ls[4] = whole;
   const std::string prev = whole.substr(whole.find("\"prev\":\"") + 8, 64);
   const std::string entry = R"({"commit":"forged"})";
-  ls[4] = R"({"seq":5,"prev":")" + prev + R"(","hash":")" + sha256_hex("5\n" + prev + "\n" + entry) +
-          R"(","entry":)" + entry + "}";
+  ls[4] = R"({"seq":5,"prev":")" + prev + R"(","hash":")" +
+          sha256_hex("5\n" + prev + "\n" + entry) + R"(","entry":)" + entry + "}";
   write(ls);
-  v = LineageLedger::verify(dir);
+  v = ChainedLedger::verify(dir);
   EXPECT_FALSE(v.ok);
   EXPECT_EQ(v.broken_seq, 5u);
   EXPECT_NE(v.problem.find("head"), std::string::npos) << v.problem;
@@ -140,17 +143,17 @@ TEST_F(LedgerTest, ATornLastLineAndAReplacedLastEntryAreFound) {
 TEST_F(LedgerTest, ATailTornByACrashIsCutOffWhenTheLedgerOpens) {
   // An append cut short before its head was written: never acknowledged.
   { std::ofstream(file, std::ios::app) << R"({"seq":6,"prev":"abc)"; }
-  EXPECT_TRUE(LineageLedger::verify(dir).torn_tail);
-  auto l = LineageLedger::open(dir);
+  EXPECT_TRUE(ChainedLedger::verify(dir).torn_tail);
+  auto l = ChainedLedger::open(dir);
   ASSERT_TRUE(l) << l.status().message();
   EXPECT_EQ((*l)->last_seq(), 5u);
   EXPECT_EQ(*(*l)->append(R"({"commit":6})"), 6u);
-  EXPECT_TRUE(LineageLedger::verify(dir).ok);
+  EXPECT_TRUE(ChainedLedger::verify(dir).ok);
 }
 
 TEST_F(LedgerTest, AMissingFileWithAHeadIsFound) {
   fs::remove(file);
-  auto v = LineageLedger::verify(dir);
+  auto v = ChainedLedger::verify(dir);
   EXPECT_FALSE(v.ok);
   EXPECT_NE(v.problem.find("missing"), std::string::npos) << v.problem;
 }

@@ -1,0 +1,65 @@
+// AuditLog: who did what to sensitive data and to the pipeline, append-only and
+// hash-chained like the lineage ledger (a ChainedLedger in data_dir/audit):
+//
+//   pipeline_started   every `sluice run`: the configuration's hash, each
+//                      component's, and which changed since the previous start
+//   key_rotated        a govern transform's active key differs from the last start's
+//   detokenize         a `sluice detokenize`: how many values, which key ids, how
+//                      many failed — written before any value is revealed
+//   requests_rejected  an HTTP source refused requests for their API key (401/403),
+//                      counted per source and at most one entry per 10 s
+//
+// Every entry names the actor: the user and uid, the host and the process id.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+#include "governance/chained_ledger.h"
+
+namespace sluice::governance {
+
+class AuditLog {
+ public:
+  static std::string dir_for(const std::string& data_dir) { return data_dir + "/audit"; }
+  static Result<std::unique_ptr<AuditLog>> open(const std::string& data_dir);
+
+  // Appends {"time","event","actor":{…},<fields>}; `fields_json` is the members of
+  // an object without its braces ("" for none).
+  Status record(std::string_view event, std::string_view fields_json);
+
+  // The newest entry of `event`, as JSON text; empty when there is none.
+  static std::string last_of(const std::string& data_dir, std::string_view event);
+
+ private:
+  AuditLog() = default;
+  std::unique_ptr<ChainedLedger> ledger_;
+  std::string actor_;  // the actor's JSON object, the same for the whole process
+};
+
+// Counts the requests one HTTP source refused for their API key and writes them
+// to the audit log at most once per interval (and at the end), so a flood of bad
+// keys is one entry per 10 s, never one per request. Thread-safe.
+class RejectedRequests {
+ public:
+  RejectedRequests(AuditLog* audit, std::string source, int64_t interval_us = 10'000'000)
+      : audit_(audit), source_(std::move(source)), interval_us_(interval_us) {}
+  ~RejectedRequests() { flush(); }
+  void count(int http_status);
+  void flush();
+
+ private:
+  void write_locked(int64_t now);
+  AuditLog* audit_;
+  std::string source_;
+  int64_t interval_us_;
+  std::mutex mutex_;
+  uint64_t unauthorized_ = 0, forbidden_ = 0;
+  int64_t since_us_ = 0, last_write_us_ = 0;
+};
+
+}  // namespace sluice::governance
