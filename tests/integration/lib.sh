@@ -4,7 +4,13 @@ set -euo pipefail
 : "${SLUICE:?SLUICE must point at the sluice binary}"
 : "${SLUICE_SOURCE_DIR:?SLUICE_SOURCE_DIR must point at the source tree}"
 WORK=$(mktemp -d /tmp/sluice-it-XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+# A test that fails while its pipeline runs must not leave it running: the server
+# (see start_server) is killed with the work directory.
+cleanup_work() {
+  if [[ -n ${server:-} ]]; then kill -9 "$server" 2>/dev/null || true; fi
+  rm -rf "$WORK"
+}
+trap cleanup_work EXIT
 cd "$WORK"
 
 fail() {
