@@ -339,6 +339,35 @@ class GovernTransform final : public Transform {
   uint64_t protected_ = 0, dropped_ = 0;
 };
 
+// What `sluice validate` can tell from the file alone: unknown classes, patterns RE2
+// refuses, field paths that do not parse.
+std::vector<std::pair<std::string, std::string>> check_govern_options(const OptionValues& o) {
+  std::vector<std::pair<std::string, std::string>> problems;
+  if (o.has("classes")) {
+    for (const auto& [name, action] : o.get_string_map("classes")) {
+      if (!governance::parse_data_class(name)) {
+        problems.emplace_back("classes", "\"" + name + "\" is not a class: public, internal, confidential or restricted");
+      }
+    }
+  }
+  if (o.has("patterns")) {
+    governance::Detectors probe;
+    for (const auto& [name, pattern] : o.get_string_map("patterns")) {
+      if (Status s = probe.add_pattern(name, pattern, DataClass::kConfidential); !s.is_ok()) {
+        problems.emplace_back("patterns", s.message());
+      }
+    }
+  }
+  if (o.has("fields")) {
+    for (const auto& [path, action] : o.get_string_map("fields")) {
+      if (auto parsed = FieldPath::parse(path.starts_with('.') ? path : "." + path); !parsed) {
+        problems.emplace_back("fields", path + ": " + parsed.status().message());
+      }
+    }
+  }
+  return problems;
+}
+
 }  // namespace
 
 TransformType govern_transform_type() {
@@ -376,6 +405,7 @@ TransformType govern_transform_type() {
                            "The key new tokens and encrypted values use (old ones name theirs); "
                            "empty: the only key."),
   };
+  spec.check_options = check_govern_options;
   return TransformType{std::move(spec),
                        [](const BuildContext& ctx) { return GovernTransform::make(ctx); }};
 }
