@@ -4,10 +4,10 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/data_dir_option.h"
 #include "cli/exit_codes.h"
-#include "core/config/config_loader.h"
+#include "cli/ledger_report.h"
 #include "governance/audit_log.h"
-#include "runtime/registry.h"
 
 namespace sluice::cli {
 
@@ -20,11 +20,9 @@ struct AuditFlags {
 };
 
 Result<std::string> audit_dir(const AuditFlags& f) {
-  if (f.config.empty()) return governance::AuditLog::dir_for(f.data_dir);
-  Diagnostics diagnostics;
-  auto config = load_pipeline_file(f.config, runtime::Registry::builtin(), diagnostics);
-  if (!config) return Status::invalid(diagnostics.format());
-  return governance::AuditLog::dir_for(config->data_dir);
+  auto data_dir = pipeline_data_dir(f.config, f.data_dir);
+  if (!data_dir) return data_dir.status();
+  return governance::AuditLog::dir_for(*data_dir);
 }
 
 }  // namespace
@@ -54,17 +52,7 @@ void add_audit_command(CLI::App& app, int* exit_code) {
         return;
       }
       if (verify) {
-        const auto v = governance::ChainedLedger::verify(*dir);
-        if (!v.ok) {
-          std::printf("BROKEN at entry %llu: %s (%llu entries before it verify)\n",
-                      static_cast<unsigned long long>(v.broken_seq), v.problem.c_str(),
-                      static_cast<unsigned long long>(v.entries));
-          *exit_code = kExitRuntimeFailure;
-          return;
-        }
-        std::printf("ok: %llu entries, head %s\n", static_cast<unsigned long long>(v.entries),
-                    v.head_hash.c_str());
-        *exit_code = kExitOk;
+        *exit_code = report_verdict(governance::ChainedLedger::verify(*dir));
         return;
       }
       auto entries = governance::ChainedLedger::entries(*dir);

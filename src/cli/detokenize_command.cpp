@@ -10,13 +10,12 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/data_dir_option.h"
 #include "cli/exit_codes.h"
-#include "core/config/config_loader.h"
 #include "governance/audit_log.h"
 #include "governance/protect.h"
 #include "log/encryption.h"
 #include "observe/json_out.h"
-#include "runtime/registry.h"
 
 namespace sluice::cli {
 
@@ -66,17 +65,13 @@ void add_detokenize_command(CLI::App& app, int* exit_code) {
       }
     }
     // Audited before anything is revealed: no entry, no plaintext.
-    std::string dir = data_dir;
-    if (!config.empty()) {
-      Diagnostics diagnostics;
-      auto loaded_config = load_pipeline_file(config, runtime::Registry::builtin(), diagnostics);
-      if (!loaded_config) {
-        std::fputs(diagnostics.format().c_str(), stderr);
-        *exit_code = kExitInvalidPipeline;
-        return;
-      }
-      dir = loaded_config->data_dir;
+    auto resolved = pipeline_data_dir(config, data_dir);
+    if (!resolved) {
+      std::fputs(resolved.status().message().c_str(), stderr);
+      *exit_code = kExitInvalidPipeline;
+      return;
     }
+    const std::string dir = *resolved;
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec)) {
       std::fprintf(

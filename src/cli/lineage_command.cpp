@@ -16,11 +16,11 @@
 #include <string>
 
 #include "cli/commands.h"
+#include "cli/data_dir_option.h"
 #include "cli/exit_codes.h"
-#include "core/config/config_loader.h"
+#include "cli/ledger_report.h"
 #include "governance/chained_ledger.h"
 #include "observe/json_out.h"
-#include "runtime/registry.h"
 #include "sink/lake/file_names.h"
 
 namespace sluice::cli {
@@ -36,11 +36,9 @@ struct LineageFlags {
 
 // The ledger directory of the pipeline (-c) or of --data-dir.
 Result<std::string> ledger_dir(const LineageFlags& f) {
-  if (f.config.empty()) return f.data_dir + "/lineage";
-  Diagnostics diagnostics;
-  auto config = load_pipeline_file(f.config, runtime::Registry::builtin(), diagnostics);
-  if (!config) return Status::invalid(diagnostics.format());
-  return config->data_dir + "/lineage";
+  auto data_dir = pipeline_data_dir(f.config, f.data_dir);
+  if (!data_dir) return data_dir.status();
+  return *data_dir + "/lineage";
 }
 
 void add_common(CLI::App* cmd, LineageFlags& f) {
@@ -290,17 +288,7 @@ void add_lineage_command(CLI::App& app, int* exit_code) {
       *exit_code = kExitInvalidPipeline;
       return;
     }
-    const auto v = governance::ChainedLedger::verify(*dir);
-    if (!v.ok) {
-      std::printf("BROKEN at entry %llu: %s (%llu entries before it verify)\n",
-                  static_cast<unsigned long long>(v.broken_seq), v.problem.c_str(),
-                  static_cast<unsigned long long>(v.entries));
-      *exit_code = kExitRuntimeFailure;
-      return;
-    }
-    std::printf("ok: %llu entries, head %s\n", static_cast<unsigned long long>(v.entries),
-                v.head_hash.c_str());
-    *exit_code = kExitOk;
+    *exit_code = report_verdict(governance::ChainedLedger::verify(*dir));
   });
 
   CLI::App* trace = cmd->add_subcommand("trace",

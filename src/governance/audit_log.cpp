@@ -6,25 +6,16 @@
 #include <cstdlib>
 
 #include "core/time.h"
+#include "format/json_writer.h"
 
 namespace sluice::governance {
 
 namespace {
 
-// JSON text of a string (names of users and hosts are plain, but never trusted).
 std::string quoted(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out + "\"";
+  std::string out;
+  format::append_json_string(text, out);
+  return out;
 }
 
 std::string actor_json() {
@@ -74,32 +65,6 @@ std::string AuditLog::last_of(const std::string& data_dir, std::string_view even
     if (it->find(needle) != std::string::npos) return *it;
   }
   return {};
-}
-
-void RejectedRequests::count(int http_status) {
-  if (audit_ == nullptr) return;
-  std::lock_guard lock(mutex_);
-  const int64_t now = now_us();
-  if (unauthorized_ + forbidden_ == 0) since_us_ = now;
-  (http_status == 401 ? unauthorized_ : forbidden_) += 1;
-  if (now - last_write_us_ >= interval_us_) write_locked(now);
-}
-
-void RejectedRequests::flush() {
-  if (audit_ == nullptr) return;
-  std::lock_guard lock(mutex_);
-  if (unauthorized_ + forbidden_ > 0) write_locked(now_us());
-}
-
-void RejectedRequests::write_locked(int64_t now) {
-  char since[kRfc3339MaxBytes];
-  const std::string fields = "\"source\":" + quoted(source_) +
-                             ",\"unauthorized\":" + std::to_string(unauthorized_) +
-                             ",\"forbidden\":" + std::to_string(forbidden_) + ",\"since\":\"" +
-                             std::string(since, format_rfc3339(since_us_, since, true)) + "\"";
-  last_write_us_ = now;
-  // Counted only once written: a failed write keeps them for the next one.
-  if (audit_->record("requests_rejected", fields).is_ok()) unauthorized_ = forbidden_ = 0;
 }
 
 }  // namespace sluice::governance

@@ -8,13 +8,13 @@
 //                      many failed — written before any value is revealed
 //   requests_rejected  an HTTP source refused requests for their API key (401/403),
 //                      counted per source and at most one entry per 10 s
+//                      (rejected_requests.h)
 //
 // Every entry names the actor: the user and uid, the host and the process id.
 #pragma once
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -39,27 +39,6 @@ class AuditLog {
   AuditLog() = default;
   std::unique_ptr<ChainedLedger> ledger_;
   std::string actor_;  // the actor's JSON object, the same for the whole process
-};
-
-// Counts the requests one HTTP source refused for their API key and writes them
-// to the audit log at most once per interval (and at the end), so a flood of bad
-// keys is one entry per 10 s, never one per request. Thread-safe.
-class RejectedRequests {
- public:
-  RejectedRequests(AuditLog* audit, std::string source, int64_t interval_us = 10'000'000)
-      : audit_(audit), source_(std::move(source)), interval_us_(interval_us) {}
-  ~RejectedRequests() { flush(); }
-  void count(int http_status);
-  void flush();
-
- private:
-  void write_locked(int64_t now);
-  AuditLog* audit_;
-  std::string source_;
-  int64_t interval_us_;
-  std::mutex mutex_;
-  uint64_t unauthorized_ = 0, forbidden_ = 0;
-  int64_t since_us_ = 0, last_write_us_ = 0;
 };
 
 }  // namespace sluice::governance

@@ -12,6 +12,7 @@
 #include "format/content_encoding.h"
 #include "format/json_reader.h"
 #include "format/json_writer.h"
+#include "governance/rejected_requests.h"
 #include "server/http_server.h"
 #include "core/listen_address.h"
 

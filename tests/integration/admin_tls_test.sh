@@ -4,20 +4,10 @@
 # its collector: the right CA gets spans through, a wrong one gets them refused
 # (counted as failed) while ingest goes on.
 source "$(dirname "$0")/lib.sh"
-cert() {  # cert NAME: a self-signed certificate for 127.0.0.1
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.pem" -days 1 -subj "/CN=127.0.0.1" \
-    -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1 || fail "openssl cannot make a test certificate"
-}
-cert admin
-cert collector
-cert stranger
-
-python3 "$SLUICE_SOURCE_DIR/tests/integration/otlp_receiver.py" collector.port spans.jsonl collector.down 120 \
-  collector.pem collector.key &
-collector=$!
-trap 'kill -9 ${server:-0} $collector 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 100); do [[ -s collector.port ]] && break; sleep 0.05; done
-[[ -s collector.port ]] || fail "the stand-in collector did not start"
+make_cert admin
+make_cert collector
+make_cert stranger
+start_collector collector.pem collector.key
 
 PORT=$(free_port)
 ADMIN=$(free_port)
@@ -28,7 +18,7 @@ observe:
   address: 127.0.0.1:$ADMIN
   tls_cert: $WORK/admin.pem
   tls_key: $WORK/admin.key
-  trace_endpoint: https://127.0.0.1:$(cat collector.port)/v1/traces
+  trace_endpoint: https://127.0.0.1:$COLLECTOR/v1/traces
   trace_sampling: 1
   trace_ca_file: $WORK/$1
 sources:

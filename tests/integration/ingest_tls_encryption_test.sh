@@ -3,8 +3,7 @@
 # with the key, and the segment files do not contain them in clear.
 source "$(dirname "$0")/lib.sh"
 PORT=$(free_port)
-openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 1 -subj "/CN=127.0.0.1" \
-  -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1 || fail "openssl cannot make a test certificate"
+make_cert server
 printf 'k1 %s\n' "$(openssl rand -hex 32)" >log.keys
 chmod 600 log.keys
 cat > pipeline.yaml <<YAML
@@ -15,8 +14,8 @@ sources:
   ingest:
     type: http
     address: 127.0.0.1:$PORT
-    tls_cert: $WORK/cert.pem
-    tls_key: $WORK/key.pem
+    tls_cert: $WORK/server.pem
+    tls_key: $WORK/server.key
     encryption_key: k1
     compression: zstd
 sinks:
@@ -24,10 +23,9 @@ sinks:
 YAML
 "$SLUICE" run pipeline.yaml --summary-interval 0s >server.log 2>&1 &
 server=$!
-trap 'kill -9 $server 2>/dev/null || true; rm -rf "$WORK"' EXIT
 wait_for_port "$PORT" "$server" server.log
 
-code=$(curl -s -o resp.json -w '%{http_code}' --cacert cert.pem -H 'Content-Type: application/json' \
+code=$(curl -s -o resp.json -w '%{http_code}' --cacert server.pem -H 'Content-Type: application/json' \
   --data-binary '[{"secret":"tangerine-42"},{"secret":"tangerine-43"}]' "https://127.0.0.1:$PORT/v1/events")
 [[ $code == 200 ]] || fail "HTTPS post answered $code: $(cat resp.json) $(tail -3 server.log)"
 code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' --data-binary '{}' \

@@ -5,9 +5,11 @@ set -euo pipefail
 : "${SLUICE_SOURCE_DIR:?SLUICE_SOURCE_DIR must point at the source tree}"
 WORK=$(mktemp -d /tmp/sluice-it-XXXXXX)
 # A test that fails while its pipeline runs must not leave it running: the server
-# (see start_server) is killed with the work directory.
+# (see start_server) and the collector (start_collector) are killed with the work
+# directory.
 cleanup_work() {
   if [[ -n ${server:-} ]]; then kill -9 "$server" 2>/dev/null || true; fi
+  if [[ -n ${collector:-} ]]; then kill -9 "$collector" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup_work EXIT
@@ -107,4 +109,22 @@ cleanup_mounts() {
   wait 2>/dev/null || true
   for m in "${TMPFS_MOUNTS[@]}"; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done
   rm -rf "$WORK"
+}
+
+# make_cert NAME: a self-signed certificate for 127.0.0.1, NAME.pem and NAME.key.
+make_cert() {
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$1.key" -out "$1.pem" -days 1 -subj "/CN=127.0.0.1" \
+    -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1 || fail "openssl cannot make a test certificate"
+}
+
+# start_collector [CERT KEY]: the stand-in OpenTelemetry collector (otlp_receiver.py)
+# on a free port (HTTPS with CERT and KEY), every span it receives a line of
+# spans.jsonl; while the file collector.down exists it answers 503. Sets $collector
+# (its pid) and $COLLECTOR (its port); it stops by itself after 120 s.
+start_collector() {
+  python3 "$SLUICE_SOURCE_DIR/tests/integration/otlp_receiver.py" collector.port spans.jsonl collector.down 120 "$@" &
+  collector=$!
+  for _ in $(seq 1 100); do [[ -s collector.port ]] && break; sleep 0.05; done
+  [[ -s collector.port ]] || fail "the stand-in collector did not start"
+  COLLECTOR=$(cat collector.port)
 }

@@ -5,13 +5,7 @@
 # ratio; a collector that is down costs counted, failed exports and no event.
 source "$(dirname "$0")/lib.sh"
 
-RECEIVER="$SLUICE_SOURCE_DIR/tests/integration/otlp_receiver.py"
-python3 "$RECEIVER" collector.port spans.jsonl collector.down 120 &
-collector=$!
-trap 'kill -9 ${server:-0} $collector 2>/dev/null; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 100); do [[ -s collector.port ]] && break; sleep 0.05; done
-[[ -s collector.port ]] || fail "the stand-in collector did not start"
-COLLECTOR=$(cat collector.port)
+start_collector
 
 PORT=$(free_port)
 ADMIN=$(free_port)

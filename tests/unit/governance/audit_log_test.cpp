@@ -2,6 +2,7 @@
 // one directory (a pipeline and `sluice detokenize`) keep one unbroken chain, and
 // refused requests are counted into few entries.
 #include "governance/audit_log.h"
+#include "governance/rejected_requests.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

@@ -254,15 +254,22 @@ class FlakySink final : public sink::Sink {
   std::atomic<uint64_t>* written_;
 };
 
-TEST(Pipeline, FailingSinkWritesAreRetriedUntilTheySucceed) {
-  static std::atomic<uint64_t> written{0};
+// The built-in registry plus a sink type `type` that fails its first `failures`
+// writes and counts what it wrote into *written.
+Registry registry_with_flaky_sink(const std::string& type, int failures, std::atomic<uint64_t>* written) {
   Registry registry = Registry::builtin();
   ComponentSpec spec;
   spec.kind = ComponentKind::kSink;
-  spec.type = "flaky";
-  registry.add(sink::SinkType{spec, [](const BuildContext&) -> Result<std::unique_ptr<sink::Sink>> {
-                                return std::unique_ptr<sink::Sink>(std::make_unique<FlakySink>(3, &written));
+  spec.type = type;
+  registry.add(sink::SinkType{spec, [failures, written](const BuildContext&) -> Result<std::unique_ptr<sink::Sink>> {
+                                return std::unique_ptr<sink::Sink>(std::make_unique<FlakySink>(failures, written));
                               }});
+  return registry;
+}
+
+TEST(Pipeline, FailingSinkWritesAreRetriedUntilTheySucceed) {
+  static std::atomic<uint64_t> written{0};
+  Registry registry = registry_with_flaky_sink("flaky", 3, &written);
   TempDir dir;
   auto config = load_config("data_dir: " + dir.path() + R"(
 sources:
@@ -280,13 +287,7 @@ sinks:
 
 TEST(Pipeline, SinkThatNeverRecoversFailsTheRunAfterTheShutdownTimeout) {
   static std::atomic<uint64_t> written{0};
-  Registry registry = Registry::builtin();
-  ComponentSpec spec;
-  spec.kind = ComponentKind::kSink;
-  spec.type = "dead";
-  registry.add(sink::SinkType{spec, [](const BuildContext&) -> Result<std::unique_ptr<sink::Sink>> {
-                                return std::unique_ptr<sink::Sink>(std::make_unique<FlakySink>(1 << 30, &written));
-                              }});
+  Registry registry = registry_with_flaky_sink("dead", 1 << 30, &written);
   TempDir dir;
   auto config = load_config("data_dir: " + dir.path() + R"(
 sources:
@@ -310,13 +311,7 @@ sinks:
 
 TEST(Pipeline, StatusCountsUncommittedPartitionsWhollyAsBacklog) {
   static std::atomic<uint64_t> written{0};
-  Registry registry = Registry::builtin();
-  ComponentSpec spec;
-  spec.kind = ComponentKind::kSink;
-  spec.type = "stuck";
-  registry.add(sink::SinkType{spec, [](const BuildContext&) -> Result<std::unique_ptr<sink::Sink>> {
-                                return std::unique_ptr<sink::Sink>(std::make_unique<FlakySink>(1 << 30, &written));
-                              }});
+  Registry registry = registry_with_flaky_sink("stuck", 1 << 30, &written);
   TempDir dir;
   auto config = load_config("data_dir: " + dir.path() + R"(
 sources:
