@@ -4,12 +4,19 @@
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <vector>
+
+#include "log/file_system.h"
 
 namespace sluice::log {
 namespace {
@@ -73,6 +80,43 @@ Status KeyRing::load_file(const std::string& path) {
     SLUICE_RETURN_IF_ERROR(add(std::string(text.substr(0, space)), trim(text.substr(space)), where));
   }
   return Status::ok();
+}
+
+Status create_key_file(const std::string& path, const std::string& id) {
+  const size_t slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : path.substr(0, slash);
+  if (slash != std::string::npos) {
+    std::string partial;
+    for (size_t i = 0; i <= dir.size(); ++i) {
+      if (i == dir.size() || (dir[i] == '/' && i > 0)) {
+        partial = dir.substr(0, i);
+        if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
+          return Status::io_error("cannot create directory " + partial + ": " + std::strerror(errno));
+        }
+      }
+    }
+  }
+  unsigned char key[32];
+  if (RAND_bytes(key, sizeof key) != 1) return Status::internal("no random bytes for a new key");
+  static const char kHex[] = "0123456789abcdef";
+  std::string text = "# made by sluice on first use; back it up: without it tokens cannot be reproduced\n" + id + " ";
+  for (unsigned char b : key) {
+    text += kHex[b >> 4];
+    text += kHex[b & 15];
+  }
+  text += "\n";
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    if (errno == EEXIST) return Status::invalid("key file " + path + " exists: it is never replaced");
+    return Status::io_error("cannot create key file " + path + ": " + std::strerror(errno));
+  }
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written) {
+    ::unlink(path.c_str());
+    return Status::io_error("cannot write key file " + path + ": " + std::strerror(errno));
+  }
+  return FileSystem::posix().sync_directory(dir);
 }
 
 Status KeyRing::load(const std::string& file, const std::string& env_var) {

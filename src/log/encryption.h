@@ -40,6 +40,12 @@ class KeyRing {
   std::map<std::string, Key256> keys_;
 };
 
+// Creates a key file holding one new random key named `id`, readable by its owner
+// only (mode 0600; missing directories are made 0700). Never replaces a file:
+// an error when `path` exists. For first runs and demos; keys that matter
+// come from a secret store.
+Status create_key_file(const std::string& path, const std::string& id);
+
 // Encrypts `plain` with a fresh random nonce; appends the ciphertext to *out and
 // writes the nonce and tag. `aad` is authenticated but not encrypted.
 Status seal(const Key256& key, std::string_view aad, std::string_view plain, unsigned char* nonce, unsigned char* tag,

@@ -17,6 +17,8 @@
 #include "runtime/commit_tracker.h"
 #include "runtime/log_setup.h"
 #include "runtime/sink_round.h"
+#include "core/dead_letter.h"
+#include "governance/exposure_guard.h"
 #include "runtime/sink_runner.h"
 #include "runtime/topic_reader.h"
 #include "runtime/topic_writer.h"
@@ -29,6 +31,7 @@ struct Pipeline::Node {
   std::unique_ptr<source::Source> source;
   std::unique_ptr<transform::Transform> transform;
   std::unique_ptr<SinkRunner> sink;
+  std::unique_ptr<governance::ExposureGuard> guard;  // sinks with accepts: below restricted
   SinkRound round;  // sinks: what reached this one in the current round
   std::unique_ptr<TopicWriter> writer;  // sources: appends to the topic
   std::unique_ptr<TopicReader> reader;  // sources: reads the topic back
@@ -168,6 +171,13 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
         node->sink = std::make_unique<SinkRunner>(c.name, std::move(made).value(), *node->stats,
                                                   options.sink_queue_batches, commit_interval_us);
         node->sink->trace_with(options.tracer);
+        if (!c.accepts.empty()) {
+          governance::DataClass clearance = governance::DataClass::kPublic;
+          for (const std::string& a : c.accepts) clearance = std::max(clearance, *governance::parse_data_class(a));
+          if (clearance < governance::DataClass::kRestricted) {
+            node->guard = std::make_unique<governance::ExposureGuard>(clearance);
+          }
+        }
         break;
       }
     }
@@ -591,8 +601,10 @@ void Pipeline::route_outputs(size_t node, std::vector<Batch>& ports) {
 void Pipeline::deliver(size_t node, const std::shared_ptr<const Batch>& batch) {
   Node& to = *nodes_[node];
   if (to.sink) {
+    std::shared_ptr<const Batch> allowed = to.guard ? guard_sink(node, batch) : batch;
+    if (!allowed) return;
     if (to.round.empty()) round_sinks_.push_back(node);
-    to.round.add(batch);
+    to.round.add(allowed);
     return;
   }
   if (!to.resumed_below.empty() && batch->origin.partition >= 0) {
@@ -611,6 +623,36 @@ void Pipeline::deliver(size_t node, const std::shared_ptr<const Batch>& batch) {
   to.stats->add_batch();
   if (started_ns != 0 && options_.tracer) trace_transform(to, *batch, ports, started_ns);
   route_outputs(node, ports);
+}
+
+// What of `batch` the sink may hold (the batch itself when all of it); the rest goes
+// to its "rejected" output, wrapped as a dead letter with the reason.
+std::shared_ptr<const Batch> Pipeline::guard_sink(size_t node, const std::shared_ptr<const Batch>& batch) {
+  Node& to = *nodes_[node];
+  std::vector<Batch> ports(to.ports.size(), batch->derive());  // one port: "rejected"
+  Batch& rejected = ports.front();
+  std::optional<Batch> kept;
+  for (size_t i = 0; i < batch->events.size(); ++i) {
+    const Event& event = batch->events[i];
+    const std::string reason = to.guard->check(event.fields);
+    if (reason.empty()) {
+      if (kept) kept->events.push_back(event);
+      continue;
+    }
+    if (!kept) {
+      kept.emplace(batch->derive());
+      kept->events.assign(batch->events.begin(), batch->events.begin() + static_cast<long>(i));
+    }
+    rejected.events.push_back(dead_letter_event(rejected.arena(), to.config->name, reason, event));
+    if (to.unread_warnings++ % 1000 == 0) {
+      spdlog::warn("sink \"{}\": refused an event: {}", to.config->name, reason);
+    }
+  }
+  if (!kept) return batch;
+  to.stats->add_dead_lettered(rejected.size());
+  route_outputs(node, ports);
+  if (kept->empty()) return nullptr;
+  return std::make_shared<const Batch>(std::move(*kept));
 }
 
 // One span per trace of the batch; what the transform emitted continues from it.

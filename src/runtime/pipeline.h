@@ -79,6 +79,7 @@ class Pipeline {
   void pipeline_loop();
   void read_loop(size_t node);
   void deliver(size_t node, const std::shared_ptr<const Batch>& batch);
+  std::shared_ptr<const Batch> guard_sink(size_t node, const std::shared_ptr<const Batch>& batch);
   void route_outputs(size_t node, std::vector<Batch>& ports);
   // Hands each sink what reached it in this round, merged (sink_round.h).
   void end_round();

@@ -1,6 +1,7 @@
 #include "runtime/registry.h"
 
 #include "core/config/log_options.h"
+#include "governance/exposure_check.h"
 
 #include "sink/blackhole.h"
 #include "sink/console.h"
@@ -85,6 +86,10 @@ const ComponentSpec* Registry::find(ComponentKind kind, const std::string& type)
     }
   }
   return nullptr;
+}
+
+void Registry::check_pipeline(const PipelineConfig& config, Diagnostics& diagnostics, bool graph_ok) const {
+  governance::check_exposure(config, diagnostics, graph_ok);
 }
 
 std::vector<std::string> Registry::types(ComponentKind kind) const {

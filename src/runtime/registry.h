@@ -26,6 +26,8 @@ class Registry final : public ComponentCatalog {
 
   const ComponentSpec* find(ComponentKind kind, const std::string& type) const override;
   std::vector<std::string> types(ComponentKind kind) const override;
+  // The governance policy (governance/exposure_check.h).
+  void check_pipeline(const PipelineConfig& config, Diagnostics& diagnostics, bool graph_ok) const override;
 
   const source::SourceType* source(const std::string& type) const;
   const transform::TransformType* transform(const std::string& type) const;

@@ -1,5 +1,9 @@
 #include "transform/govern.h"
 
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 #include <optional>
 
@@ -197,6 +201,14 @@ class GovernTransform final : public Transform {
   Status load_key(const OptionValues& o) {
     log::KeyRing ring;
     const std::string env = o.get_string("key_env");
+    if (const std::string& file = o.get_string("key_file"); o.get_bool("create_key") && !file.empty() &&
+                                                            ::access(file.c_str(), F_OK) != 0 && errno == ENOENT) {
+      const std::string id = o.get_string("key_id").empty() ? "k1" : o.get_string("key_id");
+      SLUICE_RETURN_IF_ERROR(log::create_key_file(file, id));
+      spdlog::warn("govern: created key file {} with a new key \"{}\" (mode 0600): back it up, tokens made with it "
+                   "cannot be reproduced without it",
+                   file, id);
+    }
     SLUICE_RETURN_IF_ERROR(ring.load(o.get_string("key_file"), env));
     if (ring.empty()) {
       return Status::invalid(
@@ -399,6 +411,9 @@ TransformType govern_transform_type() {
       OptionSpec::optional(
           "key_file", OptionType::kString, "",
           "Keys for tokenize and encrypt, one `<id> <64 hex digits>` per line; must be mode 0600."),
+      OptionSpec::optional("create_key", OptionType::kBool, "false",
+                           "When key_file does not exist, create it with one new random key (mode 0600): "
+                           "for first runs and demos."),
       OptionSpec::optional("key_env", OptionType::kString, "SLUICE_GOVERN_KEYS",
                            "Environment variable holding keys as `<id>:<hex>[,<id>:<hex>...]`."),
       OptionSpec::optional("key_id", OptionType::kString, "",
@@ -406,6 +421,15 @@ TransformType govern_transform_type() {
                            "empty: the only key."),
   };
   spec.check_options = check_govern_options;
+  // Only the field rules can be known before data moves: what the class rules act
+  // on depends on what the detectors find at run time.
+  spec.field_flow = [](const OptionValues& o, const std::string&, FieldFlow& flow) {
+    if (!o.has("fields")) return;
+    for (const auto& [path, action] : o.get_string_map("fields")) {
+      auto parsed = FieldPath::parse(path.starts_with('.') ? path : "." + path);
+      if (parsed) flow.protect(*parsed, action);
+    }
+  };
   return TransformType{std::move(spec),
                        [](const BuildContext& ctx) { return GovernTransform::make(ctx); }};
 }

@@ -222,6 +222,19 @@ TransformType parse_transform_type() {
       OptionSpec::optional("drop_field", OptionType::kBool, "false", "Remove the parsed field afterwards."),
   };
   spec.check_options = check_parse_options;
+  // What the parsed text held is as sensitive as the text.
+  spec.field_flow = [](const OptionValues& o, const std::string&, FieldFlow& flow) {
+    if (!o.has("field") || o.get_paths("field").empty()) return;
+    const FieldPath& field = o.get_paths("field").front();
+    const std::string how = "parsed from " + field.to_string();
+    const bool to_root = !o.has("target") || o.get_paths("target").empty() || o.get_paths("target").front().is_root();
+    if (to_root) {
+      flow.derive_everything({field}, how);
+    } else {
+      flow.derive(o.get_paths("target").front(), {field}, how);
+    }
+    if (o.get_bool("drop_field")) flow.remove(field);
+  };
   return TransformType{std::move(spec), [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
                          return std::unique_ptr<Transform>(std::make_unique<ParseTransform>(ctx));
                        }};

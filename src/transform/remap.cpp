@@ -161,6 +161,20 @@ TransformType remap_transform_type() {
     if (!o.has("rename") && !o.has("set") && !o.has("delete")) return "remap needs at least one of rename, set or delete";
     return "";
   };
+  // In the order the steps run: renames, then each set in turn, then deletes.
+  spec.field_flow = [](const OptionValues& o, const std::string&, FieldFlow& flow) {
+    if (o.has("rename")) {
+      for (const auto& [from, to] : o.get_path_map("rename")) flow.rename(from, to);
+    }
+    if (o.has("set")) {
+      for (const auto& [target, expression] : o.get_expression_map("set")) {
+        flow.derive(target, expression->referenced_paths(), expression->text());
+      }
+    }
+    if (o.has("delete")) {
+      for (const FieldPath& path : o.get_paths("delete")) flow.remove(path);
+    }
+  };
   return TransformType{std::move(spec), [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
                          return std::unique_ptr<Transform>(std::make_unique<RemapTransform>(ctx));
                        }};

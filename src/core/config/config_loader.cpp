@@ -16,6 +16,7 @@
 
 #include "core/config/graph_check.h"
 #include "core/config/option_parser.h"
+#include "core/config/schema_section.h"
 #include "core/listen_address.h"
 #include "core/suggest.h"
 
@@ -25,7 +26,8 @@ namespace {
 using config_detail::location_of;
 using config_detail::ParseContext;
 
-const std::vector<std::string> kTopLevelKeys = {"data_dir", "log", "observe", "sources", "transforms", "sinks"};
+const std::vector<std::string> kTopLevelKeys = {"data_dir", "log",        "observe", "schemas",
+                                                "sources",  "transforms", "sinks"};
 const std::vector<std::string> kSectionKeys = {"sources", "transforms", "sinks"};
 
 bool valid_component_name(const std::string& name) {
@@ -103,12 +105,14 @@ class Loader {
         load_log_section(entry.first, entry.second, config);
       } else if (key == "observe") {
         load_observe_section(entry.first, entry.second, config);
+      } else if (key == "schemas") {
+        config_detail::load_schemas_section(context("schemas"), entry.first, entry.second, &config.schemas);
       } else if (key == "sources" || key == "transforms" || key == "sinks") {
         sections[key] = entry.second;
         load_section(key, entry.first, entry.second, config);
       } else {
         diagnostics_.error(location(entry.first), "unknown key \"" + key + "\"" + did_you_mean(key, kTopLevelKeys),
-                           "the top-level keys are data_dir, log, observe, sources, transforms and sinks");
+                           "the top-level keys are data_dir, log, observe, schemas, sources, transforms and sinks");
       }
     }
     if (!seen_keys.count("log")) load_log_section(YAML::Node(), YAML::Node(YAML::NodeType::Map), config);
@@ -124,7 +128,9 @@ class Loader {
     // Components are kept in section order regardless of their order in the file.
     std::stable_sort(config.components.begin(), config.components.end(),
                      [](const ComponentConfig& a, const ComponentConfig& b) { return a.kind < b.kind; });
+    const size_t errors_before_graph = diagnostics_.size();
     check_graph(config, diagnostics_);
+    catalog_.check_pipeline(config, diagnostics_, diagnostics_.size() == errors_before_graph);
     if (diagnostics_.size() != errors_before) return std::nullopt;
     return config;
   }
@@ -366,7 +372,15 @@ class Loader {
       parse_inputs(ctx, inputs_node, component);
     }
 
-    // Options: everything except type and inputs.
+    if (YAML::Node schema = body["schema"]; schema && kind == ComponentKind::kSource) {
+      if (auto text = config_detail::scalar_text(ctx, schema, "schema")) component.schema = *text;
+      component.schema_where = location(schema);
+    }
+    if (YAML::Node accepts = body["accepts"]; accepts && kind == ComponentKind::kSink) {
+      parse_accepts(ctx, accepts, component);
+    }
+
+    // Options: everything except type, inputs and the governance keys.
     std::set<std::string> seen;
     for (const auto& entry : body) {
       std::string option = entry.first.Scalar();
@@ -375,9 +389,14 @@ class Loader {
         continue;
       }
       if (option == "type" || option == "inputs" || component.spec == nullptr) continue;
+      if ((option == "schema" && kind == ComponentKind::kSource) || (option == "accepts" && kind == ComponentKind::kSink)) {
+        continue;
+      }
       const OptionSpec* spec = find_option(*component.spec, option);
       if (spec == nullptr) {
         std::vector<std::string> names{"type", "inputs"};
+        if (kind == ComponentKind::kSource) names.push_back("schema");
+        if (kind == ComponentKind::kSink) names.push_back("accepts");
         for (const OptionSpec& o : component.spec->options) names.push_back(o.name);
         diagnostics_.error(location(entry.first), subject + ": unknown option \"" + option + "\"" +
                                                       did_you_mean(option, names),
@@ -455,6 +474,24 @@ class Loader {
       if (dot != std::string::npos) ref.port = text->substr(dot + 1);
       ref.where = location(item);
       component.inputs.push_back(std::move(ref));
+    }
+  }
+
+  // `accepts: [public, internal]` or a single class; the names are the governance check's.
+  void parse_accepts(const ParseContext& ctx, const YAML::Node& node, ComponentConfig& component) {
+    component.accepts_where = location(node);
+    std::vector<YAML::Node> items;
+    if (node.IsScalar()) {
+      items.push_back(node);
+    } else if (node.IsSequence()) {
+      for (const YAML::Node& item : node) items.push_back(item);
+    }
+    if (items.empty() || !std::all_of(items.begin(), items.end(), [](const YAML::Node& n) { return n.IsScalar(); })) {
+      diagnostics_.error(location(node), ctx.subject + ": accepts: expected a list of classes, e.g. [public, internal]");
+      return;
+    }
+    for (const YAML::Node& item : items) {
+      if (auto text = config_detail::scalar_text(ctx, item, "accepts")) component.accepts.push_back(*text);
     }
   }
 

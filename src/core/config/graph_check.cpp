@@ -11,7 +11,11 @@ namespace sluice {
 
 std::vector<std::string> component_outputs(const ComponentConfig& component) {
   std::vector<std::string> outputs;
-  if (component.kind == ComponentKind::kSink) return outputs;
+  if (component.kind == ComponentKind::kSink) {
+    // A sink cleared for some classes refuses events holding more (governance/exposure_guard.h).
+    if (!component.accepts.empty()) outputs.push_back("rejected");
+    return outputs;
+  }
   outputs.push_back("");
   if (component.spec != nullptr && component.spec->named_outputs) {
     for (std::string& port : component.spec->named_outputs(component.options)) outputs.push_back(std::move(port));
@@ -45,9 +49,11 @@ void check_inputs(const PipelineConfig& config, Diagnostics& diagnostics, std::s
                           }());
         continue;
       }
-      if (from->kind == ComponentKind::kSink) {
+      if (from->kind == ComponentKind::kSink && (input.port != "rejected" || from->accepts.empty())) {
         diagnostics.error(input.where, subject(c) + ": input \"" + input.to_string() + "\" is a sink",
-                          "sinks have no outputs; read the component that feeds it instead");
+                          from->accepts.empty()
+                              ? "sinks have no outputs; read the component that feeds it instead"
+                              : "a sink's only output is \"" + from->name + ".rejected\": what its accepts: refused");
         continue;
       }
       if (from == &c) {
@@ -92,7 +98,8 @@ void check_cycles(const PipelineConfig& config, Diagnostics& diagnostics) {
     stack.push_back(&c);
     for (const InputRef& input : c.inputs) {
       const ComponentConfig* from = config.find(input.component);
-      if (from == nullptr || from == &c || from->kind == ComponentKind::kSink) continue;
+      if (from == nullptr || from == &c) continue;
+      if (from->kind == ComponentKind::kSink && (input.port != "rejected" || from->accepts.empty())) continue;
       Mark m = marks[from->name];
       if (m == Mark::kActive) {
         auto start = std::find(stack.begin(), stack.end(), from);

@@ -18,6 +18,7 @@
 
 #include "core/component_kind.h"
 #include "core/config/aggregate_call.h"
+#include "core/config/field_flow.h"
 #include "core/diagnostics.h"
 #include "core/expr/expression.h"
 #include "core/field_path.h"
@@ -102,6 +103,10 @@ struct ComponentSpec {
   // Checks of one option's value beyond its type; each problem is reported where
   // that option is written: (option name, problem).
   std::function<std::vector<std::pair<std::string, std::string>>(const OptionValues&)> check_options;
+  // What the component does to the fields on its output `port` ("" is the default
+  // one), for the governance check; unset: they pass unchanged. Dead letters always
+  // carry the input unchanged and are not asked for.
+  std::function<void(const OptionValues&, const std::string& port, FieldFlow&)> field_flow;
 };
 
 using ExpressionPtr = std::shared_ptr<const expr::Expression>;

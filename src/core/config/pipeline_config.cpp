@@ -9,4 +9,11 @@ const ComponentConfig* PipelineConfig::find(std::string_view name) const {
   return nullptr;
 }
 
+const SchemaConfig* PipelineConfig::find_schema(std::string_view name) const {
+  for (const SchemaConfig& s : schemas) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
 }  // namespace sluice

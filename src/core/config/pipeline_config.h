@@ -36,6 +36,29 @@ struct ComponentConfig {
   SourceLocation location;  // where the component's name is written
   bool options_failed = false;  // an option had a problem (already reported): outputs may be unknown
   std::string definition;       // the component's settings as YAML text (interpolated)
+  // Governance (governance/exposure_check.h): a source's `schema:` names an entry of
+  // `schemas:`; a sink's `accepts:` lists the classes it is cleared for (empty: not checked).
+  std::string schema;
+  SourceLocation schema_where;
+  std::vector<std::string> accepts;
+  SourceLocation accepts_where;
+};
+
+// One field of a schema and the class declared for it.
+struct SchemaField {
+  std::string path;        // as written: `email`, `client.ip`
+  std::string data_class;  // public, internal, confidential or restricted (checked by the catalog)
+  SourceLocation where;
+};
+
+// A `schemas:` entry: the classes of a source's fields, written inline or in a file
+// of its own (`schemas: {requests: schemas/requests.yaml}`).
+struct SchemaConfig {
+  std::string name;
+  std::vector<SchemaField> fields;
+  std::string default_class;  // of fields the schema does not name; empty: public
+  SourceLocation default_where;
+  SourceLocation where;       // the schema's name in the pipeline file
 };
 
 struct PipelineConfig {
@@ -44,8 +67,10 @@ struct PipelineConfig {
   OptionValues log;  // the `log:` section (log_options.h), defaults filled in
   OptionValues observe;  // the `observe:` section (observe_options.h), defaults filled in
   std::vector<ComponentConfig> components;  // sources, transforms, sinks; file order within each
+  std::vector<SchemaConfig> schemas;
 
   const ComponentConfig* find(std::string_view name) const;
+  const SchemaConfig* find_schema(std::string_view name) const;
 };
 
 // The component types a loader may accept; the runtime's registry implements it.
@@ -54,6 +79,10 @@ class ComponentCatalog {
   virtual ~ComponentCatalog() = default;
   virtual const ComponentSpec* find(ComponentKind kind, const std::string& type) const = 0;
   virtual std::vector<std::string> types(ComponentKind kind) const = 0;
+  // Checks of the whole pipeline beyond its graph (the governance policy); what
+  // follows data through the graph runs only when `graph_ok`.
+  virtual void check_pipeline(const PipelineConfig& /*config*/, Diagnostics& /*diagnostics*/,
+                              bool /*graph_ok*/) const {}
 };
 
 }  // namespace sluice

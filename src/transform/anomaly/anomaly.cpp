@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "core/byte_codec.h"
+#include "core/field_names.h"
 #include "core/time.h"
 #include "core/units.h"
 #include "format/json_writer.h"
@@ -286,6 +287,18 @@ TransformType anomaly_transform_type() {
           .at_least(1),
   };
   spec.check = check_anomaly_options;
+  // An anomaly event is new: its series fields and the value (and what was expected of it).
+  spec.field_flow = [](const OptionValues& o, const std::string&, FieldFlow& flow) {
+    flow.start_new_event();
+    std::vector<FieldPath> series = o.has("series") ? o.get_paths("series") : std::vector<FieldPath>{};
+    for (const FieldPath& s : series) flow.derive(s, {s}, "the series field " + s.to_string());
+    flow.derive(FieldPath::of_field(FieldNames::intern("series")), series, "the series' name");
+    const ExpressionPtr& value = o.get_expression("value");
+    if (!value) return;
+    for (const char* field : {"value", "expected"}) {
+      flow.derive(FieldPath::of_field(FieldNames::intern(field)), value->referenced_paths(), value->text());
+    }
+  };
   return TransformType{std::move(spec), [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
                          return std::unique_ptr<Transform>(std::make_unique<AnomalyTransform>(ctx));
                        }};

@@ -502,6 +502,38 @@ std::string check_window_options(const OptionValues& o) {
   return "";
 }
 
+// A window's result is a new event: its bounds, its key fields and the aggregates.
+// Statistics (count, sum, avg, stddev, rate, distinct) disclose no single value;
+// min, max, first, last and percentiles return one of the values, so they carry its
+// class. Late events go out as they came.
+void window_field_flow(const OptionValues& o, const std::string& port, FieldFlow& flow) {
+  if (port == "late") return;
+  flow.start_new_event();
+  if (o.has("key_fields")) {
+    for (const FieldPath& key : o.get_paths("key_fields")) flow.derive(key, {key}, "the key field " + key.to_string());
+  }
+  if (!o.has("aggregates")) return;
+  for (const AggregateCall& call : o.get_aggregates("aggregates")) {
+    const std::string how = std::string(aggregate_function_name(call.function)) + "(" +
+                            (call.argument ? call.argument->text() : std::string()) + ")";
+    switch (call.function) {
+      case AggregateFunction::kMin:
+      case AggregateFunction::kMax:
+      case AggregateFunction::kFirst:
+      case AggregateFunction::kLast:
+      case AggregateFunction::kP50:
+      case AggregateFunction::kP90:
+      case AggregateFunction::kP95:
+      case AggregateFunction::kP99:
+        flow.derive(call.output, call.argument ? call.argument->referenced_paths() : std::vector<FieldPath>{}, how);
+        break;
+      default:
+        flow.derive(call.output, {}, how);
+        break;
+    }
+  }
+}
+
 }  // namespace
 
 TransformType window_transform_type() {
@@ -549,6 +581,7 @@ TransformType window_transform_type() {
   };
   spec.named_outputs = [](const OptionValues&) { return std::vector<std::string>{"late"}; };
   spec.check = check_window_options;
+  spec.field_flow = window_field_flow;
   return TransformType{std::move(spec),
                        [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
                          return std::unique_ptr<Transform>(std::make_unique<WindowTransform>(ctx));

@@ -90,5 +90,39 @@ TEST(ValidationGolden, ValidConfigLoadsWithDefaultsFilledIn) {
   EXPECT_EQ(out->inputs[1].port, "dead_letter");
 }
 
+// Every pipeline in examples/ validates as it is, except the one that shows a leak:
+// its answer is tests/data/examples/NAME.expected (paths as `sluice validate` prints
+// them from the repository root).
+TEST(ValidationGolden, ExamplesValidateAndTheLeakingOneReportsItsLeaks) {
+  const bool update = std::getenv("SLUICE_UPDATE_GOLDEN") != nullptr;
+  const fs::path root = SLUICE_SOURCE_DIR;
+  size_t examples = 0;
+  for (const auto& entry : fs::directory_iterator(root / "examples")) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++examples;
+    const std::string name = "examples/" + entry.path().filename().string();
+    SCOPED_TRACE(name);
+    Diagnostics diagnostics;
+    LoadOptions options;
+    options.env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+    const fs::path cwd = fs::current_path();
+    fs::current_path(root);  // examples name their tables relative to the repository root
+    auto config = load_pipeline_text(read_file(entry.path()), name, runtime::Registry::builtin(), diagnostics, options);
+    fs::current_path(cwd);
+    const fs::path expected = root / "tests/data/examples" / entry.path().filename().replace_extension(".expected");
+    if (!fs::exists(expected)) {
+      EXPECT_TRUE(config) << diagnostics.format();
+      continue;
+    }
+    if (update) {
+      std::ofstream(expected, std::ios::binary) << diagnostics.format();
+      continue;
+    }
+    EXPECT_FALSE(config);
+    EXPECT_EQ(read_file(expected), diagnostics.format());
+  }
+  EXPECT_GE(examples, 2u);
+}
+
 }  // namespace
 }  // namespace sluice
