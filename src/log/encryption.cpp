@@ -1,16 +1,15 @@
 #include "log/encryption.h"
 
-#include <cstdlib>
-
+#include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
-
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -29,8 +28,10 @@ int hex_digit(char c) {
 }
 
 std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+    s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -39,7 +40,8 @@ using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)
 }  // namespace
 
 Status KeyRing::add(const std::string& id, std::string_view hex, const std::string& where) {
-  if (id.empty() || id.size() > 255) return Status::invalid(where + ": a key id is 1 to 255 characters");
+  if (id.empty() || id.size() > 255)
+    return Status::invalid(where + ": a key id is 1 to 255 characters");
   if (hex.size() != 64) {
     return Status::invalid(where + ": key \"" + id + "\" must be 64 hex digits (256 bits), got " +
                            std::to_string(hex.size()) + " characters");
@@ -47,7 +49,8 @@ Status KeyRing::add(const std::string& id, std::string_view hex, const std::stri
   Key256 key;
   for (size_t i = 0; i < 32; ++i) {
     int hi = hex_digit(hex[2 * i]), lo = hex_digit(hex[2 * i + 1]);
-    if (hi < 0 || lo < 0) return Status::invalid(where + ": key \"" + id + "\" has a character that is not hex");
+    if (hi < 0 || lo < 0)
+      return Status::invalid(where + ": key \"" + id + "\" has a character that is not hex");
     key[i] = static_cast<unsigned char>(hi * 16 + lo);
   }
   if (keys_.count(id)) return Status::invalid(where + ": key id \"" + id + "\" is defined twice");
@@ -57,7 +60,8 @@ Status KeyRing::add(const std::string& id, std::string_view hex, const std::stri
 
 Status KeyRing::load_file(const std::string& path) {
   struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return Status::not_found("key file " + path + " does not exist");
+  if (::stat(path.c_str(), &st) != 0)
+    return Status::not_found("key file " + path + " does not exist");
   if (st.st_mode & (S_IRWXG | S_IRWXO)) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%03o", st.st_mode & 0777);
@@ -76,8 +80,10 @@ Status KeyRing::load_file(const std::string& path) {
     if (text.empty()) continue;
     size_t space = text.find_first_of(" \t");
     const std::string where = path + ":" + std::to_string(number);
-    if (space == std::string_view::npos) return Status::invalid(where + ": expected \"<key id> <64 hex digits>\"");
-    SLUICE_RETURN_IF_ERROR(add(std::string(text.substr(0, space)), trim(text.substr(space)), where));
+    if (space == std::string_view::npos)
+      return Status::invalid(where + ": expected \"<key id> <64 hex digits>\"");
+    SLUICE_RETURN_IF_ERROR(
+        add(std::string(text.substr(0, space)), trim(text.substr(space)), where));
   }
   return Status::ok();
 }
@@ -91,7 +97,8 @@ Status create_key_file(const std::string& path, const std::string& id) {
       if (i == dir.size() || (dir[i] == '/' && i > 0)) {
         partial = dir.substr(0, i);
         if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST) {
-          return Status::io_error("cannot create directory " + partial + ": " + std::strerror(errno));
+          return Status::io_error("cannot create directory " + partial + ": " +
+                                  std::strerror(errno));
         }
       }
     }
@@ -99,7 +106,9 @@ Status create_key_file(const std::string& path, const std::string& id) {
   unsigned char key[32];
   if (RAND_bytes(key, sizeof key) != 1) return Status::internal("no random bytes for a new key");
   static const char kHex[] = "0123456789abcdef";
-  std::string text = "# made by sluice on first use; back it up: without it tokens cannot be reproduced\n" + id + " ";
+  std::string text =
+      "# made by sluice on first use; back it up: without it tokens cannot be reproduced\n" + id +
+      " ";
   for (unsigned char b : key) {
     text += kHex[b >> 4];
     text += kHex[b & 15];
@@ -107,16 +116,29 @@ Status create_key_file(const std::string& path, const std::string& id) {
   text += "\n";
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
-    if (errno == EEXIST) return Status::invalid("key file " + path + " exists: it is never replaced");
+    if (errno == EEXIST)
+      return Status::invalid("key file " + path + " exists: it is never replaced");
     return Status::io_error("cannot create key file " + path + ": " + std::strerror(errno));
   }
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+                       ::fsync(fd) == 0;
   ::close(fd);
   if (!written) {
     ::unlink(path.c_str());
     return Status::io_error("cannot write key file " + path + ": " + std::strerror(errno));
   }
   return FileSystem::posix().sync_directory(dir);
+}
+
+Status create_key_file_if_missing(const std::string& path, const std::string& id,
+                                  std::string_view purpose) {
+  if (::access(path.c_str(), F_OK) == 0 || errno != ENOENT) return Status::ok();
+  SLUICE_RETURN_IF_ERROR(create_key_file(path, id));
+  spdlog::warn(
+      "created key file {} with a new key \"{}\" for {} (mode 0600): back it up, what it protects "
+      "cannot be read or reproduced without it",
+      path, id, purpose);
+  return Status::ok();
 }
 
 Status KeyRing::load(const std::string& file, const std::string& env_var) {
@@ -133,8 +155,10 @@ Status KeyRing::load_text_list(std::string_view text, const std::string& source)
     text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
     if (item.empty()) continue;
     size_t colon = item.find(':');
-    if (colon == std::string_view::npos) return Status::invalid(source + ": expected <key id>:<64 hex digits>");
-    SLUICE_RETURN_IF_ERROR(add(std::string(trim(item.substr(0, colon))), trim(item.substr(colon + 1)), source));
+    if (colon == std::string_view::npos)
+      return Status::invalid(source + ": expected <key id>:<64 hex digits>");
+    SLUICE_RETURN_IF_ERROR(
+        add(std::string(trim(item.substr(0, colon))), trim(item.substr(colon + 1)), source));
   }
   return Status::ok();
 }
@@ -150,8 +174,8 @@ std::vector<std::string> KeyRing::ids() const {
   return out;
 }
 
-Status seal(const Key256& key, std::string_view aad, std::string_view plain, unsigned char* nonce, unsigned char* tag,
-            std::string* out) {
+Status seal(const Key256& key, std::string_view aad, std::string_view plain, unsigned char* nonce,
+            unsigned char* tag, std::string* out) {
   if (RAND_bytes(nonce, kNonceBytes) != 1) return Status::internal("no random bytes for a nonce");
   CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   int n = 0;
@@ -170,8 +194,8 @@ Status seal(const Key256& key, std::string_view aad, std::string_view plain, uns
   return Status::ok();
 }
 
-Status open_sealed(const Key256& key, std::string_view aad, std::string_view cipher, const unsigned char* nonce,
-                   const unsigned char* tag, std::string* out) {
+Status open_sealed(const Key256& key, std::string_view aad, std::string_view cipher,
+                   const unsigned char* nonce, const unsigned char* tag, std::string* out) {
   CipherCtx ctx(EVP_CIPHER_CTX_new(), EVP_CIPHER_CTX_free);
   out->resize(cipher.size());
   auto* dst = reinterpret_cast<unsigned char*>(out->data());
@@ -181,7 +205,8 @@ Status open_sealed(const Key256& key, std::string_view aad, std::string_view cip
                         static_cast<int>(aad.size())) != 1 ||
       EVP_DecryptUpdate(ctx.get(), dst, &n, reinterpret_cast<const unsigned char*>(cipher.data()),
                         static_cast<int>(cipher.size())) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes, const_cast<unsigned char*>(tag)) != 1) {
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTagBytes,
+                          const_cast<unsigned char*>(tag)) != 1) {
     return Status::internal("AES-256-GCM decryption could not start");
   }
   if (EVP_DecryptFinal_ex(ctx.get(), dst + n, &n) != 1) {

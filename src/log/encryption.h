@@ -45,14 +45,19 @@ class KeyRing {
 // an error when `path` exists. For first runs and demos; keys that matter
 // come from a secret store.
 Status create_key_file(const std::string& path, const std::string& id);
+// create_key_file() when `path` does not exist, with a warning in the log that says
+// to back it up; what a `create_key: true` setting does.
+Status create_key_file_if_missing(const std::string& path, const std::string& id,
+                                  std::string_view purpose);
 
 // Encrypts `plain` with a fresh random nonce; appends the ciphertext to *out and
 // writes the nonce and tag. `aad` is authenticated but not encrypted.
-Status seal(const Key256& key, std::string_view aad, std::string_view plain, unsigned char* nonce, unsigned char* tag,
-            std::string* out);
+Status seal(const Key256& key, std::string_view aad, std::string_view plain, unsigned char* nonce,
+            unsigned char* tag, std::string* out);
 
-// Decrypts and authenticates; kCorruption ("does not authenticate") on a wrong key or altered bytes.
-Status open_sealed(const Key256& key, std::string_view aad, std::string_view cipher, const unsigned char* nonce,
-                   const unsigned char* tag, std::string* out);
+// Decrypts and authenticates; kCorruption ("does not authenticate") on a wrong key or altered
+// bytes.
+Status open_sealed(const Key256& key, std::string_view aad, std::string_view cipher,
+                   const unsigned char* nonce, const unsigned char* tag, std::string* out);
 
 }  // namespace sluice::log

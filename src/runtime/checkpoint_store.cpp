@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "core/byte_codec.h"
+#include "core/varint.h"
 #include "log/crc32c.h"
 #include "log/file_system.h"
 
@@ -11,6 +12,7 @@ namespace sluice::runtime {
 namespace {
 
 constexpr char kMagic[4] = {'S', 'L', 'C', 'K'};
+constexpr char kSealedMagic[4] = {'S', 'L', 'C', 'E'};
 constexpr uint64_t kVersion = 1;
 
 }  // namespace
@@ -79,7 +81,69 @@ Status CheckpointStore::save(const Checkpoint& checkpoint) {
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
   if (ec) return Status::io_error("creating " + dir_ + ": " + ec.message());
-  return log::write_file_atomically(log::FileSystem::posix(), path_, encode(checkpoint));
+  auto bytes = seal(encode(checkpoint));
+  if (!bytes) return bytes.status();
+  return log::write_file_atomically(log::FileSystem::posix(), path_, *bytes);
+}
+
+Status CheckpointStore::encrypt_with(log::KeyRing keys, std::string key_id) {
+  if (!key_id.empty() && keys.find(key_id) == nullptr) {
+    return Status::invalid("state_encryption_key \"" + key_id +
+                           "\" is not among the keys loaded (log: key_file or key_env)");
+  }
+  keys_ = std::move(keys);
+  key_id_ = std::move(key_id);
+  return Status::ok();
+}
+
+Result<std::string> CheckpointStore::seal(std::string plain) const {
+  if (key_id_.empty()) return plain;
+  const log::Key256* key = keys_.find(key_id_);
+  if (key == nullptr) {
+    return Status::invalid("state_encryption_key \"" + key_id_ + "\" is not among the keys loaded");
+  }
+  std::string out(kSealedMagic, sizeof kSealedMagic);
+  put_varint(key_id_.size(), &out);
+  out += key_id_;
+  const size_t header = out.size();
+  unsigned char nonce[log::kNonceBytes], tag[log::kTagBytes];
+  std::string cipher;
+  SLUICE_RETURN_IF_ERROR(
+      log::seal(*key, std::string_view(out.data(), header), plain, nonce, tag, &cipher));
+  out.append(reinterpret_cast<const char*>(nonce), sizeof nonce);
+  out.append(reinterpret_cast<const char*>(tag), sizeof tag);
+  out += cipher;
+  return out;
+}
+
+Result<std::string> CheckpointStore::unseal(std::string_view bytes) const {
+  if (bytes.size() < sizeof kSealedMagic ||
+      std::memcmp(bytes.data(), kSealedMagic, sizeof kSealedMagic) != 0) {
+    return std::string(bytes);
+  }
+  const char* p = bytes.data() + sizeof kSealedMagic;
+  uint64_t id_length = 0;
+  if (!get_varint(p, bytes.data() + bytes.size(), &id_length))
+    return Status::corruption("the encryption header is cut short");
+  std::string_view rest(p, static_cast<size_t>(bytes.data() + bytes.size() - p));
+  if (id_length > 64 || rest.size() < id_length + log::kNonceBytes + log::kTagBytes) {
+    return Status::corruption("the encryption header is cut short");
+  }
+  const std::string id(rest.substr(0, id_length));
+  const size_t header = bytes.size() - rest.size() + id_length;
+  rest.remove_prefix(id_length);
+  const log::Key256* key = keys_.find(id);
+  if (key == nullptr) {
+    return Status::invalid("it is encrypted with key \"" + id +
+                           "\", which is not among the keys loaded (log: key_file or key_env)");
+  }
+  const auto* nonce = reinterpret_cast<const unsigned char*>(rest.data());
+  const auto* tag = nonce + log::kNonceBytes;
+  std::string plain;
+  SLUICE_RETURN_IF_ERROR(log::open_sealed(*key, bytes.substr(0, header),
+                                          rest.substr(log::kNonceBytes + log::kTagBytes), nonce,
+                                          tag, &plain));
+  return plain;
 }
 
 Result<std::optional<Checkpoint>> CheckpointStore::load() const {
@@ -88,7 +152,9 @@ Result<std::optional<Checkpoint>> CheckpointStore::load() const {
     if (bytes.status().code() == StatusCode::kNotFound) return std::optional<Checkpoint>();
     return bytes.status();
   }
-  auto cp = decode(*bytes);
+  auto plain = unseal(*bytes);
+  if (!plain) return plain.status().with_context("checkpoint " + path_);
+  auto cp = decode(*plain);
   if (!cp) return cp.status().with_context("checkpoint " + path_);
   return std::optional<Checkpoint>(std::move(cp).value());
 }

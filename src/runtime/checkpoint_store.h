@@ -20,6 +20,16 @@
 //   varint topic count, per topic: varint length + name,
 //          varint partition count, per partition: varint partition, varint next offset
 //   varint transform count, per transform: varint length + name, varint length + state
+//
+// Encrypted (log.state_encryption_key): window state holds key values — user ids,
+// services, whatever the windows group by — so it is sealed like log batches:
+//
+//   magic "SLCE"  varint length + key id  12-byte nonce  16-byte GCM tag
+//   AES-256-GCM ciphertext of the plain layout above (magic and key id authenticated)
+//
+// A file sealed under a key that is not loaded, or altered, is an error naming the
+// file, never state read as garbage. Reading takes either form, so turning
+// encryption on (or rotating its key) needs no migration.
 #pragma once
 
 #include <cstdint>
@@ -29,6 +39,7 @@
 #include <vector>
 
 #include "core/status.h"
+#include "log/encryption.h"
 
 namespace sluice::runtime {
 
@@ -42,6 +53,10 @@ class CheckpointStore {
  public:
   CheckpointStore(std::string data_dir, const std::string& group);
 
+  // Seal new checkpoints with `key_id` of `keys` (empty: write them plain); every
+  // key of `keys` can read one. An error when `key_id` is not among `keys`.
+  Status encrypt_with(log::KeyRing keys, std::string key_id);
+
   const std::string& path() const { return path_; }
   Status save(const Checkpoint& checkpoint);
   // The last saved checkpoint; nullopt when there is none. A damaged file is an
@@ -52,8 +67,13 @@ class CheckpointStore {
   static Result<Checkpoint> decode(std::string_view bytes);
 
  private:
+  Result<std::string> seal(std::string plain) const;
+  Result<std::string> unseal(std::string_view bytes) const;
+
   std::string dir_;
   std::string path_;
+  log::KeyRing keys_;
+  std::string key_id_;
 };
 
 }  // namespace sluice::runtime

@@ -1,9 +1,24 @@
 #include "runtime/log_setup.h"
 
-
 #include "log/embedded_log.h"
 
 namespace sluice::runtime {
+
+Result<log::KeyRing> load_log_keys(const PipelineConfig& config) {
+  const OptionValues& o = config.log;
+  const std::string file = o.has("key_file") ? o.get_string("key_file") : "";
+  if (o.has("create_key") && o.get_bool("create_key") && !file.empty()) {
+    std::string id = o.has("state_encryption_key") ? o.get_string("state_encryption_key") : "";
+    for (const ComponentConfig& c : config.components) {
+      if (id.empty() && c.kind == ComponentKind::kSource) id = topic_config_for(c).encryption_key;
+    }
+    SLUICE_RETURN_IF_ERROR(
+        log::create_key_file_if_missing(file, id.empty() ? "k1" : id, "the log and state"));
+  }
+  log::KeyRing keys;
+  SLUICE_RETURN_IF_ERROR(keys.load(file, o.has("key_env") ? o.get_string("key_env") : ""));
+  return keys;
+}
 
 Result<std::unique_ptr<log::Log>> open_log(const PipelineConfig& config) {
   const OptionValues& o = config.log;
@@ -11,8 +26,9 @@ Result<std::unique_ptr<log::Log>> open_log(const PipelineConfig& config) {
   options.dir = config.data_dir + "/log";
   options.disk_limit_bytes = o.has("disk_limit") ? o.get_int("disk_limit") : -1;
   options.backlog_limit_records = o.has("backlog_limit") ? o.get_int("backlog_limit") : -1;
-  SLUICE_RETURN_IF_ERROR(options.keys.load(o.has("key_file") ? o.get_string("key_file") : "",
-                                            o.has("key_env") ? o.get_string("key_env") : ""));
+  auto keys = load_log_keys(config);
+  if (!keys) return keys.status();
+  options.keys = std::move(keys).value();
   auto log = log::EmbeddedLog::open(std::move(options));
   if (!log) return log.status();
   return std::unique_ptr<log::Log>(std::move(log).value());
@@ -34,7 +50,9 @@ log::TopicConfig topic_config_for(const ComponentConfig& source) {
   c.retention_age_us = o.has("retention_age") ? o.get_int("retention_age") : -1;
   c.retention_deletes_uncommitted = o.get_bool("retention_deletes_uncommitted");
   const std::string& codec = o.get_string("compression");
-  c.codec = codec == "zstd" ? log::Codec::kZstd : codec == "lz4" ? log::Codec::kLz4 : log::Codec::kNone;
+  c.codec = codec == "zstd"  ? log::Codec::kZstd
+            : codec == "lz4" ? log::Codec::kLz4
+                             : log::Codec::kNone;
   c.encryption_key = o.has("encryption_key") ? o.get_string("encryption_key") : "";
   return c;
 }

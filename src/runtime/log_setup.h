@@ -9,12 +9,17 @@
 
 #include "core/config/pipeline_config.h"
 #include "core/status.h"
+#include "log/encryption.h"
 #include "log/log.h"
 
 namespace sluice::runtime {
 
 // Opens the log the pipeline's `log:` section describes (under data_dir/log).
 Result<std::unique_ptr<log::Log>> open_log(const PipelineConfig& config);
+
+// The keys of the `log:` section (key_file, key_env), creating the key file first
+// when create_key asks for it: what encrypts log batches and checkpoints.
+Result<log::KeyRing> load_log_keys(const PipelineConfig& config);
 
 // The topic a source appends to, from its topic options.
 log::TopicConfig topic_config_for(const ComponentConfig& source);

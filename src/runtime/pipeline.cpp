@@ -249,6 +249,13 @@ Status Pipeline::resume_from_checkpoint(const std::string& group) {
   for (auto& node : nodes_) any_stateful = any_stateful || (node->transform && node->transform->stateful());
   if (!any_stateful) return Status::ok();
   checkpoints_ = std::make_unique<CheckpointStore>(config_.data_dir, group);
+  auto keys = load_log_keys(config_);
+  if (!keys) return keys.status().with_context("log");
+  const std::string state_key =
+      config_.log.has("state_encryption_key") ? config_.log.get_string("state_encryption_key") : "";
+  if (Status s = checkpoints_->encrypt_with(std::move(keys).value(), state_key); !s.is_ok()) {
+    return s.with_context("log");
+  }
   shared_->commits->gate_on_checkpoints(checkpoints_.get());
   auto loaded = checkpoints_->load();
   if (!loaded) return loaded.status();

@@ -1,9 +1,5 @@
 #include "transform/govern.h"
 
-#include <spdlog/spdlog.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstring>
 #include <optional>
 
@@ -201,13 +197,10 @@ class GovernTransform final : public Transform {
   Status load_key(const OptionValues& o) {
     log::KeyRing ring;
     const std::string env = o.get_string("key_env");
-    if (const std::string& file = o.get_string("key_file"); o.get_bool("create_key") && !file.empty() &&
-                                                            ::access(file.c_str(), F_OK) != 0 && errno == ENOENT) {
-      const std::string id = o.get_string("key_id").empty() ? "k1" : o.get_string("key_id");
-      SLUICE_RETURN_IF_ERROR(log::create_key_file(file, id));
-      spdlog::warn("govern: created key file {} with a new key \"{}\" (mode 0600): back it up, tokens made with it "
-                   "cannot be reproduced without it",
-                   file, id);
+    if (o.get_bool("create_key") && !o.get_string("key_file").empty()) {
+      SLUICE_RETURN_IF_ERROR(log::create_key_file_if_missing(
+          o.get_string("key_file"), o.get_string("key_id").empty() ? "k1" : o.get_string("key_id"),
+          "govern tokens"));
     }
     SLUICE_RETURN_IF_ERROR(ring.load(o.get_string("key_file"), env));
     if (ring.empty()) {
@@ -358,7 +351,9 @@ std::vector<std::pair<std::string, std::string>> check_govern_options(const Opti
   if (o.has("classes")) {
     for (const auto& [name, action] : o.get_string_map("classes")) {
       if (!governance::parse_data_class(name)) {
-        problems.emplace_back("classes", "\"" + name + "\" is not a class: public, internal, confidential or restricted");
+        problems.emplace_back(
+            "classes",
+            "\"" + name + "\" is not a class: public, internal, confidential or restricted");
       }
     }
   }
@@ -411,9 +406,10 @@ TransformType govern_transform_type() {
       OptionSpec::optional(
           "key_file", OptionType::kString, "",
           "Keys for tokenize and encrypt, one `<id> <64 hex digits>` per line; must be mode 0600."),
-      OptionSpec::optional("create_key", OptionType::kBool, "false",
-                           "When key_file does not exist, create it with one new random key (mode 0600): "
-                           "for first runs and demos."),
+      OptionSpec::optional(
+          "create_key", OptionType::kBool, "false",
+          "When key_file does not exist, create it with one new random key (mode 0600): "
+          "for first runs and demos."),
       OptionSpec::optional("key_env", OptionType::kString, "SLUICE_GOVERN_KEYS",
                            "Environment variable holding keys as `<id>:<hex>[,<id>:<hex>...]`."),
       OptionSpec::optional("key_id", OptionType::kString, "",

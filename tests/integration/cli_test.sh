@@ -20,7 +20,7 @@ expect_exit 2 "$SLUICE" gen --body xml
 pass "usage errors exit 2"
 
 expect_exit 0 "$SLUICE" validate "$SLUICE_SOURCE_DIR/examples/demo.yaml"
-grep -q "ok (1 source, 8 transforms, 6 sinks)" "$WORK/out" || fail "validate summary: $(cat "$WORK/out")"
+grep -q "ok (1 source, 9 transforms, 7 sinks)" "$WORK/out" || fail "validate summary: $(cat "$WORK/out")"
 pass "validate accepts the demo"
 
 cat > broken.yaml <<'YAML'

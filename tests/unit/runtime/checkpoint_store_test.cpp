@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
 
 #include "support/temp_dir.h"
 
@@ -49,10 +50,85 @@ TEST(CheckpointStore, EveryDamagedOrTruncatedFileIsAnErrorThatNamesIt) {
   sluice::testing::TempDir dir;
   CheckpointStore store(dir.path(), "g");
   ASSERT_TRUE(store.save(sample()).is_ok());
-  std::ofstream(store.path(), std::ios::binary | std::ios::trunc) << bytes.substr(0, bytes.size() / 2);
+  std::ofstream(store.path(), std::ios::binary | std::ios::trunc)
+      << bytes.substr(0, bytes.size() / 2);
   auto loaded = store.load();
   ASSERT_FALSE(loaded.is_ok());
-  EXPECT_NE(loaded.status().message().find(store.path()), std::string::npos) << loaded.status().message();
+  EXPECT_NE(loaded.status().message().find(store.path()), std::string::npos)
+      << loaded.status().message();
+}
+
+log::KeyRing keys(const std::string& list) {
+  log::KeyRing ring;
+  EXPECT_TRUE(ring.load_text_list(list, "test").is_ok());
+  return ring;
+}
+
+const char* kKey1 = "k1:000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f";
+const char* kKey2 = "k2:1f1e1d1c1b1a191817161514131211100f0e0d0c0b0a09080706050403020100";
+
+std::string file_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(CheckpointStore, AnEncryptedCheckpointHoldsNoStateInTheClearAndLoadsBack) {
+  sluice::testing::TempDir dir;
+  CheckpointStore store(dir.path(), "sluice");
+  ASSERT_TRUE(store.encrypt_with(keys(kKey1), "k1").is_ok());
+  ASSERT_TRUE(store.save(sample()).is_ok());
+  const std::string bytes = file_bytes(store.path());
+  EXPECT_EQ(bytes.substr(0, 4), "SLCE");
+  EXPECT_EQ(bytes.find("per_minute"), std::string::npos);
+  EXPECT_EQ(bytes.find("events"), std::string::npos);
+  auto loaded = store.load();
+  ASSERT_TRUE(loaded.is_ok()) << loaded.status().message();
+  ASSERT_TRUE(loaded->has_value());
+  EXPECT_EQ((**loaded).states, sample().states);
+  EXPECT_EQ((**loaded).offsets, sample().offsets);
+
+  // After a rotation the old key still reads it; without the key it is an error, never garbage.
+  CheckpointStore rotated(dir.path(), "sluice");
+  ASSERT_TRUE(rotated.encrypt_with(keys(std::string(kKey1) + "," + kKey2), "k2").is_ok());
+  ASSERT_TRUE(rotated.load().is_ok());
+  CheckpointStore keyless(dir.path(), "sluice");
+  auto refused = keyless.load();
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_NE(refused.status().message().find("key \"k1\""), std::string::npos)
+      << refused.status().message();
+  CheckpointStore wrong(dir.path(), "sluice");
+  ASSERT_TRUE(wrong.encrypt_with(keys("k1:" + std::string(64, 'a')), "k1").is_ok());
+  EXPECT_FALSE(wrong.load().is_ok());
+}
+
+TEST(CheckpointStore, EveryAlteredByteOfAnEncryptedCheckpointIsRefused) {
+  sluice::testing::TempDir dir;
+  CheckpointStore store(dir.path(), "g");
+  ASSERT_TRUE(store.encrypt_with(keys(kKey1), "k1").is_ok());
+  ASSERT_TRUE(store.save(sample()).is_ok());
+  const std::string bytes = file_bytes(store.path());
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    std::string flipped = bytes;
+    flipped[i] ^= 0x01;
+    std::ofstream(store.path(), std::ios::binary | std::ios::trunc) << flipped;
+    EXPECT_FALSE(store.load().is_ok()) << "byte " << i;
+  }
+  for (size_t cut = 0; cut < bytes.size(); cut += 7) {
+    std::ofstream(store.path(), std::ios::binary | std::ios::trunc) << bytes.substr(0, cut);
+    auto loaded = store.load();
+    EXPECT_TRUE(!loaded.is_ok() || cut == 0) << "cut at " << cut;
+  }
+}
+
+TEST(CheckpointStore, APlainCheckpointStillLoadsOnceEncryptionIsOnAndAnUnknownKeyIsRefusedAtOnce) {
+  sluice::testing::TempDir dir;
+  CheckpointStore plain(dir.path(), "g");
+  ASSERT_TRUE(plain.save(sample()).is_ok());
+  CheckpointStore sealed(dir.path(), "g");
+  ASSERT_TRUE(sealed.encrypt_with(keys(kKey1), "k1").is_ok());
+  auto loaded = sealed.load();
+  ASSERT_TRUE(loaded.is_ok() && loaded->has_value()) << loaded.status().message();
+  EXPECT_FALSE(sealed.encrypt_with(keys(kKey1), "k9").is_ok());
 }
 
 }  // namespace
