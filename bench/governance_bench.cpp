@@ -1,7 +1,7 @@
 // The govern transform on generator events (~14 fields, with email, phone and card
 // number), a batch at a time as the pipeline thread runs it: three fields tokenized
 // (email, client_ip and user_id, in every event; the goal: 1 M events/s per core),
-// the same with detection over every other value,
+// the same with detection over every other value, a sink's run-time exposure check,
 // and the primitives on their own.
 #include <benchmark/benchmark.h>
 
@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "governance/detectors.h"
+#include "governance/exposure_guard.h"
 #include "governance/chained_ledger.h"
 #include "governance/protect.h"
 #include "transform_fixture.h"
@@ -43,6 +44,23 @@ void BM_GovernTokenize3FieldsAndDetect(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kBatchEvents);
 }
 BENCHMARK(BM_GovernTokenize3FieldsAndDetect);
+
+// A sink's run-time exposure check (accepts: [public, internal]) on the demo's
+// governed events: every value scanned, none refused — the cost every event pays.
+void BM_ExposureGuardGovernedEvents(benchmark::State& state) {
+  with_key();
+  TransformFixture f(
+      "    type: govern\n    inputs: [in]\n    fields: {email: tokenize, phone: tokenize, card_number: drop}");
+  const sluice::Batch governed = f.process([](sluice::Batch&) {}).front();
+  sluice::governance::ExposureGuard guard(sluice::governance::DataClass::kInternal);
+  size_t refused = 0;
+  for (auto _ : state) {
+    for (const sluice::Event& e : governed.events) refused += guard.check(e.fields).empty() ? 0 : 1;
+  }
+  if (refused != 0) state.SkipWithError("a governed event was refused");
+  state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(governed.events.size()));
+}
+BENCHMARK(BM_ExposureGuardGovernedEvents);
 
 void BM_Tokenize(benchmark::State& state) {
   sluice::log::Key256 key;

@@ -51,8 +51,9 @@ struct TransformFixture {
   }
 
   // One batch through the transform; `prepare` may change the copied events first.
+  // Returns its outputs (the main one first).
   template <typename Prepare>
-  void run_once(Prepare&& prepare) {
+  std::vector<Batch> process(Prepare&& prepare) {
     Batch in(std::make_shared<Arena>());
     in.origin.source = "in";
     in.origin.partition = 0;
@@ -61,6 +62,11 @@ struct TransformFixture {
     std::vector<Batch> outputs(ports, in.derive());
     transform::TransformOutputs out(outputs, "t", *stats);
     transform->process(in, out);
+    return outputs;
+  }
+  template <typename Prepare>
+  void run_once(Prepare&& prepare) {
+    std::vector<Batch> outputs = process(prepare);
     benchmark::DoNotOptimize(outputs[0].events.data());
   }
   void run_once() {
