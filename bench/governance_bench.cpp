@@ -4,14 +4,14 @@
 // the same with detection over every other value, a sink's run-time exposure check,
 // and the primitives on their own.
 #include <benchmark/benchmark.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
-#include <unistd.h>
 
+#include "governance/chained_ledger.h"
 #include "governance/detectors.h"
 #include "governance/exposure_guard.h"
-#include "governance/chained_ledger.h"
 #include "governance/protect.h"
 #include "transform_fixture.h"
 
@@ -50,7 +50,8 @@ BENCHMARK(BM_GovernTokenize3FieldsAndDetect);
 void BM_ExposureGuardGovernedEvents(benchmark::State& state) {
   with_key();
   TransformFixture f(
-      "    type: govern\n    inputs: [in]\n    fields: {email: tokenize, phone: tokenize, card_number: drop}");
+      "    type: govern\n    inputs: [in]\n    fields: {email: tokenize, phone: tokenize, "
+      "card_number: drop}");
   const sluice::Batch governed = f.process([](sluice::Batch&) {}).front();
   sluice::governance::ExposureGuard guard(sluice::governance::DataClass::kInternal);
   size_t refused = 0;
@@ -97,17 +98,20 @@ void BM_LedgerAppend(benchmark::State& state) {
   const std::string dir = "ledger-bench-" + std::to_string(::getpid());
   std::filesystem::remove_all(dir);
   auto ledger = sluice::governance::ChainedLedger::open(dir);
-  std::string entry = R"({"time":"2026-12-01T23:49:23.334797Z","pipeline":"examples/demo.yaml","config_sha256":")" +
-                      std::string(64, 'a') + R"(","group":"sluice","inputs":[)";
+  std::string entry =
+      R"({"time":"2026-12-01T23:49:23.334797Z","pipeline":"examples/demo.yaml","config_sha256":")" +
+      std::string(64, 'a') + R"(","group":"sluice","inputs":[)";
   for (int p = 0; p < 2; ++p) {
     entry += std::string(p ? "," : "") + R"({"topic":"traffic","partition":)" + std::to_string(p) +
              R"(,"first_offset":1000000,"last_offset":1004095,"records":4096})";
   }
   entry += R"(],"sinks":[)";
   for (int k = 0; k < 2; ++k) {
-    entry += std::string(k ? "," : "") + R"({"name":"lake)" + std::to_string(k) +
-             R"(","type":"parquet","output":"/data/lake","events":8192,"sources":["traffic"],"topics":["traffic"],)" +
-             R"("chain":[{"name":"enrich","type":"remap","config_sha256":")" + std::string(64, 'b') + R"("}]})";
+    entry +=
+        std::string(k ? "," : "") + R"({"name":"lake)" + std::to_string(k) +
+        R"(","type":"parquet","output":"/data/lake","events":8192,"sources":["traffic"],"topics":["traffic"],)" +
+        R"("chain":[{"name":"enrich","type":"remap","config_sha256":")" + std::string(64, 'b') +
+        R"("}]})";
   }
   entry += "]}";
   for (auto _ : state) benchmark::DoNotOptimize((*ledger)->append(entry));

@@ -5,11 +5,14 @@
 //   trace OUTPUT           from a lake file (its name holds its offsets), a sink, a
 //                          file, a database#table or a directory, back to the
 //                          source offsets and the transforms each commit went through
+//   trace --event-id ID    from an event, found in the log by its id, to its offsets
+//                          and every commit (and lake file) that covered them
 //   export --openlineage   one OpenLineage RunEvent per entry and sink, to a file
 //                          (NDJSON) or POSTed to an http(s) URL
 #include <curl/curl.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -17,10 +20,14 @@
 
 #include "cli/commands.h"
 #include "cli/data_dir_option.h"
+#include "cli/event_search.h"
 #include "cli/exit_codes.h"
 #include "cli/ledger_report.h"
+#include "core/config/config_loader.h"
+#include "core/time.h"
 #include "governance/chained_ledger.h"
 #include "observe/json_out.h"
+#include "runtime/registry.h"
 #include "sink/lake/file_names.h"
 
 namespace sluice::cli {
@@ -80,6 +87,119 @@ std::string range_text(simdjson::dom::element in) {
          std::to_string(int64_t(in["last_offset"].get_int64().value_unsafe()));
 }
 
+// One commit of one sink: when, how many events, where to, from which offsets, through which
+// transforms.
+void print_commit(size_t index, simdjson::dom::element e, simdjson::dom::element sink,
+                  const std::string& inputs) {
+  std::string chain;
+  for (simdjson::dom::element t : sink["chain"].get_array()) {
+    chain += std::string(chain.empty() ? "" : " > ") +
+             std::string(t["name"].get_string().value_unsafe()) + " (" +
+             std::string(t["type"].get_string().value_unsafe()) + ", config " +
+             std::string(t["config_sha256"].get_string().value_unsafe()).substr(0, 12) + ")";
+  }
+  std::printf("entry %zu at %s: sink %s wrote %lld events to %s\n  from %s\n  through %s\n",
+              index + 1, std::string(e["time"].get_string().value_unsafe()).c_str(),
+              std::string(sink["name"].get_string().value_unsafe()).c_str(),
+              static_cast<long long>(sink["events"].get_int64().value_unsafe()),
+              std::string(sink["output"].get_string().value_unsafe()).c_str(),
+              inputs.empty() ? "(no records)" : inputs.c_str(),
+              chain.empty() ? "(no transform)" : chain.c_str());
+}
+
+// The lake files under `dir` whose names say they hold `at`.
+std::vector<std::string> lake_files_holding(const std::string& dir, const EventLocation& at) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return files;
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    const std::string base = it->path().filename().string();
+    const size_t dot = base.find('.');
+    if (!it->is_regular_file(ec) || dot == std::string::npos) continue;
+    auto name = sink::lake::parse_logged_file_name(base, base.substr(0, dot));
+    if (name && name->topic == at.topic && name->partition == at.partition &&
+        name->first_offset <= at.offset && at.offset <= name->last_offset) {
+      files.push_back(it->path().string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// From an event id to the records that carry it, and from them to every commit that covered them.
+int run_trace_event(const LineageFlags& f, const std::string& id_field, const std::string& id) {
+  if (f.config.empty()) {
+    std::fprintf(stderr,
+                 "sluice lineage trace: --event-id needs the pipeline file (-c) to find its log\n");
+    return kExitUsage;
+  }
+  auto field = FieldPath::parse(id_field.starts_with('.') ? id_field : "." + id_field);
+  if (!field) {
+    std::fprintf(stderr, "sluice lineage trace: --id-field %s: %s\n", id_field.c_str(),
+                 field.status().message().c_str());
+    return kExitUsage;
+  }
+  Diagnostics diagnostics;
+  auto config = load_pipeline_file(f.config, runtime::Registry::builtin(), diagnostics);
+  if (!config) {
+    std::fputs(diagnostics.format().c_str(), stderr);
+    return kExitInvalidPipeline;
+  }
+  auto search = find_event(*config, *field, id);
+  if (!search) {
+    std::fprintf(stderr, "sluice lineage trace: %s\n", search.status().message().c_str());
+    return kExitRuntimeFailure;
+  }
+  if (search->found.empty()) {
+    std::fprintf(
+        stderr, "sluice lineage trace: no event with %s = %s among the %lld records of the log\n",
+        field->to_string().c_str(), id.c_str(), static_cast<long long>(search->records_read));
+    for (const std::string& start : search->topics_start) {
+      std::fprintf(stderr, "  %s (retention removed what came before)\n", start.c_str());
+    }
+    return kExitRuntimeFailure;
+  }
+  auto entries = governance::ChainedLedger::entries(config->data_dir + "/lineage");
+  if (!entries) {
+    std::fprintf(stderr, "sluice lineage trace: %s\n", entries.status().message().c_str());
+    return kExitRuntimeFailure;
+  }
+  simdjson::dom::parser parser;
+  for (const EventLocation& at : search->found) {
+    std::printf("event %s = %s: source %s, %s/%d offset %lld, received %s\n",
+                field->to_string().c_str(), id.c_str(), at.source.c_str(), at.topic.c_str(),
+                at.partition, static_cast<long long>(at.offset),
+                format_rfc3339(at.timestamp_us).c_str());
+    size_t commits = 0;
+    for (size_t i = 0; i < entries->size(); ++i) {
+      simdjson::dom::element e = parser.parse((*entries)[i]);
+      for (simdjson::dom::element in : e["inputs"].get_array()) {
+        if (in["topic"].get_string().value_unsafe() != at.topic ||
+            in["partition"].get_int64().value_unsafe() != at.partition ||
+            in["first_offset"].get_int64().value_unsafe() > at.offset ||
+            in["last_offset"].get_int64().value_unsafe() < at.offset) {
+          continue;
+        }
+        for (simdjson::dom::element sink : e["sinks"].get_array()) {
+          if (!reads_topic(sink, in)) continue;
+          print_commit(i, e, sink, range_text(in));
+          for (const std::string& file :
+               lake_files_holding(std::string(sink["output"].get_string().value_unsafe()), at)) {
+            std::printf("  in lake file %s\n", file.c_str());
+          }
+          ++commits;
+        }
+      }
+    }
+    if (commits == 0) std::printf("  not committed by any sink yet\n");
+  }
+  std::printf(
+      "(a commit covers every record of its offsets; a filter on the way may have left this one "
+      "out)\n");
+  return kExitOk;
+}
+
 int run_trace(const LineageFlags& f, const std::string& output) {
   auto dir = ledger_dir(f);
   if (!dir) {
@@ -118,20 +238,7 @@ int run_trace(const LineageFlags& f, const std::string& output) {
         inputs += (inputs.empty() ? "" : ", ") + range_text(in);
       }
       if (q.file && inputs.empty()) continue;
-      std::string chain;
-      for (simdjson::dom::element t : sink["chain"].get_array()) {
-        chain += std::string(chain.empty() ? "" : " > ") +
-                 std::string(t["name"].get_string().value_unsafe()) + " (" +
-                 std::string(t["type"].get_string().value_unsafe()) + ", config " +
-                 std::string(t["config_sha256"].get_string().value_unsafe()).substr(0, 12) + ")";
-      }
-      std::printf("entry %zu at %s: sink %s wrote %lld events to %s\n  from %s\n  through %s\n",
-                  i + 1, std::string(e["time"].get_string().value_unsafe()).c_str(),
-                  std::string(sink["name"].get_string().value_unsafe()).c_str(),
-                  static_cast<long long>(sink["events"].get_int64().value_unsafe()),
-                  std::string(sink["output"].get_string().value_unsafe()).c_str(),
-                  inputs.empty() ? "(no records)" : inputs.c_str(),
-                  chain.empty() ? "(no transform)" : chain.c_str());
+      print_commit(i, e, sink, inputs);
       ++shown;
     }
   }
@@ -297,8 +404,23 @@ void add_lineage_command(CLI::App& app, int* exit_code) {
                                         "offsets and the transforms (with their configuration "
                                         "hashes) of every commit that wrote it.");
   add_common(trace, flags);
-  trace->add_option("OUTPUT", output, "The output to trace")->required();
-  trace->callback([exit_code] { *exit_code = run_trace(flags, output); });
+  static std::string event_id, id_field = ".id";
+  trace->add_option("OUTPUT", output, "The output to trace");
+  trace->add_option(
+      "--event-id", event_id,
+      "Instead of an output: the id of an event, found in the log (needs -c), traced to every "
+      "commit and lake file that holds it");
+  trace->add_option("--id-field", id_field, "The field that holds event ids")
+      ->capture_default_str();
+  trace->callback([exit_code] {
+    if (output.empty() == event_id.empty()) {
+      std::fprintf(stderr, "sluice lineage trace: give an OUTPUT or --event-id, one of the two\n");
+      *exit_code = kExitUsage;
+      return;
+    }
+    *exit_code =
+        event_id.empty() ? run_trace(flags, output) : run_trace_event(flags, id_field, event_id);
+  });
 
   CLI::App* exp = cmd->add_subcommand("export", "Write the ledger as OpenLineage run events.");
   add_common(exp, flags);

@@ -52,6 +52,24 @@ grep -q "^entry [0-9]* at .*sink lake wrote" trace.txt || fail "trace lists no c
   fail "trace of the table finds nothing"
 pass "trace: $(basename "$file") → api/0 offsets $range through ok (filter)"
 
+# From an event id: request 3's event 5 is record 205 of api/0; the lake file named
+# for it and the commits covering it are listed. An id nobody sent is an error.
+"$SLUICE" lineage trace -c pipeline.yaml --event-id 5 --id-field i >event.txt || fail "trace --event-id failed"
+[[ $(grep -c "^event .i = 5: source api, api/0 offset" event.txt) == 6 ]] ||
+  fail "trace --event-id finds $(grep -c '^event' event.txt) records with i = 5, expected 6: $(head -5 event.txt)"
+grep -q "^event .i = 5: source api, api/0 offset 205," event.txt || fail "request 3's event 5 is not at offset 205"
+lake_file=$(sed -n '/offset 205,/,/^event/p' event.txt | grep -o 'in lake file .*' | head -1)
+[[ -n $lake_file ]] || fail "no lake file named for offset 205: $(cat event.txt)"
+first=$(basename "${lake_file#in lake file }" .parquet | awk -F- '{print $(NF-1)+0}')
+last=$(basename "${lake_file#in lake file }" .parquet | awk -F- '{print $NF+0}')
+[[ $first -le 205 && 205 -le $last ]] || fail "$lake_file does not cover offset 205"
+[[ $(duckdb "select count(*) as n from read_parquet('${lake_file#in lake file }') where r = 3 and i = 5" | jq -r .n) == 1 ]] ||
+  fail "the lake file trace names does not hold request 3's event 5"
+sed -n '/offset 205,/,/^event/p' event.txt | grep -q "sink hot wrote" || fail "the hot table's commit is not listed"
+expect_exit 3 "$SLUICE" lineage trace -c pipeline.yaml --event-id 999 --id-field i
+grep -q "no event with .i = 999 among the 600 records" "$WORK/err" || fail "an unknown id says: $(cat "$WORK/err")"
+pass "trace --event-id: 6 records with i = 5; offset 205 in $(basename "${lake_file#in lake file }") and the hot table's commit"
+
 "$SLUICE" lineage export --openlineage -c pipeline.yaml openlineage.ndjson 2>export.err || fail "export failed"
 [[ $(wc -l <openlineage.ndjson) == $((2 * entries)) ]] || fail "$(wc -l <openlineage.ndjson) run events for $entries entries x 2 sinks"
 jq -e -s 'all(.[]; .eventType == "COMPLETE" and (.run.runId | test("^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"))
