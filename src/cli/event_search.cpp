@@ -23,9 +23,9 @@ Result<EventSearch> find_event(const PipelineConfig& config, const FieldPath& id
   log::EmbeddedLogOptions options;
   options.dir = config.data_dir + "/log";
   options.read_only = true;
-  const OptionValues& o = config.log;
-  SLUICE_RETURN_IF_ERROR(options.keys.load(o.has("key_file") ? o.get_string("key_file") : "",
-                                           o.has("key_env") ? o.get_string("key_env") : ""));
+  auto keys = runtime::read_log_keys(config);
+  if (!keys) return keys.status();
+  options.keys = std::move(keys).value();
   auto opened = log::EmbeddedLog::open(std::move(options));
   if (!opened) return opened.status().with_context("log under " + config.data_dir);
   log::Log& log = **opened;

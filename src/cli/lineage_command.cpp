@@ -27,6 +27,7 @@
 #include "core/time.h"
 #include "governance/chained_ledger.h"
 #include "observe/json_out.h"
+#include "runtime/log_setup.h"
 #include "runtime/registry.h"
 #include "sink/lake/file_names.h"
 
@@ -46,6 +47,27 @@ Result<std::string> ledger_dir(const LineageFlags& f) {
   auto data_dir = pipeline_data_dir(f.config, f.data_dir);
   if (!data_dir) return data_dir.status();
   return *data_dir + "/lineage";
+}
+
+// The keys that open sealed entries: the pipeline's (its log: section), or without
+// -c those in $SLUICE_LOG_KEYS.
+Result<log::KeyRing> ledger_keys(const LineageFlags& f) {
+  log::KeyRing keys;
+  if (f.config.empty()) {
+    SLUICE_RETURN_IF_ERROR(keys.load("", "SLUICE_LOG_KEYS"));
+    return keys;
+  }
+  Diagnostics diagnostics;
+  auto config = load_pipeline_file(f.config, runtime::Registry::builtin(), diagnostics);
+  if (!config) return Status::invalid(diagnostics.format());
+  return runtime::read_log_keys(*config);
+}
+
+// The ledger's entries, sealed ones opened.
+Result<std::vector<std::string>> ledger_entries(const LineageFlags& f, const std::string& dir) {
+  auto keys = ledger_keys(f);
+  if (!keys) return keys.status();
+  return governance::ChainedLedger::entries(dir, *keys);
 }
 
 void add_common(CLI::App* cmd, LineageFlags& f) {
@@ -160,7 +182,7 @@ int run_trace_event(const LineageFlags& f, const std::string& id_field, const st
     }
     return kExitRuntimeFailure;
   }
-  auto entries = governance::ChainedLedger::entries(config->data_dir + "/lineage");
+  auto entries = ledger_entries(f, config->data_dir + "/lineage");
   if (!entries) {
     std::fprintf(stderr, "sluice lineage trace: %s\n", entries.status().message().c_str());
     return kExitRuntimeFailure;
@@ -206,7 +228,7 @@ int run_trace(const LineageFlags& f, const std::string& output) {
     std::fprintf(stderr, "sluice lineage trace: %s\n", dir.status().message().c_str());
     return kExitInvalidPipeline;
   }
-  auto entries = governance::ChainedLedger::entries(*dir);
+  auto entries = ledger_entries(f, *dir);
   if (!entries) {
     std::fprintf(stderr, "sluice lineage trace: %s\n", entries.status().message().c_str());
     return kExitRuntimeFailure;
@@ -334,7 +356,7 @@ int run_export(const LineageFlags& f, const std::string& target) {
     std::fprintf(stderr, "sluice lineage export: %s\n", dir.status().message().c_str());
     return kExitInvalidPipeline;
   }
-  auto entries = governance::ChainedLedger::entries(*dir);
+  auto entries = ledger_entries(f, *dir);
   if (!entries) {
     std::fprintf(stderr, "sluice lineage export: %s\n", entries.status().message().c_str());
     return kExitRuntimeFailure;

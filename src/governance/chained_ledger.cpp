@@ -11,11 +11,50 @@
 #include <fstream>
 #include <sstream>
 
+#include "governance/protect.h"
+
 namespace sluice::governance {
 
 namespace {
 
 const std::string kGenesis(64, '0');
+constexpr std::string_view kSealedPrefix = "\"sealed:";
+
+// `"sealed:<id>:<base64url(nonce | tag | ciphertext)>"`; the key id is authenticated.
+Status seal_entry(const log::Key256& key, const std::string& id, std::string_view plain, std::string* out) {
+  unsigned char nonce[log::kNonceBytes], tag[log::kTagBytes];
+  std::string cipher;
+  SLUICE_RETURN_IF_ERROR(log::seal(key, id, plain, nonce, tag, &cipher));
+  std::string bytes(reinterpret_cast<const char*>(nonce), sizeof nonce);
+  bytes.append(reinterpret_cast<const char*>(tag), sizeof tag);
+  bytes += cipher;
+  *out = std::string(kSealedPrefix) + id + ":";
+  append_base64url(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), out);
+  *out += '"';
+  return Status::ok();
+}
+
+Result<std::string> open_entry(std::string_view sealed, const log::KeyRing& keys) {
+  std::string_view rest = sealed.substr(kSealedPrefix.size());
+  const size_t colon = rest.find(':');
+  if (colon == std::string_view::npos || !rest.ends_with('"')) return Status::corruption("a sealed entry is damaged");
+  const std::string id(rest.substr(0, colon));
+  std::string bytes;
+  if (!decode_base64url(rest.substr(colon + 1, rest.size() - colon - 2), &bytes) ||
+      bytes.size() < log::kNonceBytes + log::kTagBytes) {
+    return Status::corruption("a sealed entry is damaged");
+  }
+  const log::Key256* key = keys.find(id);
+  if (key == nullptr) {
+    return Status::invalid("it is encrypted with key \"" + id +
+                           "\", which is not among the keys loaded (the log: section's key_file or key_env)");
+  }
+  const auto* nonce = reinterpret_cast<const unsigned char*>(bytes.data());
+  std::string plain;
+  SLUICE_RETURN_IF_ERROR(log::open_sealed(*key, id, std::string_view(bytes).substr(log::kNonceBytes + log::kTagBytes),
+                                          nonce, nonce + log::kNonceBytes, &plain));
+  return plain;
+}
 
 std::string chain_hash(uint64_t seq, std::string_view prev, std::string_view entry) {
   std::string text = std::to_string(seq);
@@ -230,6 +269,11 @@ Result<uint64_t> ChainedLedger::append(std::string_view entry_json) {
     hash_ = head_hash;
   }
   const uint64_t seq = seq_ + 1;
+  std::string sealed;
+  if (seal_key_) {
+    SLUICE_RETURN_IF_ERROR(seal_entry(*seal_key_, seal_key_id_, entry_json, &sealed));
+    entry_json = sealed;
+  }
   const std::string hash = chain_hash(seq, hash_, entry_json);
   const std::string line = format_line(seq, hash_, hash, entry_json);
   const std::string path = dir_ + "/" + kFileName;
@@ -275,9 +319,29 @@ ChainedLedger::Verdict ChainedLedger::verify(const std::string& dir) {
   return walk(dir, [](std::string_view) {});
 }
 
-Result<std::vector<std::string>> ChainedLedger::entries(const std::string& dir) {
+void ChainedLedger::seal_with(const log::Key256& key, std::string key_id) {
+  std::lock_guard lock(mutex_);
+  seal_key_ = key;
+  seal_key_id_ = std::move(key_id);
+}
+
+Result<std::vector<std::string>> ChainedLedger::entries(const std::string& dir, const log::KeyRing& keys) {
   std::vector<std::string> out;
-  const Verdict v = walk(dir, [&](std::string_view entry) { out.emplace_back(entry); });
+  Status unsealed;
+  const Verdict v = walk(dir, [&](std::string_view entry) {
+    if (!unsealed.is_ok()) return;
+    if (!entry.starts_with(kSealedPrefix)) {
+      out.emplace_back(entry);
+      return;
+    }
+    auto plain = open_entry(entry, keys);
+    if (!plain) {
+      unsealed = plain.status().with_context("ledger " + dir + ": entry " + std::to_string(out.size() + 1));
+      return;
+    }
+    out.push_back(std::move(plain).value());
+  });
+  SLUICE_RETURN_IF_ERROR(unsealed);
   if (!v.ok) {
     return Status::corruption("ledger " + dir + ": entry " + std::to_string(v.broken_seq) + ": " +
                               v.problem);

@@ -16,16 +16,24 @@
 // across processes (a pipeline and `sluice detokenize` share the audit log): under
 // the lock the head is read again, so the chain continues from whoever appended
 // last. Each append is fsynced before it counts.
+//
+// Sealed (seal_with): an entry is written as the JSON string
+// "sealed:<key id>:<base64url of nonce, GCM tag and the AES-256-GCM ciphertext of the
+// entry>", and the chain hashes that text. So verify() needs no key — integrity and
+// order are checked on what is stored — while reading an entry (entries()) needs the
+// key its id names. Plain and sealed entries may follow each other in one chain.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/status.h"
+#include "log/encryption.h"
 
 namespace sluice::governance {
 
@@ -38,6 +46,9 @@ class ChainedLedger {
   // which must verify against the head (a damaged ledger is not appended to).
   static Result<std::unique_ptr<ChainedLedger>> open(const std::string& dir);
   ~ChainedLedger();
+
+  // From now on, entries are sealed with `key` (named `key_id` in each).
+  void seal_with(const log::Key256& key, std::string key_id);
 
   // Appends one entry (a JSON object); returns its sequence number.
   Result<uint64_t> append(std::string_view entry_json);
@@ -57,8 +68,10 @@ class ChainedLedger {
   };
   static Verdict verify(const std::string& dir);
 
-  // Every verified entry's JSON, in order (for trace and export); stops at the first break.
-  static Result<std::vector<std::string>> entries(const std::string& dir);
+  // Every verified entry's JSON, in order (for trace and export); stops at the first
+  // break. Sealed entries are opened with `keys`; one whose key is missing, or that does
+  // not authenticate, is an error that names it.
+  static Result<std::vector<std::string>> entries(const std::string& dir, const log::KeyRing& keys = {});
 
  private:
   ChainedLedger() = default;
@@ -69,6 +82,8 @@ class ChainedLedger {
   std::mutex mutex_;
   uint64_t seq_ = 0;
   std::string hash_;
+  std::optional<log::Key256> seal_key_;
+  std::string seal_key_id_;
 };
 
 // The SHA-256 of `text` as lower-case hex.

@@ -15,8 +15,14 @@ Result<log::KeyRing> load_log_keys(const PipelineConfig& config) {
     SLUICE_RETURN_IF_ERROR(
         log::create_key_file_if_missing(file, id.empty() ? "k1" : id, "the log and state"));
   }
+  return read_log_keys(config);
+}
+
+Result<log::KeyRing> read_log_keys(const PipelineConfig& config) {
+  const OptionValues& o = config.log;
   log::KeyRing keys;
-  SLUICE_RETURN_IF_ERROR(keys.load(file, o.has("key_env") ? o.get_string("key_env") : ""));
+  SLUICE_RETURN_IF_ERROR(keys.load(o.has("key_file") ? o.get_string("key_file") : "",
+                                   o.has("key_env") ? o.get_string("key_env") : ""));
   return keys;
 }
 

@@ -20,6 +20,8 @@ Result<std::unique_ptr<log::Log>> open_log(const PipelineConfig& config);
 // The keys of the `log:` section (key_file, key_env), creating the key file first
 // when create_key asks for it: what encrypts log batches and checkpoints.
 Result<log::KeyRing> load_log_keys(const PipelineConfig& config);
+// The same keys without creating anything: for the commands that only read.
+Result<log::KeyRing> read_log_keys(const PipelineConfig& config);
 
 // The topic a source appends to, from its topic options.
 log::TopicConfig topic_config_for(const ComponentConfig& source);

@@ -225,6 +225,16 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
   // Every commit goes into the lineage ledger (data_dir/lineage).
   auto ledger = governance::ChainedLedger::open(p->config_.data_dir + "/lineage");
   if (!ledger) return ledger.status();
+  if (const std::string id = p->config_.log.has("state_encryption_key") ? p->config_.log.get_string("state_encryption_key") : "";
+      !id.empty()) {
+    auto keys = load_log_keys(p->config_);
+    if (!keys) return keys.status().with_context("log");
+    const log::Key256* key = keys->find(id);
+    if (key == nullptr) {
+      return Status::invalid("log: state_encryption_key \"" + id + "\" is not among the keys loaded (key_file or key_env)");
+    }
+    (*ledger)->seal_with(*key, id);
+  }
   spdlog::info("lineage ledger {}/lineage: {} entries, head {}", p->config_.data_dir, (*ledger)->last_seq(),
                (*ledger)->last_hash().substr(0, 16));
   std::vector<LineageRecorder::SinkInfo> lineage_sinks;

@@ -5,7 +5,8 @@
 #    SQLite tables dumped, the log segments and checkpoints (encrypted at rest) and
 #    everything else as bytes — except under data/quarantine (the one sink cleared
 #    for raw PII) and data/keys. The same scan finds them in an ungoverned run, so
-#    it is known to look in the right places.
+#    it is known to look in the right places. Its log, checkpoints and lineage ledger
+#    are encrypted, and the ledger still verifies and traces with the pipeline's keys.
 # 2. At run time a sink refuses an event in which the detectors find a value above
 #    what it accepts: it goes to <sink>.rejected with the reason, never into the sink.
 # 3. `sluice validate` refuses the demo's leaking variant before any data moves.
@@ -49,6 +50,13 @@ lake_files=$(find demo/lake -name '*.parquet' | wc -l)
 tokens=$(duckdb "select count(*) as n from read_parquet('$WORK/demo/lake/**/*.parquet') where email like 'tok_k1_%'" | jq -r .n)
 [[ $tokens -gt 1000 ]] || fail "the lake holds $tokens tokenized emails; the demo governs nothing?"
 [[ $(head -c 4 demo/_checkpoints/sluice.checkpoint) == SLCE ]] || fail "the demo's checkpoint is not encrypted"
+grep -q '"entry":"sealed:k1:' demo/lineage/ledger.jsonl || fail "the demo's lineage ledger is not encrypted"
+! grep -q '"sinks"' demo/lineage/ledger.jsonl || fail "a lineage entry is in the clear"
+"$SLUICE" lineage verify -c "$SLUICE_SOURCE_DIR/examples/demo.yaml" >verify.txt || fail "the sealed ledger does not verify: $(cat verify.txt)"
+"$SLUICE" lineage trace -c "$SLUICE_SOURCE_DIR/examples/demo.yaml" lake >trace.txt || fail "cannot trace the lake through the sealed ledger"
+grep -q "sink lake wrote" trace.txt || fail "trace of the sealed ledger: $(head -3 trace.txt)"
+expect_exit 3 "$SLUICE" lineage trace --data-dir demo lake
+grep -q 'encrypted with key "k1"' "$WORK/err" || fail "without the key, trace says: $(cat "$WORK/err")"
 leaks=$(scan demo)
 [[ -z $leaks ]] || fail "raw PII in what the demo wrote: $(echo "$leaks" | head -5)"
 pass "no raw email, phone or card number in $(find demo -type f | wc -l) files the demo wrote ($tokens tokenized emails in $lake_files lake files)"

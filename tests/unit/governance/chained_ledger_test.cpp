@@ -158,5 +158,55 @@ TEST_F(LedgerTest, AMissingFileWithAHeadIsFound) {
   EXPECT_NE(v.problem.find("missing"), std::string::npos) << v.problem;
 }
 
+log::KeyRing ring(const std::string& list) {
+  log::KeyRing keys;
+  EXPECT_TRUE(keys.load_text_list(list, "test").is_ok());
+  return keys;
+}
+
+TEST_F(LedgerTest, SealedEntriesHideTheirContentVerifyWithoutAKeyAndReadWithIt) {
+  const std::string k1 = "k1:" + std::string(64, '1');
+  {
+    auto l = ChainedLedger::open(dir);
+    ASSERT_TRUE(l);
+    (*l)->seal_with(*ring(k1).find("k1"), "k1");
+    EXPECT_EQ(*(*l)->append(R"({"commit":6,"sink":"lake-secret-name"})"), 6u);
+    EXPECT_EQ(*(*l)->append(R"({"commit":7})"), 7u);
+  }
+  const std::vector<std::string> ls = lines();
+  ASSERT_EQ(ls.size(), 7u);
+  EXPECT_NE(ls[5].find("\"entry\":\"sealed:k1:"), std::string::npos) << ls[5];
+  EXPECT_EQ(ls[5].find("lake-secret-name"), std::string::npos);
+  EXPECT_TRUE(ChainedLedger::verify(dir).ok) << "the chain is checked on what is stored: no key needed";
+
+  auto opened = ChainedLedger::entries(dir, ring(k1));
+  ASSERT_TRUE(opened) << opened.status().message();
+  ASSERT_EQ(opened->size(), 7u);
+  EXPECT_EQ((*opened)[0], R"({"commit":1})") << "plain entries before sealing read as they are";
+  EXPECT_EQ((*opened)[5], R"({"commit":6,"sink":"lake-secret-name"})");
+
+  auto keyless = ChainedLedger::entries(dir);
+  ASSERT_FALSE(keyless);
+  EXPECT_NE(keyless.status().message().find("entry 6"), std::string::npos) << keyless.status().message();
+  EXPECT_NE(keyless.status().message().find("key \"k1\""), std::string::npos) << keyless.status().message();
+  EXPECT_FALSE(ChainedLedger::entries(dir, ring("k1:" + std::string(64, '2'))));
+}
+
+TEST_F(LedgerTest, AnEditedSealedEntryIsFoundByVerify) {
+  {
+    auto l = ChainedLedger::open(dir);
+    ASSERT_TRUE(l);
+    (*l)->seal_with(*ring("k1:" + std::string(64, '1')).find("k1"), "k1");
+    ASSERT_TRUE((*l)->append(R"({"commit":6})"));
+  }
+  std::vector<std::string> ls = lines();
+  const size_t at = ls[5].find("sealed:k1:") + 12;
+  ls[5][at] = ls[5][at] == 'A' ? 'B' : 'A';
+  write(ls);
+  const auto v = ChainedLedger::verify(dir);
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.broken_seq, 6u);
+}
+
 }  // namespace
 }  // namespace sluice::governance
