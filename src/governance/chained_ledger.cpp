@@ -21,7 +21,8 @@ const std::string kGenesis(64, '0');
 constexpr std::string_view kSealedPrefix = "\"sealed:";
 
 // `"sealed:<id>:<base64url(nonce | tag | ciphertext)>"`; the key id is authenticated.
-Status seal_entry(const log::Key256& key, const std::string& id, std::string_view plain, std::string* out) {
+Status seal_entry(const log::Key256& key, const std::string& id, std::string_view plain,
+                  std::string* out) {
   unsigned char nonce[log::kNonceBytes], tag[log::kTagBytes];
   std::string cipher;
   SLUICE_RETURN_IF_ERROR(log::seal(key, id, plain, nonce, tag, &cipher));
@@ -37,7 +38,8 @@ Status seal_entry(const log::Key256& key, const std::string& id, std::string_vie
 Result<std::string> open_entry(std::string_view sealed, const log::KeyRing& keys) {
   std::string_view rest = sealed.substr(kSealedPrefix.size());
   const size_t colon = rest.find(':');
-  if (colon == std::string_view::npos || !rest.ends_with('"')) return Status::corruption("a sealed entry is damaged");
+  if (colon == std::string_view::npos || !rest.ends_with('"'))
+    return Status::corruption("a sealed entry is damaged");
   const std::string id(rest.substr(0, colon));
   std::string bytes;
   if (!decode_base64url(rest.substr(colon + 1, rest.size() - colon - 2), &bytes) ||
@@ -46,13 +48,15 @@ Result<std::string> open_entry(std::string_view sealed, const log::KeyRing& keys
   }
   const log::Key256* key = keys.find(id);
   if (key == nullptr) {
-    return Status::invalid("it is encrypted with key \"" + id +
-                           "\", which is not among the keys loaded (the log: section's key_file or key_env)");
+    return Status::invalid(
+        "it is encrypted with key \"" + id +
+        "\", which is not among the keys loaded (the log: section's key_file or key_env)");
   }
   const auto* nonce = reinterpret_cast<const unsigned char*>(bytes.data());
   std::string plain;
-  SLUICE_RETURN_IF_ERROR(log::open_sealed(*key, id, std::string_view(bytes).substr(log::kNonceBytes + log::kTagBytes),
-                                          nonce, nonce + log::kNonceBytes, &plain));
+  SLUICE_RETURN_IF_ERROR(
+      log::open_sealed(*key, id, std::string_view(bytes).substr(log::kNonceBytes + log::kTagBytes),
+                       nonce, nonce + log::kNonceBytes, &plain));
   return plain;
 }
 
@@ -325,7 +329,8 @@ void ChainedLedger::seal_with(const log::Key256& key, std::string key_id) {
   seal_key_id_ = std::move(key_id);
 }
 
-Result<std::vector<std::string>> ChainedLedger::entries(const std::string& dir, const log::KeyRing& keys) {
+Result<std::vector<std::string>> ChainedLedger::entries(const std::string& dir,
+                                                        const log::KeyRing& keys) {
   std::vector<std::string> out;
   Status unsealed;
   const Verdict v = walk(dir, [&](std::string_view entry) {
@@ -336,7 +341,8 @@ Result<std::vector<std::string>> ChainedLedger::entries(const std::string& dir, 
     }
     auto plain = open_entry(entry, keys);
     if (!plain) {
-      unsealed = plain.status().with_context("ledger " + dir + ": entry " + std::to_string(out.size() + 1));
+      unsealed = plain.status().with_context("ledger " + dir + ": entry " +
+                                             std::to_string(out.size() + 1));
       return;
     }
     out.push_back(std::move(plain).value());

@@ -71,7 +71,8 @@ class ChainedLedger {
   // Every verified entry's JSON, in order (for trace and export); stops at the first
   // break. Sealed entries are opened with `keys`; one whose key is missing, or that does
   // not authenticate, is an error that names it.
-  static Result<std::vector<std::string>> entries(const std::string& dir, const log::KeyRing& keys = {});
+  static Result<std::vector<std::string>> entries(const std::string& dir,
+                                                  const log::KeyRing& keys = {});
 
  private:
   ChainedLedger() = default;

@@ -12,13 +12,13 @@
 #include <thread>
 
 #include "core/config/graph_check.h"
+#include "core/dead_letter.h"
+#include "governance/exposure_guard.h"
 #include "observe/console_summary.h"
 #include "runtime/bounded_queue.h"
 #include "runtime/commit_tracker.h"
 #include "runtime/log_setup.h"
 #include "runtime/sink_round.h"
-#include "core/dead_letter.h"
-#include "governance/exposure_guard.h"
 #include "runtime/sink_runner.h"
 #include "runtime/topic_reader.h"
 #include "runtime/topic_writer.h"
@@ -32,11 +32,11 @@ struct Pipeline::Node {
   std::unique_ptr<transform::Transform> transform;
   std::unique_ptr<SinkRunner> sink;
   std::unique_ptr<governance::ExposureGuard> guard;  // sinks with accepts: below restricted
-  SinkRound round;  // sinks: what reached this one in the current round
-  std::unique_ptr<TopicWriter> writer;  // sources: appends to the topic
-  std::unique_ptr<TopicReader> reader;  // sources: reads the topic back
-  std::vector<std::string> ports;                // "" first, "dead_letter" last for transforms
-  std::vector<std::vector<size_t>> consumers;    // per port: the nodes that read it
+  SinkRound round;                             // sinks: what reached this one in the current round
+  std::unique_ptr<TopicWriter> writer;         // sources: appends to the topic
+  std::unique_ptr<TopicReader> reader;         // sources: reads the topic back
+  std::vector<std::string> ports;              // "" first, "dead_letter" last for transforms
+  std::vector<std::vector<size_t>> consumers;  // per port: the nodes that read it
   uint64_t unread_warnings = 0;
   // Stateful transforms resumed from a checkpoint: (source, partition) → the offset
   // below which input is already in the state and must not be counted again.
@@ -114,7 +114,8 @@ std::vector<std::pair<std::string, int32_t>> upstream_partitions(const PipelineC
 
 }  // namespace
 
-Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, const Registry& registry,
+Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config,
+                                                  const Registry& registry,
                                                   const RunOptions& options) {
   std::unique_ptr<Pipeline> p(new Pipeline());
   p->config_ = config;
@@ -128,8 +129,11 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
     p->owned_log_ = std::move(log).value();
     p->log_ = p->owned_log_.get();
   }
-  const int64_t commit_interval_us = p->config_.log.has("commit_interval") ? p->config_.log.get_int("commit_interval") : 1'000'000;
-  const size_t read_bytes = p->config_.log.has("read_batch") ? static_cast<size_t>(p->config_.log.get_int("read_batch")) : 1 << 20;
+  const int64_t commit_interval_us =
+      p->config_.log.has("commit_interval") ? p->config_.log.get_int("commit_interval") : 1'000'000;
+  const size_t read_bytes = p->config_.log.has("read_batch")
+                                ? static_cast<size_t>(p->config_.log.get_int("read_batch"))
+                                : 1 << 20;
   std::map<std::string, size_t> index;
   for (const ComponentConfig& c : p->config_.components) {
     index[c.name] = p->nodes_.size();
@@ -142,7 +146,8 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
     BuildContext ctx{c, p->config_, *node->stats};
     ctx.tracer = options.tracer;
     ctx.audit = options.audit;
-    if (c.kind == ComponentKind::kTransform) ctx.input_partitions = upstream_partitions(p->config_, c);
+    if (c.kind == ComponentKind::kTransform)
+      ctx.input_partitions = upstream_partitions(p->config_, c);
     const std::string subject = std::string(component_kind_name(c.kind)) + " \"" + c.name + "\"";
     switch (c.kind) {
       case ComponentKind::kSource: {
@@ -153,10 +158,11 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
         if (Status s = p->log_->ensure_topic(topic); !s.is_ok()) return s.with_context(subject);
         p->delivery_.add_topic(topic.name);
         node->writer = std::make_unique<TopicWriter>(*p->log_, topic.name, topic.partitions,
-                                                     c.options.get_paths("key_fields"), node->stats, &p->delivery_);
+                                                     c.options.get_paths("key_fields"), node->stats,
+                                                     &p->delivery_);
         if (options.tracer) node->writer->trace_with(options.tracer, &p->traces_);
-        node->reader = std::make_unique<TopicReader>(*p->log_, topic.name, topic.partitions, c.name, read_bytes,
-                                                     *node->stats);
+        node->reader = std::make_unique<TopicReader>(*p->log_, topic.name, topic.partitions, c.name,
+                                                     read_bytes, *node->stats);
         break;
       }
       case ComponentKind::kTransform: {
@@ -173,7 +179,8 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
         node->sink->trace_with(options.tracer);
         if (!c.accepts.empty()) {
           governance::DataClass clearance = governance::DataClass::kPublic;
-          for (const std::string& a : c.accepts) clearance = std::max(clearance, *governance::parse_data_class(a));
+          for (const std::string& a : c.accepts)
+            clearance = std::max(clearance, *governance::parse_data_class(a));
           if (clearance < governance::DataClass::kRestricted) {
             node->guard = std::make_unique<governance::ExposureGuard>(clearance);
           }
@@ -217,7 +224,8 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
   for (auto& node : p->nodes_) {
     if (node->sink) sinks.push_back(node->sink.get());
   }
-  const std::string group = p->config_.log.has("group") ? p->config_.log.get_string("group") : "sluice";
+  const std::string group =
+      p->config_.log.has("group") ? p->config_.log.get_string("group") : "sluice";
   p->shared_->commits = std::make_unique<CommitTracker>(
       *p->log_, group, sinks.size(), [sinks](size_t i) { return sinks[i]->given(); },
       [sinks](size_t i) { return sinks[i]->durable(); });
@@ -225,28 +233,35 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
   // Every commit goes into the lineage ledger (data_dir/lineage).
   auto ledger = governance::ChainedLedger::open(p->config_.data_dir + "/lineage");
   if (!ledger) return ledger.status();
-  if (const std::string id = p->config_.log.has("state_encryption_key") ? p->config_.log.get_string("state_encryption_key") : "";
+  if (const std::string id = p->config_.log.has("state_encryption_key")
+                                 ? p->config_.log.get_string("state_encryption_key")
+                                 : "";
       !id.empty()) {
     auto keys = load_log_keys(p->config_);
     if (!keys) return keys.status().with_context("log");
     const log::Key256* key = keys->find(id);
     if (key == nullptr) {
-      return Status::invalid("log: state_encryption_key \"" + id + "\" is not among the keys loaded (key_file or key_env)");
+      return Status::invalid("log: state_encryption_key \"" + id +
+                             "\" is not among the keys loaded (key_file or key_env)");
     }
     (*ledger)->seal_with(*key, id);
   }
-  spdlog::info("lineage ledger {}/lineage: {} entries, head {}", p->config_.data_dir, (*ledger)->last_seq(),
-               (*ledger)->last_hash().substr(0, 16));
+  spdlog::info("lineage ledger {}/lineage: {} entries, head {}", p->config_.data_dir,
+               (*ledger)->last_seq(), (*ledger)->last_hash().substr(0, 16));
   std::vector<LineageRecorder::SinkInfo> lineage_sinks;
   for (auto& node : p->nodes_) {
     if (node->sink) lineage_sinks.push_back({node->config, node->sink.get()});
   }
-  p->lineage_ = std::make_unique<LineageRecorder>(p->config_, group, std::move(*ledger), std::move(lineage_sinks));
+  p->lineage_ = std::make_unique<LineageRecorder>(p->config_, group, std::move(*ledger),
+                                                  std::move(lineage_sinks));
   p->shared_->commits->on_commit(
-      [recorder = p->lineage_.get()](const std::vector<CommitTracker::CommittedRange>& r) { recorder->record(r); });
+      [recorder = p->lineage_.get()](const std::vector<CommitTracker::CommittedRange>& r) {
+        recorder->record(r);
+      });
   for (auto& node : p->nodes_) {
     if (node->reader) {
-      if (Status s = node->reader->seek_to_committed(group); !s.is_ok()) return s.with_context("log");
+      if (Status s = node->reader->seek_to_committed(group); !s.is_ok())
+        return s.with_context("log");
     }
   }
   p->checkpoint_interval_us_ = commit_interval_us;
@@ -256,7 +271,8 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config, 
 
 Status Pipeline::resume_from_checkpoint(const std::string& group) {
   bool any_stateful = false;
-  for (auto& node : nodes_) any_stateful = any_stateful || (node->transform && node->transform->stateful());
+  for (auto& node : nodes_)
+    any_stateful = any_stateful || (node->transform && node->transform->stateful());
   if (!any_stateful) return Status::ok();
   checkpoints_ = std::make_unique<CheckpointStore>(config_.data_dir, group);
   auto keys = load_log_keys(config_);
@@ -279,10 +295,11 @@ Status Pipeline::resume_from_checkpoint(const std::string& group) {
     auto state = cp.states.find(node->config->name);
     if (state == cp.states.end()) continue;  // new since the checkpoint: starts empty
     if (Status s = node->transform->load_state(state->second); !s.is_ok()) {
-      return Status::invalid("transform \"" + node->config->name + "\" cannot resume from " + checkpoints_->path() +
-                             ": " + s.message() +
-                             " (move the file away to start every window empty; its events already committed are "
-                             "then not counted again)");
+      return Status::invalid(
+          "transform \"" + node->config->name + "\" cannot resume from " + checkpoints_->path() +
+          ": " + s.message() +
+          " (move the file away to start every window empty; its events already committed are "
+          "then not counted again)");
     }
     resumed.push_back(node.get());
   }
@@ -292,19 +309,22 @@ Status Pipeline::resume_from_checkpoint(const std::string& group) {
     if (topic == cp.offsets.end()) continue;
     for (const auto& [partition, offset] : topic->second) {
       const int64_t committed = partition < static_cast<int32_t>(node->reader->offsets().size())
-                                    ? node->reader->offsets()[static_cast<size_t>(partition)] : offset;
+                                    ? node->reader->offsets()[static_cast<size_t>(partition)]
+                                    : offset;
       if (committed < offset) {
         node->reader->split_at(partition, offset);
         for (Node* t : resumed) t->resumed_below[{node->config->name, partition}] = offset;
       } else if (committed > offset) {
-        spdlog::warn("topic {} partition {}: committed offset {} is past the checkpoint's {}: the {} events between "
-                     "are not in the restored window state",
-                     node->writer->topic(), partition, committed, offset, committed - offset);
+        spdlog::warn(
+            "topic {} partition {}: committed offset {} is past the checkpoint's {}: the {} events "
+            "between "
+            "are not in the restored window state",
+            node->writer->topic(), partition, committed, offset, committed - offset);
       }
     }
   }
-  spdlog::info("resumed {} stateful transform(s) from checkpoint {} ({})", resumed.size(), cp.sequence,
-               checkpoints_->path());
+  spdlog::info("resumed {} stateful transform(s) from checkpoint {} ({})", resumed.size(),
+               cp.sequence, checkpoints_->path());
   return Status::ok();
 }
 
@@ -337,7 +357,8 @@ Status Pipeline::run() {
       if (!s.is_ok()) {
         nodes_[i]->stats->add_error();
         spdlog::error("source \"{}\" failed: {}", nodes_[i]->config->name, s.message());
-        if (shared_->first_error.is_ok()) shared_->first_error = s.with_context("source \"" + nodes_[i]->config->name + "\"");
+        if (shared_->first_error.is_ok())
+          shared_->first_error = s.with_context("source \"" + nodes_[i]->config->name + "\"");
       }
       --shared_->sources_running;
       shared_->wake.notify_all();
@@ -355,17 +376,20 @@ Status Pipeline::run() {
   using Clock = std::chrono::steady_clock;
   auto next_summary = Clock::now() + std::chrono::microseconds(options_.summary_interval_us);
   // Durable offsets are committed at least every 200 ms, more often with a shorter commit_interval.
-  const auto commit_every = std::chrono::microseconds(std::min<int64_t>(200'000, checkpoint_interval_us_));
+  const auto commit_every =
+      std::chrono::microseconds(std::min<int64_t>(200'000, checkpoint_interval_us_));
   auto next_commit = Clock::now() + commit_every;
   {
     std::unique_lock lock(shared_->mutex);
     while ((shared_->sources_running > 0 || shared_->readers_running > 0) && !stopping_.load() &&
            shared_->first_error.is_ok()) {
       // Poll: request_stop() may come from a thread that saw a signal flag.
-      shared_->wake.wait_for(lock, std::min<std::chrono::microseconds>(std::chrono::milliseconds(100), commit_every));
+      shared_->wake.wait_for(
+          lock, std::min<std::chrono::microseconds>(std::chrono::milliseconds(100), commit_every));
       if (Clock::now() >= next_commit) {
         lock.unlock();
-        if (Status s = shared_->commits->commit_durable(); !s.is_ok()) spdlog::error("offset commit: {}", s.message());
+        if (Status s = shared_->commits->commit_durable(); !s.is_ok())
+          spdlog::error("offset commit: {}", s.message());
         lock.lock();
         next_commit = Clock::now() + commit_every;
       }
@@ -379,10 +403,11 @@ Status Pipeline::run() {
   }
   {
     std::lock_guard lock(shared_->mutex);
-    input_ended_ = !stopping_.load() && shared_->first_error.is_ok() && shared_->sources_running == 0 &&
-                   shared_->readers_running == 0;
+    input_ended_ = !stopping_.load() && shared_->first_error.is_ok() &&
+                   shared_->sources_running == 0 && shared_->readers_running == 0;
   }
-  if (stopping_.load()) spdlog::info("stopping: draining in-flight batches, flushing sinks, committing offsets");
+  if (stopping_.load())
+    spdlog::info("stopping: draining in-flight batches, flushing sinks, committing offsets");
   phase_.store(observe::PipelineStatus::Phase::kStopping);
   request_stop();  // sources stop taking input; readers stop reading
   for (auto& t : source_threads) t.join();
@@ -395,14 +420,17 @@ Status Pipeline::run() {
   for (auto& node : nodes_) {
     if (!node->sink) continue;
     Status s = node->sink->close_and_join(give_up_at);
-    if (!s.is_ok() && result.is_ok()) result = s.with_context("sink \"" + node->config->name + "\"");
+    if (!s.is_ok() && result.is_ok())
+      result = s.with_context("sink \"" + node->config->name + "\"");
   }
-  if (Status s = shared_->commits->commit_durable(); !s.is_ok() && result.is_ok()) result = s.with_context("offset commit");
+  if (Status s = shared_->commits->commit_durable(); !s.is_ok() && result.is_ok())
+    result = s.with_context("offset commit");
   {
     std::lock_guard lock(log_mutex_);
     phase_.store(observe::PipelineStatus::Phase::kStopped);
     if (owned_log_) {
-      if (Status s = owned_log_->close(); !s.is_ok() && result.is_ok()) result = s.with_context("log");
+      if (Status s = owned_log_->close(); !s.is_ok() && result.is_ok())
+        result = s.with_context("log");
     }
   }
   if (summary) summary->print();
@@ -447,8 +475,8 @@ observe::PipelineStatus Pipeline::status() {
   } else {
     for (const log::TopicInfo& t : *topics) {
       for (const log::PartitionInfo& p : t.partitions) {
-        st.partitions.push_back({t.config.name, p.partition, p.start_offset, p.end_offset, p.bytes, p.segments,
-                                 p.corrupt_batches});
+        st.partitions.push_back({t.config.name, p.partition, p.start_offset, p.end_offset, p.bytes,
+                                 p.segments, p.corrupt_batches});
       }
     }
   }
@@ -476,10 +504,12 @@ observe::PipelineStatus Pipeline::status() {
       if (!node->reader) continue;
       for (const observe::PartitionStatus& p : st.partitions) {
         if (p.topic != node->reader->topic()) continue;
-        const bool committed = std::any_of(st.backlog.begin(), st.backlog.end(), [&](const observe::BacklogStatus& b) {
-          return b.group == st.group && b.topic == p.topic && b.partition == p.partition;
-        });
-        if (!committed) st.backlog.push_back({st.group, p.topic, p.partition, p.start_offset, p.end_offset});
+        const bool committed =
+            std::any_of(st.backlog.begin(), st.backlog.end(), [&](const observe::BacklogStatus& b) {
+              return b.group == st.group && b.topic == p.topic && b.partition == p.partition;
+            });
+        if (!committed)
+          st.backlog.push_back({st.group, p.topic, p.partition, p.start_offset, p.end_offset});
       }
     }
     std::stable_partition(st.backlog.begin(), st.backlog.end(),
@@ -518,7 +548,8 @@ void Pipeline::read_loop(size_t node) {
     if (options_.tracer && traces_.active()) {
       // Waits (briefly) for a traced append still under way: its records may be in this batch.
       const BatchOrigin& o = (**batch).origin;
-      (**batch).origin.traces = traces_.find(reader.topic(), o.partition, o.first_offset, o.last_offset, 100'000);
+      (**batch).origin.traces =
+          traces_.find(reader.topic(), o.partition, o.first_offset, o.last_offset, 100'000);
     }
     if (!shared_->source_queue.push({node, std::move(**batch)})) break;
   }
@@ -644,7 +675,8 @@ void Pipeline::deliver(size_t node, const std::shared_ptr<const Batch>& batch) {
 
 // What of `batch` the sink may hold (the batch itself when all of it); the rest goes
 // to its "rejected" output, wrapped as a dead letter with the reason.
-std::shared_ptr<const Batch> Pipeline::guard_sink(size_t node, const std::shared_ptr<const Batch>& batch) {
+std::shared_ptr<const Batch> Pipeline::guard_sink(size_t node,
+                                                  const std::shared_ptr<const Batch>& batch) {
   Node& to = *nodes_[node];
   std::vector<Batch> ports(to.ports.size(), batch->derive());  // one port: "rejected"
   Batch& rejected = ports.front();
@@ -673,7 +705,8 @@ std::shared_ptr<const Batch> Pipeline::guard_sink(size_t node, const std::shared
 }
 
 // One span per trace of the batch; what the transform emitted continues from it.
-void Pipeline::trace_transform(const Node& node, const Batch& in, std::vector<Batch>& ports, int64_t started_ns) {
+void Pipeline::trace_transform(const Node& node, const Batch& in, std::vector<Batch>& ports,
+                               int64_t started_ns) {
   observe::Span details;
   details.attribute("sluice.component", node.config->name)
       .attribute("sluice.type", node.config->type)

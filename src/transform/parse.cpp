@@ -74,14 +74,17 @@ class ParseTransform final : public Transform {
  public:
   explicit ParseTransform(const BuildContext& ctx)
       : field_(ctx.options().get_paths("field").front()),
-        target_(ctx.options().get_paths("target").empty() ? FieldPath() : ctx.options().get_paths("target").front()),
+        target_(ctx.options().get_paths("target").empty()
+                    ? FieldPath()
+                    : ctx.options().get_paths("target").front()),
         drop_field_(ctx.options().get_bool("drop_field")),
         format_(ctx.options().get_string("format")),
         stats_(ctx.stats) {
     if (format_ == "regex") {
       regex_ = std::make_unique<RE2>(ctx.options().get_string("pattern"), regex_options());
       for (const auto& [name, index] : regex_->NamedCapturingGroups()) {
-        groups_.resize(std::max<size_t>(groups_.size(), static_cast<size_t>(index) + 1), kInvalidFieldId);
+        groups_.resize(std::max<size_t>(groups_.size(), static_cast<size_t>(index) + 1),
+                       kInvalidFieldId);
         groups_[static_cast<size_t>(index)] = FieldNames::intern(name);
       }
       matches_.resize(static_cast<size_t>(regex_->NumberOfCapturingGroups()) + 1);
@@ -130,7 +133,8 @@ class ParseTransform final : public Transform {
         return false;
       }
       if (target_.is_root() && !out->is_object()) {
-        error_ = "JSON is not an object, and only an object can be merged into the event (set target:)";
+        error_ =
+            "JSON is not an object, and only an object can be merged into the event (set target:)";
         return false;
       }
       return true;
@@ -140,14 +144,16 @@ class ParseTransform final : public Transform {
       if (!parse_logfmt(text, arena, b, &error_)) return false;
     } else {
       std::vector<re2::StringPiece>& m = matches_;
-      if (!regex_->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(), RE2::UNANCHORED, m.data(),
-                         static_cast<int>(m.size()))) {
+      if (!regex_->Match(re2::StringPiece(text.data(), text.size()), 0, text.size(),
+                         RE2::UNANCHORED, m.data(), static_cast<int>(m.size()))) {
         error_ = "does not match the pattern";
         return false;
       }
       for (size_t g = 1; g < groups_.size(); ++g) {
-        if (groups_[g] == kInvalidFieldId || m[g].data() == nullptr) continue;  // unnamed, or did not take part
-        b.set(groups_[g], Value::string(arena.copy_string(std::string_view(m[g].data(), m[g].size()))));
+        if (groups_[g] == kInvalidFieldId || m[g].data() == nullptr)
+          continue;  // unnamed, or did not take part
+        b.set(groups_[g],
+              Value::string(arena.copy_string(std::string_view(m[g].data(), m[g].size()))));
       }
     }
     *out = b.finish();
@@ -185,13 +191,15 @@ class ParseTransform final : public Transform {
 
 std::vector<std::pair<std::string, std::string>> check_parse_options(const OptionValues& o) {
   std::vector<std::pair<std::string, std::string>> problems;
-  if (o.get_paths("field").size() != 1) problems.emplace_back("field", "name exactly one field, e.g. .message");
+  if (o.get_paths("field").size() != 1)
+    problems.emplace_back("field", "name exactly one field, e.g. .message");
   if (o.get_paths("target").size() > 1) problems.emplace_back("target", "name at most one field");
   const std::string& pattern = o.get_string("pattern");
   if (o.get_string("format") == "regex") {
     RE2 re(pattern, regex_options());
     if (pattern.empty()) {
-      problems.emplace_back("format", "format regex needs a pattern with named groups, e.g. (?P<level>\\w+)");
+      problems.emplace_back("format",
+                            "format regex needs a pattern with named groups, e.g. (?P<level>\\w+)");
     } else if (!re.ok()) {
       problems.emplace_back("pattern", "invalid regular expression: " + re.error());
     } else if (re.NamedCapturingGroups().empty()) {
@@ -211,15 +219,18 @@ TransformType parse_transform_type() {
   spec.type = "parse";
   spec.summary = "Parses a string field as JSON, logfmt or a regular expression with named groups.";
   spec.options = {
-      OptionSpec::required_option("field", OptionType::kPathList, "The string field to parse, e.g. .message."),
+      OptionSpec::required_option("field", OptionType::kPathList,
+                                  "The string field to parse, e.g. .message."),
       OptionSpec::optional("format", OptionType::kEnum, "json", "How the field is written.")
           .one_of({"json", "logfmt", "regex"}),
       OptionSpec::optional("pattern", OptionType::kString, "",
                            "format regex: an RE2 pattern whose named groups become fields, e.g. "
                            "`^(?P<ip>\\S+) (?P<method>[A-Z]+)`."),
-      OptionSpec::optional("target", OptionType::kPathList, "",
-                           "Where the parsed fields go, e.g. .parsed; none: merged into the event."),
-      OptionSpec::optional("drop_field", OptionType::kBool, "false", "Remove the parsed field afterwards."),
+      OptionSpec::optional(
+          "target", OptionType::kPathList, "",
+          "Where the parsed fields go, e.g. .parsed; none: merged into the event."),
+      OptionSpec::optional("drop_field", OptionType::kBool, "false",
+                           "Remove the parsed field afterwards."),
   };
   spec.check_options = check_parse_options;
   // What the parsed text held is as sensitive as the text.
@@ -227,7 +238,8 @@ TransformType parse_transform_type() {
     if (!o.has("field") || o.get_paths("field").empty()) return;
     const FieldPath& field = o.get_paths("field").front();
     const std::string how = "parsed from " + field.to_string();
-    const bool to_root = !o.has("target") || o.get_paths("target").empty() || o.get_paths("target").front().is_root();
+    const bool to_root = !o.has("target") || o.get_paths("target").empty() ||
+                         o.get_paths("target").front().is_root();
     if (to_root) {
       flow.derive_everything({field}, how);
     } else {
@@ -235,7 +247,8 @@ TransformType parse_transform_type() {
     }
     if (o.get_bool("drop_field")) flow.remove(field);
   };
-  return TransformType{std::move(spec), [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
+  return TransformType{std::move(spec),
+                       [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
                          return std::unique_ptr<Transform>(std::make_unique<ParseTransform>(ctx));
                        }};
 }

@@ -79,7 +79,9 @@ class RemapTransform final : public Transform {
     }
   };
 
-  static bool top_level(const FieldPath& p) { return p.segments().size() == 1 && !p.segments()[0].is_index; }
+  static bool top_level(const FieldPath& p) {
+    return p.segments().size() == 1 && !p.segments()[0].is_index;
+  }
 
   // Applies every step to `fields`; on failure sets error_ and returns false.
   bool apply(Arena& arena, Value& fields) {
@@ -99,7 +101,8 @@ class RemapTransform final : public Transform {
       bool removed = false;
       Value edited = remove_path(arena, view, from, &removed);
       auto updated = set_path(arena, edited, to, moved);
-      if (!updated) return fail("rename " + from.to_string() + " → " + to.to_string() + ": ", updated.status());
+      if (!updated)
+        return fail("rename " + from.to_string() + " → " + to.to_string() + ": ", updated.status());
       reload(*updated);
     }
     for (const auto& [target, expression] : assignments_) {
@@ -151,14 +154,17 @@ TransformType remap_transform_type() {
   spec.type = "remap";
   spec.summary = "Renames, computes (with expressions) and deletes fields.";
   spec.options = {
-      OptionSpec::optional("rename", OptionType::kPathMap, "", "Map of old field path to new field path; applied first."),
+      OptionSpec::optional("rename", OptionType::kPathMap, "",
+                           "Map of old field path to new field path; applied first."),
       OptionSpec::optional("set", OptionType::kExpressionMap, "",
                            "Map of field path to expression, evaluated in order; "
                            "e.g. `latency_s: to_float(.latency_ms) / 1000`."),
-      OptionSpec::optional("delete", OptionType::kPathList, "", "Field paths to remove; applied last."),
+      OptionSpec::optional("delete", OptionType::kPathList, "",
+                           "Field paths to remove; applied last."),
   };
   spec.check = [](const OptionValues& o) -> std::string {
-    if (!o.has("rename") && !o.has("set") && !o.has("delete")) return "remap needs at least one of rename, set or delete";
+    if (!o.has("rename") && !o.has("set") && !o.has("delete"))
+      return "remap needs at least one of rename, set or delete";
     return "";
   };
   // In the order the steps run: renames, then each set in turn, then deletes.
@@ -175,7 +181,8 @@ TransformType remap_transform_type() {
       for (const FieldPath& path : o.get_paths("delete")) flow.remove(path);
     }
   };
-  return TransformType{std::move(spec), [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
+  return TransformType{std::move(spec),
+                       [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
                          return std::unique_ptr<Transform>(std::make_unique<RemapTransform>(ctx));
                        }};
 }

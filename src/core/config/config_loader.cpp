@@ -1,7 +1,6 @@
 #include "core/config/config_loader.h"
 
-#include "core/config/log_options.h"
-#include "core/config/observe_options.h"
+#include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -12,9 +11,9 @@
 #include <set>
 #include <sstream>
 
-#include <yaml-cpp/yaml.h>
-
 #include "core/config/graph_check.h"
+#include "core/config/log_options.h"
+#include "core/config/observe_options.h"
 #include "core/config/option_parser.h"
 #include "core/config/schema_section.h"
 #include "core/listen_address.h"
@@ -33,7 +32,8 @@ const std::vector<std::string> kSectionKeys = {"sources", "transforms", "sinks"}
 bool valid_component_name(const std::string& name) {
   if (name.empty()) return false;
   for (char c : name) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-';
     if (!ok) return false;
   }
   return true;
@@ -47,18 +47,25 @@ ComponentKind kind_of_section(const std::string& section) {
 
 std::string section_of_kind(ComponentKind kind) {
   switch (kind) {
-    case ComponentKind::kSource: return "sources";
-    case ComponentKind::kTransform: return "transforms";
-    case ComponentKind::kSink: return "sinks";
+    case ComponentKind::kSource:
+      return "sources";
+    case ComponentKind::kTransform:
+      return "transforms";
+    case ComponentKind::kSink:
+      return "sinks";
   }
   return "";
 }
 
 class Loader {
  public:
-  Loader(std::string_view text, std::string file, const ComponentCatalog& catalog, Diagnostics& diagnostics,
-         const LoadOptions& options)
-      : text_(text), file_(std::move(file)), catalog_(catalog), diagnostics_(diagnostics), options_(options) {}
+  Loader(std::string_view text, std::string file, const ComponentCatalog& catalog,
+         Diagnostics& diagnostics, const LoadOptions& options)
+      : text_(text),
+        file_(std::move(file)),
+        catalog_(catalog),
+        diagnostics_(diagnostics),
+        options_(options) {}
 
   std::optional<PipelineConfig> load() {
     size_t errors_before = diagnostics_.size();
@@ -67,7 +74,8 @@ class Loader {
     try {
       root = YAML::Load(std::string(text_));
     } catch (const YAML::Exception& e) {
-      diagnostics_.error(SourceLocation{file_, e.mark.line + 1, e.mark.column + 1}, "invalid YAML: " + e.msg,
+      diagnostics_.error(SourceLocation{file_, e.mark.line + 1, e.mark.column + 1},
+                         "invalid YAML: " + e.msg,
                          "check indentation and quoting around this place");
       return std::nullopt;
     }
@@ -77,8 +85,9 @@ class Loader {
       return std::nullopt;
     }
     if (!root.IsMap()) {
-      diagnostics_.error(location(root), "the top level of a pipeline file must be a map of keys such as sources:, "
-                                         "transforms:, sinks:");
+      diagnostics_.error(location(root),
+                         "the top level of a pipeline file must be a map of keys such as sources:, "
+                         "transforms:, sinks:");
       return std::nullopt;
     }
 
@@ -91,7 +100,8 @@ class Loader {
     for (const auto& entry : root) {
       std::string key = entry.first.Scalar();
       if (!seen_keys.insert(key).second) {
-        diagnostics_.error(location(entry.first), "duplicate key \"" + key + "\"", "merge the two into one");
+        diagnostics_.error(location(entry.first), "duplicate key \"" + key + "\"",
+                           "merge the two into one");
         continue;
       }
       if (key == "data_dir") {
@@ -106,17 +116,22 @@ class Loader {
       } else if (key == "observe") {
         load_observe_section(entry.first, entry.second, config);
       } else if (key == "schemas") {
-        config_detail::load_schemas_section(context("schemas"), entry.first, entry.second, &config.schemas);
+        config_detail::load_schemas_section(context("schemas"), entry.first, entry.second,
+                                            &config.schemas);
       } else if (key == "sources" || key == "transforms" || key == "sinks") {
         sections[key] = entry.second;
         load_section(key, entry.first, entry.second, config);
       } else {
-        diagnostics_.error(location(entry.first), "unknown key \"" + key + "\"" + did_you_mean(key, kTopLevelKeys),
-                           "the top-level keys are data_dir, log, observe, schemas, sources, transforms and sinks");
+        diagnostics_.error(location(entry.first),
+                           "unknown key \"" + key + "\"" + did_you_mean(key, kTopLevelKeys),
+                           "the top-level keys are data_dir, log, observe, schemas, sources, "
+                           "transforms and sinks");
       }
     }
-    if (!seen_keys.count("log")) load_log_section(YAML::Node(), YAML::Node(YAML::NodeType::Map), config);
-    if (!seen_keys.count("observe")) load_observe_section(YAML::Node(), YAML::Node(YAML::NodeType::Map), config);
+    if (!seen_keys.count("log"))
+      load_log_section(YAML::Node(), YAML::Node(YAML::NodeType::Map), config);
+    if (!seen_keys.count("observe"))
+      load_observe_section(YAML::Node(), YAML::Node(YAML::NodeType::Map), config);
     if (!sections.count("sources")) {
       diagnostics_.error(SourceLocation{file_, 1, 1}, "the pipeline has no sources:",
                          "add a sources: section, e.g. a generator");
@@ -126,8 +141,9 @@ class Loader {
                          "add a sinks: section, e.g. a console or file sink");
     }
     // Components are kept in section order regardless of their order in the file.
-    std::stable_sort(config.components.begin(), config.components.end(),
-                     [](const ComponentConfig& a, const ComponentConfig& b) { return a.kind < b.kind; });
+    std::stable_sort(
+        config.components.begin(), config.components.end(),
+        [](const ComponentConfig& a, const ComponentConfig& b) { return a.kind < b.kind; });
     const size_t errors_before_graph = diagnostics_.size();
     check_graph(config, diagnostics_);
     catalog_.check_pipeline(config, diagnostics_, diagnostics_.size() == errors_before_graph);
@@ -154,14 +170,16 @@ class Loader {
         line_start = true;
         indent = 0;
         comment = false;
-        if (quote == '\'') quote = 0;  // single-quoted scalars rarely span lines; don't let one poison the rest
+        if (quote == '\'')
+          quote = 0;  // single-quoted scalars rarely span lines; don't let one poison the rest
         continue;
       }
       if (line_start) {
         if (c == ' ') {
           if (++indent > kMaxIndent) {
-            diagnostics_.error(SourceLocation{file_, line, column},
-                               "the file is indented more than " + std::to_string(kMaxIndent) + " columns deep");
+            diagnostics_.error(
+                SourceLocation{file_, line, column},
+                "the file is indented more than " + std::to_string(kMaxIndent) + " columns deep");
             return false;
           }
           continue;
@@ -179,8 +197,9 @@ class Loader {
         quote = c;
       } else if (c == '[' || c == '{') {
         if (++depth > kMaxFlowDepth) {
-          diagnostics_.error(SourceLocation{file_, line, column},
-                             "brackets nest more than " + std::to_string(kMaxFlowDepth) + " levels deep");
+          diagnostics_.error(
+              SourceLocation{file_, line, column},
+              "brackets nest more than " + std::to_string(kMaxFlowDepth) + " levels deep");
           return false;
         }
       } else if ((c == ']' || c == '}') && depth > 0) {
@@ -202,13 +221,15 @@ class Loader {
 
   // A settings section (`log:`, `observe:`): a map of `specs`, every one optional,
   // with defaults filled in. `unknown_hint` explains an unknown option.
-  void load_settings_section(const std::string& section, const YAML::Node& key, const YAML::Node& body,
-                             const std::vector<OptionSpec>& specs, OptionValues& values,
-                             const std::function<std::string(const std::string&, std::string*)>& unknown_hint) {
+  void load_settings_section(
+      const std::string& section, const YAML::Node& key, const YAML::Node& body,
+      const std::vector<OptionSpec>& specs, OptionValues& values,
+      const std::function<std::string(const std::string&, std::string*)>& unknown_hint) {
     ParseContext ctx = context(section);
     if (!body.IsMap()) {
-      diagnostics_.error(location(body.IsNull() ? key : body),
-                         section + ": expected a map of settings, e.g. " + specs.front().name + ": ...");
+      diagnostics_.error(
+          location(body.IsNull() ? key : body),
+          section + ": expected a map of settings, e.g. " + specs.front().name + ": ...");
       return;
     }
     std::set<std::string> seen;
@@ -218,14 +239,17 @@ class Loader {
         diagnostics_.error(location(entry.first), section + ": duplicate key \"" + option + "\"");
         continue;
       }
-      auto spec = std::find_if(specs.begin(), specs.end(), [&](const OptionSpec& o) { return o.name == option; });
+      auto spec = std::find_if(specs.begin(), specs.end(),
+                               [&](const OptionSpec& o) { return o.name == option; });
       if (spec == specs.end()) {
         std::string suggestion;
         const std::string hint = unknown_hint(option, &suggestion);
-        diagnostics_.error(location(entry.first), section + ": unknown option \"" + option + "\"" + suggestion, hint);
+        diagnostics_.error(location(entry.first),
+                           section + ": unknown option \"" + option + "\"" + suggestion, hint);
         continue;
       }
-      values.set(spec->name, config_detail::parse_option(ctx, *spec, entry.second), location(entry.second));
+      values.set(spec->name, config_detail::parse_option(ctx, *spec, entry.second),
+                 location(entry.second));
     }
     for (const OptionSpec& spec : specs) {
       if (values.has(spec.name) || values.location(spec.name).line) continue;
@@ -235,7 +259,8 @@ class Loader {
       }
       ParseContext defaults = ctx;
       defaults.subject += " (default)";
-      values.set(spec.name, config_detail::parse_option(defaults, spec, YAML::Node(spec.default_text)),
+      values.set(spec.name,
+                 config_detail::parse_option(defaults, spec, YAML::Node(spec.default_text)),
                  SourceLocation{});
     }
   }
@@ -246,28 +271,32 @@ class Loader {
     return names;
   }
 
-  // The `log:` section (log_options.h). Topic settings written here by mistake get a pointer to where they go.
+  // The `log:` section (log_options.h). Topic settings written here by mistake get a pointer to
+  // where they go.
   void load_log_section(const YAML::Node& key, const YAML::Node& body, PipelineConfig& config) {
-    load_settings_section("log", key, body, log_section_options(), config.log,
-                          [](const std::string& option, std::string* suggestion) {
-                            const std::vector<std::string> names = option_names(log_section_options());
-                            const std::vector<std::string> topic_names = option_names(topic_options());
-                            *suggestion = did_you_mean(option, names);
-                            if (std::find(topic_names.begin(), topic_names.end(), option) != topic_names.end()) {
-                              return "\"" + option + "\" is a setting of each source's topic: write it under the source";
-                            }
-                            if (suggestion->empty() && !(*suggestion = did_you_mean(option, topic_names)).empty()) {
-                              return std::string("topic settings such as fsync are written under each source");
-                            }
-                            return "log settings: " + join(names);
-                          });
+    load_settings_section(
+        "log", key, body, log_section_options(), config.log,
+        [](const std::string& option, std::string* suggestion) {
+          const std::vector<std::string> names = option_names(log_section_options());
+          const std::vector<std::string> topic_names = option_names(topic_options());
+          *suggestion = did_you_mean(option, names);
+          if (std::find(topic_names.begin(), topic_names.end(), option) != topic_names.end()) {
+            return "\"" + option +
+                   "\" is a setting of each source's topic: write it under the source";
+          }
+          if (suggestion->empty() && !(*suggestion = did_you_mean(option, topic_names)).empty()) {
+            return std::string("topic settings such as fsync are written under each source");
+          }
+          return "log settings: " + join(names);
+        });
   }
 
   // The `observe:` section (observe_options.h).
   void load_observe_section(const YAML::Node& key, const YAML::Node& body, PipelineConfig& config) {
     load_settings_section("observe", key, body, observe_section_options(), config.observe,
                           [](const std::string& option, std::string* suggestion) {
-                            const std::vector<std::string> names = option_names(observe_section_options());
+                            const std::vector<std::string> names =
+                                option_names(observe_section_options());
                             *suggestion = did_you_mean(option, names);
                             return "observe settings: " + join(names);
                           });
@@ -277,7 +306,8 @@ class Loader {
     auto text = [&](const char* name) { return o.has(name) ? o.get_string(name) : std::string(); };
     if (!text("address").empty()) {
       if (auto address = parse_listen_address(text("address")); !address) {
-        diagnostics_.error(o.location("address"), "observe: address: " + address.status().message());
+        diagnostics_.error(o.location("address"),
+                           "observe: address: " + address.status().message());
       }
     }
     if (text("tls_cert").empty() != text("tls_key").empty()) {
@@ -286,15 +316,17 @@ class Loader {
     }
     if (const std::string url = text("trace_endpoint");
         !url.empty() && url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0) {
-      diagnostics_.error(o.location("trace_endpoint"),
-                         "observe: trace_endpoint: \"" + url + "\" is not an http:// or https:// URL",
-                         "e.g. http://127.0.0.1:4318/v1/traces");
+      diagnostics_.error(
+          o.location("trace_endpoint"),
+          "observe: trace_endpoint: \"" + url + "\" is not an http:// or https:// URL",
+          "e.g. http://127.0.0.1:4318/v1/traces");
     }
     // A record costs a transaction: more often than every 100 ms is a mistake.
     if (const int64_t every = o.has("history_interval") ? o.get_int("history_interval") : 0;
         every > 0 && every < 100'000) {
       diagnostics_.error(config.observe.location("history_interval"),
-                         "observe: history_interval: must be 0s (off) or at least 100ms", "try 10s");
+                         "observe: history_interval: must be 0s (off) or at least 100ms",
+                         "try 10s");
     }
   }
 
@@ -303,7 +335,8 @@ class Loader {
     ComponentKind kind = kind_of_section(section);
     if (body.IsNull()) {
       if (kind != ComponentKind::kTransform) {
-        diagnostics_.error(location(key), section + ": is empty", "add at least one " + std::string(component_kind_name(kind)));
+        diagnostics_.error(location(key), section + ": is empty",
+                           "add at least one " + std::string(component_kind_name(kind)));
       }
       return;
     }
@@ -317,7 +350,8 @@ class Loader {
     }
   }
 
-  void load_component(ComponentKind kind, const YAML::Node& key, const YAML::Node& body, PipelineConfig& config) {
+  void load_component(ComponentKind kind, const YAML::Node& key, const YAML::Node& body,
+                      PipelineConfig& config) {
     // Whole-component checks only make sense when every option read cleanly.
     const size_t errors_before_component = diagnostics_.size();
     const std::string name = key.Scalar();
@@ -328,9 +362,10 @@ class Loader {
       return;
     }
     if (const ComponentConfig* other = config.find(name)) {
-      diagnostics_.error(location(key), subject + ": the name is already used by the " +
-                                            component_kind_name(other->kind) + " at line " +
-                                            std::to_string(other->location.line),
+      diagnostics_.error(location(key),
+                         subject + ": the name is already used by the " +
+                             component_kind_name(other->kind) + " at line " +
+                             std::to_string(other->location.line),
                          "component names are unique across sources, transforms and sinks");
       return;
     }
@@ -339,7 +374,8 @@ class Loader {
     component.kind = kind;
     component.location = location(key);
     if (!body.IsMap()) {
-      diagnostics_.error(location(key), subject + ": expected its settings as a map with at least type:");
+      diagnostics_.error(location(key),
+                         subject + ": expected its settings as a map with at least type:");
       config.components.push_back(std::move(component));  // keep the name so inputs to it resolve
       return;
     }
@@ -350,7 +386,8 @@ class Loader {
 
     YAML::Node type_node = body["type"];
     if (!type_node) {
-      diagnostics_.error(location(key), subject + ": missing type:", "types: " + join(catalog_.types(kind)));
+      diagnostics_.error(location(key),
+                         subject + ": missing type:", "types: " + join(catalog_.types(kind)));
     } else if (!type_node.IsScalar()) {
       diagnostics_.error(location(type_node), subject + ": type: expected a name");
     } else {
@@ -389,7 +426,8 @@ class Loader {
         continue;
       }
       if (option == "type" || option == "inputs" || component.spec == nullptr) continue;
-      if ((option == "schema" && kind == ComponentKind::kSource) || (option == "accepts" && kind == ComponentKind::kSink)) {
+      if ((option == "schema" && kind == ComponentKind::kSource) ||
+          (option == "accepts" && kind == ComponentKind::kSink)) {
         continue;
       }
       const OptionSpec* spec = find_option(*component.spec, option);
@@ -398,10 +436,11 @@ class Loader {
         if (kind == ComponentKind::kSource) names.push_back("schema");
         if (kind == ComponentKind::kSink) names.push_back("accepts");
         for (const OptionSpec& o : component.spec->options) names.push_back(o.name);
-        diagnostics_.error(location(entry.first), subject + ": unknown option \"" + option + "\"" +
-                                                      did_you_mean(option, names),
-                           "options of " + std::string(component_kind_name(kind)) + " type " + component.type + ": " +
-                               join(option_names(*component.spec)));
+        diagnostics_.error(
+            location(entry.first),
+            subject + ": unknown option \"" + option + "\"" + did_you_mean(option, names),
+            "options of " + std::string(component_kind_name(kind)) + " type " + component.type +
+                ": " + join(option_names(*component.spec)));
         continue;
       }
       component.options.set(spec->name, config_detail::parse_option(ctx, *spec, entry.second),
@@ -416,7 +455,8 @@ class Loader {
       // Checks of single options run whatever else is wrong: each problem is its option's own.
       if (component.spec->check_options) {
         for (const auto& [option, problem] : component.spec->check_options(component.options)) {
-          diagnostics_.error(component.options.location(option), subject + ": option \"" + option + "\": " + problem);
+          diagnostics_.error(component.options.location(option),
+                             subject + ": option \"" + option + "\": " + problem);
         }
       }
     }
@@ -428,11 +468,13 @@ class Loader {
     for (const OptionSpec& spec : component.spec->options) {
       if (component.options.has(spec.name)) continue;
       if (spec.required && !component.options.location(spec.name).line) {
-        diagnostics_.error(location(key), ctx.subject + ": missing required option \"" + spec.name + "\"",
+        diagnostics_.error(location(key),
+                           ctx.subject + ": missing required option \"" + spec.name + "\"",
                            spec.doc);
         continue;
       }
-      if (component.options.location(spec.name).line) continue;  // given but invalid: already reported
+      if (component.options.location(spec.name).line)
+        continue;  // given but invalid: already reported
       if (spec.default_text.empty()) {
         component.options.set(spec.name, std::monostate{}, SourceLocation{});
         continue;
@@ -443,7 +485,8 @@ class Loader {
       YAML::Node node = flow ? YAML::Load(spec.default_text) : YAML::Node(spec.default_text);
       ParseContext defaults = ctx;
       defaults.subject += " (default)";
-      component.options.set(spec.name, config_detail::parse_option(defaults, spec, node), SourceLocation{});
+      component.options.set(spec.name, config_detail::parse_option(defaults, spec, node),
+                            SourceLocation{});
     }
   }
 
@@ -454,7 +497,8 @@ class Loader {
     } else if (node.IsSequence()) {
       for (const YAML::Node& item : node) items.push_back(item);
     } else {
-      diagnostics_.error(location(node), ctx.subject + ": inputs: expected a list of component names");
+      diagnostics_.error(location(node),
+                         ctx.subject + ": inputs: expected a list of component names");
       return;
     }
     if (items.empty()) {
@@ -486,25 +530,32 @@ class Loader {
     } else if (node.IsSequence()) {
       for (const YAML::Node& item : node) items.push_back(item);
     }
-    if (items.empty() || !std::all_of(items.begin(), items.end(), [](const YAML::Node& n) { return n.IsScalar(); })) {
-      diagnostics_.error(location(node), ctx.subject + ": accepts: expected a list of classes, e.g. [public, internal]");
+    if (items.empty() || !std::all_of(items.begin(), items.end(),
+                                      [](const YAML::Node& n) { return n.IsScalar(); })) {
+      diagnostics_.error(
+          location(node),
+          ctx.subject + ": accepts: expected a list of classes, e.g. [public, internal]");
       return;
     }
     for (const YAML::Node& item : items) {
-      if (auto text = config_detail::scalar_text(ctx, item, "accepts")) component.accepts.push_back(*text);
+      if (auto text = config_detail::scalar_text(ctx, item, "accepts"))
+        component.accepts.push_back(*text);
     }
   }
 
   void report_unknown_type(ComponentKind kind, const YAML::Node& node, const std::string& subject,
                            const std::string& type) {
     std::string hint = "types: " + join(catalog_.types(kind));
-    for (ComponentKind other : {ComponentKind::kSource, ComponentKind::kTransform, ComponentKind::kSink}) {
+    for (ComponentKind other :
+         {ComponentKind::kSource, ComponentKind::kTransform, ComponentKind::kSink}) {
       if (other != kind && catalog_.find(other, type) != nullptr) {
-        hint = "\"" + type + "\" is a " + component_kind_name(other) + " type: move it under " + section_of_kind(other) + ":";
+        hint = "\"" + type + "\" is a " + component_kind_name(other) + " type: move it under " +
+               section_of_kind(other) + ":";
       }
     }
-    diagnostics_.error(location(node), subject + ": unknown " + component_kind_name(kind) + " type \"" + type + "\"" +
-                                           did_you_mean(type, catalog_.types(kind)),
+    diagnostics_.error(location(node),
+                       subject + ": unknown " + component_kind_name(kind) + " type \"" + type +
+                           "\"" + did_you_mean(type, catalog_.types(kind)),
                        hint);
   }
 
@@ -534,23 +585,29 @@ class Loader {
 
 }  // namespace
 
-std::optional<PipelineConfig> load_pipeline_text(std::string_view text, const std::string& file_name,
-                                                 const ComponentCatalog& catalog, Diagnostics& diagnostics,
+std::optional<PipelineConfig> load_pipeline_text(std::string_view text,
+                                                 const std::string& file_name,
+                                                 const ComponentCatalog& catalog,
+                                                 Diagnostics& diagnostics,
                                                  const LoadOptions& options) {
   if (text.size() > options.max_file_bytes) {
-    diagnostics.error(SourceLocation{file_name, 0, 0},
-                      "the pipeline file is " + std::to_string(text.size()) + " bytes, more than the limit of " +
-                          std::to_string(options.max_file_bytes));
+    diagnostics.error(SourceLocation{file_name, 0, 0}, "the pipeline file is " +
+                                                           std::to_string(text.size()) +
+                                                           " bytes, more than the limit of " +
+                                                           std::to_string(options.max_file_bytes));
     return std::nullopt;
   }
   return Loader(text, file_name, catalog, diagnostics, options).load();
 }
 
-std::optional<PipelineConfig> load_pipeline_file(const std::string& path, const ComponentCatalog& catalog,
-                                                 Diagnostics& diagnostics, const LoadOptions& options) {
+std::optional<PipelineConfig> load_pipeline_file(const std::string& path,
+                                                 const ComponentCatalog& catalog,
+                                                 Diagnostics& diagnostics,
+                                                 const LoadOptions& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    diagnostics.error(SourceLocation{path, 0, 0}, "cannot open the pipeline file: " + std::string(std::strerror(errno)));
+    diagnostics.error(SourceLocation{path, 0, 0},
+                      "cannot open the pipeline file: " + std::string(std::strerror(errno)));
     return std::nullopt;
   }
   std::ostringstream buffer;

@@ -18,7 +18,8 @@ std::vector<std::string> component_outputs(const ComponentConfig& component) {
   }
   outputs.push_back("");
   if (component.spec != nullptr && component.spec->named_outputs) {
-    for (std::string& port : component.spec->named_outputs(component.options)) outputs.push_back(std::move(port));
+    for (std::string& port : component.spec->named_outputs(component.options))
+      outputs.push_back(std::move(port));
   }
   if (component.kind == ComponentKind::kTransform) outputs.push_back("dead_letter");
   return outputs;
@@ -30,7 +31,8 @@ std::string subject(const ComponentConfig& c) {
   return std::string(component_kind_name(c.kind)) + " \"" + c.name + "\"";
 }
 
-void check_inputs(const PipelineConfig& config, Diagnostics& diagnostics, std::set<std::string>* read) {
+void check_inputs(const PipelineConfig& config, Diagnostics& diagnostics,
+                  std::set<std::string>* read) {
   std::vector<std::string> readable;
   for (const ComponentConfig& c : config.components) {
     if (c.kind != ComponentKind::kSink) readable.push_back(c.name);
@@ -39,21 +41,25 @@ void check_inputs(const PipelineConfig& config, Diagnostics& diagnostics, std::s
     for (const InputRef& input : c.inputs) {
       const ComponentConfig* from = config.find(input.component);
       if (from == nullptr) {
-        diagnostics.error(input.where,
-                          subject(c) + ": unknown input \"" + input.to_string() + "\"" +
-                              did_you_mean(input.component, readable),
-                          readable.empty() ? "" : "components that can be read: " + [&] {
-                            std::string s;
-                            for (const std::string& r : readable) s += (s.empty() ? "" : ", ") + r;
-                            return s;
-                          }());
+        diagnostics.error(
+            input.where,
+            subject(c) + ": unknown input \"" + input.to_string() + "\"" +
+                did_you_mean(input.component, readable),
+            readable.empty() ? "" : "components that can be read: " + [&] {
+              std::string s;
+              for (const std::string& r : readable) s += (s.empty() ? "" : ", ") + r;
+              return s;
+            }());
         continue;
       }
-      if (from->kind == ComponentKind::kSink && (input.port != "rejected" || from->accepts.empty())) {
-        diagnostics.error(input.where, subject(c) + ": input \"" + input.to_string() + "\" is a sink",
+      if (from->kind == ComponentKind::kSink &&
+          (input.port != "rejected" || from->accepts.empty())) {
+        diagnostics.error(input.where,
+                          subject(c) + ": input \"" + input.to_string() + "\" is a sink",
                           from->accepts.empty()
                               ? "sinks have no outputs; read the component that feeds it instead"
-                              : "a sink's only output is \"" + from->name + ".rejected\": what its accepts: refused");
+                              : "a sink's only output is \"" + from->name +
+                                    ".rejected\": what its accepts: refused");
         continue;
       }
       if (from == &c) {
@@ -65,8 +71,10 @@ void check_inputs(const PipelineConfig& config, Diagnostics& diagnostics, std::s
         continue;
       }
       std::vector<std::string> ports = component_outputs(*from);
-      if (std::find(ports.begin(), ports.end(), input.port) == ports.end() && from->options_failed) {
-        read->insert(from->name);  // its outputs come from options that did not parse (reported): don't pile on
+      if (std::find(ports.begin(), ports.end(), input.port) == ports.end() &&
+          from->options_failed) {
+        read->insert(from->name);  // its outputs come from options that did not parse (reported):
+                                   // don't pile on
         continue;
       }
       if (std::find(ports.begin(), ports.end(), input.port) == ports.end()) {
@@ -75,11 +83,13 @@ void check_inputs(const PipelineConfig& config, Diagnostics& diagnostics, std::s
           if (!p.empty()) named.push_back(p);
         }
         std::string list;
-        for (const std::string& p : named) list += (list.empty() ? "" : ", ") + from->name + "." + p;
+        for (const std::string& p : named)
+          list += (list.empty() ? "" : ", ") + from->name + "." + p;
         diagnostics.error(input.where,
-                          subject(c) + ": " + subject(*from) + " has no output \"" + input.port + "\"" +
-                              did_you_mean(input.port, named),
-                          list.empty() ? "read it as \"" + from->name + "\"" : "its outputs: " + from->name + ", " + list);
+                          subject(c) + ": " + subject(*from) + " has no output \"" + input.port +
+                              "\"" + did_you_mean(input.port, named),
+                          list.empty() ? "read it as \"" + from->name + "\""
+                                       : "its outputs: " + from->name + ", " + list);
         continue;
       }
       read->insert(from->name);
@@ -99,7 +109,8 @@ void check_cycles(const PipelineConfig& config, Diagnostics& diagnostics) {
     for (const InputRef& input : c.inputs) {
       const ComponentConfig* from = config.find(input.component);
       if (from == nullptr || from == &c) continue;
-      if (from->kind == ComponentKind::kSink && (input.port != "rejected" || from->accepts.empty())) continue;
+      if (from->kind == ComponentKind::kSink && (input.port != "rejected" || from->accepts.empty()))
+        continue;
       Mark m = marks[from->name];
       if (m == Mark::kActive) {
         auto start = std::find(stack.begin(), stack.end(), from);
@@ -108,7 +119,8 @@ void check_cycles(const PipelineConfig& config, Diagnostics& diagnostics) {
         path += from->name;
         if (reported.insert(from->name).second) {
           diagnostics.error(input.where, subject(c) + ": inputs form a cycle: " + path,
-                            "data must flow from sources to sinks; break the cycle by removing one of these inputs");
+                            "data must flow from sources to sinks; break the cycle by removing one "
+                            "of these inputs");
         }
       } else if (m == Mark::kNew) {
         visit(*from);

@@ -9,27 +9,34 @@ const std::vector<OptionSpec>& log_section_options() {
           .one_of({"embedded"}),
       OptionSpec::optional("group", OptionType::kString, "sluice",
                            "Consumer group whose committed offsets the pipeline resumes from."),
-      OptionSpec::optional("disk_limit", OptionType::kSize, "",
-                           "Refuse appends (HTTP 503) while the log's files would grow past this; empty: no limit.")
+      OptionSpec::optional(
+          "disk_limit", OptionType::kSize, "",
+          "Refuse appends (HTTP 503) while the log's files would grow past this; empty: no limit.")
           .at_least(1),
       OptionSpec::optional("backlog_limit", OptionType::kInt, "",
-                           "Refuse appends while a partition holds more unconsumed records than this; empty: no limit.")
+                           "Refuse appends while a partition holds more unconsumed records than "
+                           "this; empty: no limit.")
           .at_least(1),
-      OptionSpec::optional("key_file", OptionType::kString, "",
-                           "File of encryption keys, one `<id> <64 hex digits>` per line; must be mode 0600."),
-      OptionSpec::optional("create_key", OptionType::kBool, "false",
-                           "When key_file does not exist, create it with one new random key (mode 0600), named "
-                           "by the first encryption_key of a source (else k1): for first runs and demos."),
-      OptionSpec::optional("state_encryption_key", OptionType::kString, "",
-                           "Id of the key that encrypts window checkpoints and the lineage ledger's entries "
-                           "(AES-256-GCM); empty: not encrypted."),
+      OptionSpec::optional(
+          "key_file", OptionType::kString, "",
+          "File of encryption keys, one `<id> <64 hex digits>` per line; must be mode 0600."),
+      OptionSpec::optional(
+          "create_key", OptionType::kBool, "false",
+          "When key_file does not exist, create it with one new random key (mode 0600), named "
+          "by the first encryption_key of a source (else k1): for first runs and demos."),
+      OptionSpec::optional(
+          "state_encryption_key", OptionType::kString, "",
+          "Id of the key that encrypts window checkpoints and the lineage ledger's entries "
+          "(AES-256-GCM); empty: not encrypted."),
       OptionSpec::optional("key_env", OptionType::kString, "SLUICE_LOG_KEYS",
                            "Environment variable holding keys as `<id>:<hex>[,<id>:<hex>...]`."),
-      OptionSpec::optional("read_batch", OptionType::kSize, "1MiB",
-                           "How many bytes of records the pipeline reads from a partition at a time.")
+      OptionSpec::optional(
+          "read_batch", OptionType::kSize, "1MiB",
+          "How many bytes of records the pipeline reads from a partition at a time.")
           .between(4096, 64 << 20),
-      OptionSpec::optional("commit_interval", OptionType::kDuration, "1s",
-                           "How often sinks flush and the pipeline commits the offsets they made durable.")
+      OptionSpec::optional(
+          "commit_interval", OptionType::kDuration, "1s",
+          "How often sinks flush and the pipeline commits the offsets they made durable.")
           .at_least(1000),
   };
   return options;
@@ -43,29 +50,37 @@ const std::vector<OptionSpec>& topic_options() {
                            "Partitions of the topic; fixed once the topic exists.")
           .between(1, 1024),
       OptionSpec::optional("key_fields", OptionType::kPathList, "",
-                           "Fields whose values pick the partition (same values, same partition); empty: round-robin."),
-      OptionSpec::optional("fsync", OptionType::kEnum, "interval",
-                           "When appends reach the disk: always (before the acknowledgement, fsyncs shared), "
-                           "interval (every fsync_interval) or never (left to the OS).")
+                           "Fields whose values pick the partition (same values, same partition); "
+                           "empty: round-robin."),
+      OptionSpec::optional(
+          "fsync", OptionType::kEnum, "interval",
+          "When appends reach the disk: always (before the acknowledgement, fsyncs shared), "
+          "interval (every fsync_interval) or never (left to the OS).")
           .one_of({"always", "interval", "never"}),
-      OptionSpec::optional("fsync_interval", OptionType::kDuration, "50ms",
-                           "With fsync: interval, the longest time an acknowledged append waits for its fsync.")
+      OptionSpec::optional(
+          "fsync_interval", OptionType::kDuration, "50ms",
+          "With fsync: interval, the longest time an acknowledged append waits for its fsync.")
           .at_least(1000),
-      OptionSpec::optional("segment_size", OptionType::kSize, "128MiB", "Start a new segment file past this size.")
+      OptionSpec::optional("segment_size", OptionType::kSize, "128MiB",
+                           "Start a new segment file past this size.")
           .between(4096, double(1) * (1u << 31)),
-      OptionSpec::optional("segment_age", OptionType::kDuration, "1h", "Start a new segment file after this long.")
+      OptionSpec::optional("segment_age", OptionType::kDuration, "1h",
+                           "Start a new segment file after this long.")
           .at_least(1000),
-      OptionSpec::optional("retention_size", OptionType::kSize, "",
-                           "Delete the oldest segments of a partition past this size; empty: no size limit.")
+      OptionSpec::optional(
+          "retention_size", OptionType::kSize, "",
+          "Delete the oldest segments of a partition past this size; empty: no size limit.")
           .at_least(4096),
       OptionSpec::optional("retention_age", OptionType::kDuration, "7d",
                            "Delete segments whose newest record was written longer ago than this."),
       OptionSpec::optional("retention_deletes_uncommitted", OptionType::kBool, "false",
                            "Let retention delete records a consumer group has not committed yet."),
-      OptionSpec::optional("compression", OptionType::kEnum, "none", "Compression of stored batches.")
+      OptionSpec::optional("compression", OptionType::kEnum, "none",
+                           "Compression of stored batches.")
           .one_of({"none", "zstd", "lz4"}),
-      OptionSpec::optional("encryption_key", OptionType::kString, "",
-                           "Id of the key that encrypts stored batches (AES-256-GCM); empty: not encrypted."),
+      OptionSpec::optional(
+          "encryption_key", OptionType::kString, "",
+          "Id of the key that encrypts stored batches (AES-256-GCM); empty: not encrypted."),
   };
   return options;
 }

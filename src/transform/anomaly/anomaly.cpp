@@ -70,7 +70,9 @@ class AnomalyTransform final : public Transform {
         continue;
       }
       if (!v.is_number()) {
-        out.dead_letter(event, "value: " + std::string(v.is_null() ? "no value" : "not a number: " + format::to_json(v)));
+        out.dead_letter(
+            event, "value: " + std::string(v.is_null() ? "no value"
+                                                       : "not a number: " + format::to_json(v)));
         continue;
       }
       const double x = v.as_number();
@@ -108,7 +110,9 @@ class AnomalyTransform final : public Transform {
     ByteReader r(bytes);
     if (r.u64() != kStateVersion) return Status::corruption("anomaly state: unknown version");
     if (r.bytes() != shape()) {
-      return Status::invalid("anomaly state was saved by another definition (value, series, method or its parameters)");
+      return Status::invalid(
+          "anomaly state was saved by another definition (value, series, method or its "
+          "parameters)");
     }
     series_map_.clear();
     const uint64_t n = r.count(2);
@@ -116,7 +120,8 @@ class AnomalyTransform final : public Transform {
       const std::string key(r.bytes());
       Series& series = series_map_[key];
       series.model = anomaly::make_series_model(options_);
-      if (!series.model->load(r)) return Status::corruption("anomaly state: a series does not load");
+      if (!series.model->load(r))
+        return Status::corruption("anomaly state: a series does not load");
     }
     if (!r.ok() || !r.at_end()) return Status::corruption("anomaly state: truncated");
     return Status::ok();
@@ -130,9 +135,10 @@ class AnomalyTransform final : public Transform {
   };
 
   std::string shape() const {
-    return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", value_->text(), anomaly::method_name(options_.method),
-                       options_.alpha, options_.beta, options_.gamma, options_.window, options_.season_us,
-                       options_.interval_us, options_.warmup, [&] {
+    return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", value_->text(),
+                       anomaly::method_name(options_.method), options_.alpha, options_.beta,
+                       options_.gamma, options_.window, options_.season_us, options_.interval_us,
+                       options_.warmup, [&] {
                          std::string s;
                          for (const FieldPath& p : series_.fields()) s += p.to_string() + ",";
                          return s;
@@ -149,12 +155,14 @@ class AnomalyTransform final : public Transform {
     const std::string_view key = series_.of(fields);
     auto it = series_map_.find(std::string(key));
     if (it != series_map_.end()) {
-      if (it->second.label.empty()) it->second.label = label_of(fields);  // restored from a checkpoint
+      if (it->second.label.empty())
+        it->second.label = label_of(fields);  // restored from a checkpoint
       return &it->second;
     }
     if (series_map_.size() >= max_series_) {
       if (!warned_full_) {
-        spdlog::warn("anomaly \"{}\": {} series, more are not scored (raise max_series)", name_, max_series_);
+        spdlog::warn("anomaly \"{}\": {} series, more are not scored (raise max_series)", name_,
+                     max_series_);
         warned_full_ = true;
       }
       return nullptr;
@@ -170,8 +178,10 @@ class AnomalyTransform final : public Transform {
     for (const FieldPath& p : series_.fields()) {
       const Value* v = lookup(fields, p);
       std::string text = p.to_string().substr(1) + "=";
-      if (v && v->is_string()) text += v->as_string();
-      else text += v ? format::to_json(*v) : "null";
+      if (v && v->is_string())
+        text += v->as_string();
+      else
+        text += v ? format::to_json(*v) : "null";
       label += (label.empty() ? "" : ",") + text;
     }
     return label.empty() ? "all" : label;
@@ -182,18 +192,23 @@ class AnomalyTransform final : public Transform {
   }
 
   // {ts, metric, series, <series fields>, value, expected, score, method, severity}
-  Event anomaly_event(const Event& in, const Series& series, double x, const anomaly::Score& s, Arena& arena) {
+  Event anomaly_event(const Event& in, const Series& series, double x, const anomaly::Score& s,
+                      Arena& arena) {
     static const FieldId kTs = FieldNames::intern("ts"), kMetric = FieldNames::intern("metric"),
-                         kSeries = FieldNames::intern("series"), kValue = FieldNames::intern("value"),
-                         kExpected = FieldNames::intern("expected"), kScore = FieldNames::intern("score"),
-                         kMethod = FieldNames::intern("method"), kSeverity = FieldNames::intern("severity");
+                         kSeries = FieldNames::intern("series"),
+                         kValue = FieldNames::intern("value"),
+                         kExpected = FieldNames::intern("expected"),
+                         kScore = FieldNames::intern("score"),
+                         kMethod = FieldNames::intern("method"),
+                         kSeverity = FieldNames::intern("severity");
     ObjectBuilder b(arena, 8 + static_cast<uint32_t>(series_.fields().size()));
     b.append_unique(kTs, Value::timestamp(in.time_us));
     b.append_unique(kMetric, Value::string(arena.copy_string(metric_)));
     b.append_unique(kSeries, Value::string(arena.copy_string(series.label)));
     for (const FieldPath& p : series_.fields()) {
       const Value* v = lookup(in.fields, p);
-      if (v != nullptr && p.segments().size() == 1 && !p.segments()[0].is_index) b.set(p.segments()[0].field, *v);
+      if (v != nullptr && p.segments().size() == 1 && !p.segments()[0].is_index)
+        b.set(p.segments()[0].field, *v);
     }
     b.set(kValue, Value::floating(x));
     b.set(kExpected, Value::floating(std::round(s.expected * 1e6) / 1e6));
@@ -209,13 +224,14 @@ class AnomalyTransform final : public Transform {
     const int64_t now = steady_now_us();
     if (!flagged && now - series.noted_us < 500'000) return;
     series.noted_us = now;
-    std::string line = s.ready ? fmt::format("{} {:.4g} (expected {:.4g}, score {:+.1f}){}", metric_, x, s.expected,
-                                             s.score, flagged ? "  ANOMALY" : "")
-                               : fmt::format("{} {:.4g} (warming up)", metric_, x);
+    std::string line = s.ready
+                           ? fmt::format("{} {:.4g} (expected {:.4g}, score {:+.1f}){}", metric_, x,
+                                         s.expected, s.score, flagged ? "  ANOMALY" : "")
+                           : fmt::format("{} {:.4g} (warming up)", metric_, x);
     stats_.notes.set(series.label, std::move(line));
     if (flagged) {
-      spdlog::warn("anomaly \"{}\": {} {} {:.4g}, expected {:.4g} (score {:+.1f}, {})", name_, series.label, metric_, x,
-                   s.expected, s.score, severity(s.score, threshold_));
+      spdlog::warn("anomaly \"{}\": {} {} {:.4g}, expected {:.4g} (score {:+.1f}, {})", name_,
+                   series.label, metric_, x, s.expected, s.score, severity(s.score, threshold_));
     }
   }
 
@@ -235,10 +251,12 @@ class AnomalyTransform final : public Transform {
 
 std::string check_anomaly_options(const OptionValues& o) {
   if (o.get_string("method") == "seasonal" && o.get_int("season") < 2 * o.get_int("interval")) {
-    return "a season needs at least two intervals (season " + format_duration_us(o.get_int("season")) +
-           ", interval " + format_duration_us(o.get_int("interval")) + ")";
+    return "a season needs at least two intervals (season " +
+           format_duration_us(o.get_int("season")) + ", interval " +
+           format_duration_us(o.get_int("interval")) + ")";
   }
-  if (o.get_string("method") == "seasonal" && o.get_int("season") / o.get_int("interval") > 100'000) {
+  if (o.get_string("method") == "seasonal" &&
+      o.get_int("season") / o.get_int("interval") > 100'000) {
     return "season / interval is over 100000 slots per series; use a longer interval";
   }
   return "";
@@ -252,12 +270,15 @@ TransformType anomaly_transform_type() {
   spec.type = "anomaly";
   spec.summary = "Scores a numeric value per series online and emits an event for each anomaly.";
   spec.options = {
-      OptionSpec::required_option("value", OptionType::kExpression, "The number to watch, e.g. .p99_latency_ms."),
-      OptionSpec::optional("series", OptionType::kPathList, "",
-                           "Fields that name a series (one model each), e.g. [service]; none: one series."),
-      OptionSpec::optional("method", OptionType::kEnum, "ewma_zscore",
-                           "ewma_zscore (EWMA mean and variance), mad (rolling median absolute deviation) or "
-                           "seasonal (additive Holt-Winters against the same time a season ago).")
+      OptionSpec::required_option("value", OptionType::kExpression,
+                                  "The number to watch, e.g. .p99_latency_ms."),
+      OptionSpec::optional(
+          "series", OptionType::kPathList, "",
+          "Fields that name a series (one model each), e.g. [service]; none: one series."),
+      OptionSpec::optional(
+          "method", OptionType::kEnum, "ewma_zscore",
+          "ewma_zscore (EWMA mean and variance), mad (rolling median absolute deviation) or "
+          "seasonal (additive Holt-Winters against the same time a season ago).")
           .one_of({"ewma_zscore", "mad", "seasonal"}),
       OptionSpec::optional("threshold", OptionType::kFloat, "5",
                            "Score from which a point is an anomaly (critical from twice that).")
@@ -265,41 +286,53 @@ TransformType anomaly_transform_type() {
       OptionSpec::optional("direction", OptionType::kEnum, "both",
                            "Which deviations count: up (higher than expected), down, or both.")
           .one_of({"up", "down", "both"}),
-      OptionSpec::optional("metric", OptionType::kString, "", "Name of the value in anomaly events; default: the field."),
-      OptionSpec::optional("warmup", OptionType::kInt, "10", "Points a series takes in before it is scored.")
+      OptionSpec::optional("metric", OptionType::kString, "",
+                           "Name of the value in anomaly events; default: the field."),
+      OptionSpec::optional("warmup", OptionType::kInt, "10",
+                           "Points a series takes in before it is scored.")
           .at_least(1),
       OptionSpec::optional("alpha", OptionType::kFloat, "0.1",
                            "ewma_zscore: weight of a new point; seasonal: of the level.")
           .between(0.0001, 1),
-      OptionSpec::optional("window", OptionType::kInt, "30", "mad: points in the rolling window.").at_least(3),
-      OptionSpec::optional("season", OptionType::kDuration, "1d", "seasonal: the period that repeats.").at_least(1),
+      OptionSpec::optional("window", OptionType::kInt, "30", "mad: points in the rolling window.")
+          .at_least(3),
+      OptionSpec::optional("season", OptionType::kDuration, "1d",
+                           "seasonal: the period that repeats.")
+          .at_least(1),
       OptionSpec::optional("interval", OptionType::kDuration, "1m",
                            "seasonal: spacing of the points (a window's size).")
           .at_least(1),
-      OptionSpec::optional("beta", OptionType::kFloat, "0.01", "seasonal: weight of the trend.").between(0, 1),
-      OptionSpec::optional("gamma", OptionType::kFloat, "0.2", "seasonal: weight of the seasonal terms.")
+      OptionSpec::optional("beta", OptionType::kFloat, "0.01", "seasonal: weight of the trend.")
           .between(0, 1),
-      OptionSpec::optional("min_relative_std", OptionType::kFloat, "0.01",
-                           "The spread never counts as less than this fraction of the expected value.")
+      OptionSpec::optional("gamma", OptionType::kFloat, "0.2",
+                           "seasonal: weight of the seasonal terms.")
+          .between(0, 1),
+      OptionSpec::optional(
+          "min_relative_std", OptionType::kFloat, "0.01",
+          "The spread never counts as less than this fraction of the expected value.")
           .at_least(0),
-      OptionSpec::optional("max_series", OptionType::kInt, "100000",
-                           "Series modelled at most; past it new series are not scored (and it is logged).")
+      OptionSpec::optional(
+          "max_series", OptionType::kInt, "100000",
+          "Series modelled at most; past it new series are not scored (and it is logged).")
           .at_least(1),
   };
   spec.check = check_anomaly_options;
   // An anomaly event is new: its series fields and the value (and what was expected of it).
   spec.field_flow = [](const OptionValues& o, const std::string&, FieldFlow& flow) {
     flow.start_new_event();
-    std::vector<FieldPath> series = o.has("series") ? o.get_paths("series") : std::vector<FieldPath>{};
+    std::vector<FieldPath> series =
+        o.has("series") ? o.get_paths("series") : std::vector<FieldPath>{};
     for (const FieldPath& s : series) flow.derive(s, {s}, "the series field " + s.to_string());
     flow.derive(FieldPath::of_field(FieldNames::intern("series")), series, "the series' name");
     const ExpressionPtr& value = o.get_expression("value");
     if (!value) return;
     for (const char* field : {"value", "expected"}) {
-      flow.derive(FieldPath::of_field(FieldNames::intern(field)), value->referenced_paths(), value->text());
+      flow.derive(FieldPath::of_field(FieldNames::intern(field)), value->referenced_paths(),
+                  value->text());
     }
   };
-  return TransformType{std::move(spec), [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
+  return TransformType{std::move(spec),
+                       [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
                          return std::unique_ptr<Transform>(std::make_unique<AnomalyTransform>(ctx));
                        }};
 }

@@ -1,7 +1,5 @@
 #include "transform/window/window.h"
 
-#include "transform/event_key.h"
-
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -14,6 +12,7 @@
 #include "core/time.h"
 #include "format/event_codec.h"
 #include "format/json_writer.h"
+#include "transform/event_key.h"
 #include "transform/window/aggregates.h"
 #include "transform/window/watermark.h"
 
@@ -436,7 +435,9 @@ class WindowTransform final : public Transform {
     for (const FieldPath& path : key_fields_) {
       const Value* v = lookup(result, path);
       label += (label.empty() ? "" : ",") + path.to_string().substr(1) + "=" +
-               (v && v->is_string() ? std::string(v->as_string()) : v ? format::to_json(*v) : "null");
+               (v && v->is_string() ? std::string(v->as_string())
+                : v                 ? format::to_json(*v)
+                                    : "null");
     }
     char at[kRfc3339MaxBytes];
     line.assign(at, format_rfc3339(start_us, at));
@@ -448,8 +449,10 @@ class WindowTransform final : public Transform {
         continue;
       }
       line += "  " + std::string(FieldNames::name(f.name)) + "=";
-      if (f.value.is_double()) line += fmt::format("{:.4g}", f.value.as_double());
-      else line += format::to_json(f.value);
+      if (f.value.is_double())
+        line += fmt::format("{:.4g}", f.value.as_double());
+      else
+        line += format::to_json(f.value);
     }
     stats_.notes.set(label.empty() ? "all" : label, std::move(line));
   }
@@ -510,7 +513,8 @@ void window_field_flow(const OptionValues& o, const std::string& port, FieldFlow
   if (port == "late") return;
   flow.start_new_event();
   if (o.has("key_fields")) {
-    for (const FieldPath& key : o.get_paths("key_fields")) flow.derive(key, {key}, "the key field " + key.to_string());
+    for (const FieldPath& key : o.get_paths("key_fields"))
+      flow.derive(key, {key}, "the key field " + key.to_string());
   }
   if (!o.has("aggregates")) return;
   for (const AggregateCall& call : o.get_aggregates("aggregates")) {
@@ -525,7 +529,9 @@ void window_field_flow(const OptionValues& o, const std::string& port, FieldFlow
       case AggregateFunction::kP90:
       case AggregateFunction::kP95:
       case AggregateFunction::kP99:
-        flow.derive(call.output, call.argument ? call.argument->referenced_paths() : std::vector<FieldPath>{}, how);
+        flow.derive(call.output,
+                    call.argument ? call.argument->referenced_paths() : std::vector<FieldPath>{},
+                    how);
         break;
       default:
         flow.derive(call.output, {}, how);

@@ -177,7 +177,8 @@ TEST_F(LedgerTest, SealedEntriesHideTheirContentVerifyWithoutAKeyAndReadWithIt) 
   ASSERT_EQ(ls.size(), 7u);
   EXPECT_NE(ls[5].find("\"entry\":\"sealed:k1:"), std::string::npos) << ls[5];
   EXPECT_EQ(ls[5].find("lake-secret-name"), std::string::npos);
-  EXPECT_TRUE(ChainedLedger::verify(dir).ok) << "the chain is checked on what is stored: no key needed";
+  EXPECT_TRUE(ChainedLedger::verify(dir).ok)
+      << "the chain is checked on what is stored: no key needed";
 
   auto opened = ChainedLedger::entries(dir, ring(k1));
   ASSERT_TRUE(opened) << opened.status().message();
@@ -187,8 +188,10 @@ TEST_F(LedgerTest, SealedEntriesHideTheirContentVerifyWithoutAKeyAndReadWithIt) 
 
   auto keyless = ChainedLedger::entries(dir);
   ASSERT_FALSE(keyless);
-  EXPECT_NE(keyless.status().message().find("entry 6"), std::string::npos) << keyless.status().message();
-  EXPECT_NE(keyless.status().message().find("key \"k1\""), std::string::npos) << keyless.status().message();
+  EXPECT_NE(keyless.status().message().find("entry 6"), std::string::npos)
+      << keyless.status().message();
+  EXPECT_NE(keyless.status().message().find("key \"k1\""), std::string::npos)
+      << keyless.status().message();
   EXPECT_FALSE(ChainedLedger::entries(dir, ring("k1:" + std::string(64, '2'))));
 }
 
