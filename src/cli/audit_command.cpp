@@ -55,7 +55,9 @@ void add_audit_command(CLI::App& app, int* exit_code) {
         *exit_code = report_verdict(governance::ChainedLedger::verify(*dir));
         return;
       }
-      auto entries = governance::ChainedLedger::entries(*dir);
+      auto state = pipeline_state(flags.config, flags.data_dir);
+      auto entries = state ? governance::ChainedLedger::entries(*dir, state->keys)
+                           : Result<std::vector<std::string>>(state.status());
       if (!entries) {
         std::fprintf(stderr, "sluice audit show: %s\n", entries.status().message().c_str());
         *exit_code = kExitRuntimeFailure;

@@ -65,13 +65,13 @@ void add_detokenize_command(CLI::App& app, int* exit_code) {
       }
     }
     // Audited before anything is revealed: no entry, no plaintext.
-    auto resolved = pipeline_data_dir(config, data_dir);
+    auto resolved = pipeline_state(config, data_dir);
     if (!resolved) {
       std::fputs(resolved.status().message().c_str(), stderr);
       *exit_code = kExitInvalidPipeline;
       return;
     }
-    const std::string dir = *resolved;
+    const std::string dir = resolved->data_dir;
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec)) {
       std::fprintf(
@@ -92,7 +92,7 @@ void add_detokenize_command(CLI::App& app, int* exit_code) {
     for (const std::string& id : key_ids) j.value(id);
     j.end_array().end_object();
     const std::string fields = j.take();
-    auto audit = governance::AuditLog::open(dir);
+    auto audit = governance::AuditLog::open(dir, resolved->keys, resolved->seal_key_id);
     Status audited = audit ? (*audit)->record("detokenize",
                                               std::string_view(fields).substr(1, fields.size() - 2))
                            : audit.status();

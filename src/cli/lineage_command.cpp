@@ -49,25 +49,11 @@ Result<std::string> ledger_dir(const LineageFlags& f) {
   return *data_dir + "/lineage";
 }
 
-// The keys that open sealed entries: the pipeline's (its log: section), or without
-// -c those in $SLUICE_LOG_KEYS.
-Result<log::KeyRing> ledger_keys(const LineageFlags& f) {
-  log::KeyRing keys;
-  if (f.config.empty()) {
-    SLUICE_RETURN_IF_ERROR(keys.load("", "SLUICE_LOG_KEYS"));
-    return keys;
-  }
-  Diagnostics diagnostics;
-  auto config = load_pipeline_file(f.config, runtime::Registry::builtin(), diagnostics);
-  if (!config) return Status::invalid(diagnostics.format());
-  return runtime::read_log_keys(*config);
-}
-
 // The ledger's entries, sealed ones opened.
 Result<std::vector<std::string>> ledger_entries(const LineageFlags& f, const std::string& dir) {
-  auto keys = ledger_keys(f);
-  if (!keys) return keys.status();
-  return governance::ChainedLedger::entries(dir, *keys);
+  auto state = pipeline_state(f.config, f.data_dir);
+  if (!state) return state.status();
+  return governance::ChainedLedger::entries(dir, state->keys);
 }
 
 void add_common(CLI::App* cmd, LineageFlags& f) {

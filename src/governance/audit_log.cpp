@@ -34,9 +34,19 @@ std::string actor_json() {
 
 }  // namespace
 
-Result<std::unique_ptr<AuditLog>> AuditLog::open(const std::string& data_dir) {
+Result<std::unique_ptr<AuditLog>> AuditLog::open(const std::string& data_dir,
+                                                 const log::KeyRing& keys,
+                                                 const std::string& seal_key_id) {
   auto ledger = ChainedLedger::open(dir_for(data_dir));
   if (!ledger) return ledger.status().with_context("audit log");
+  if (!seal_key_id.empty()) {
+    const log::Key256* key = keys.find(seal_key_id);
+    if (key == nullptr) {
+      return Status::invalid("audit log: state_encryption_key \"" + seal_key_id +
+                             "\" is not among the keys loaded");
+    }
+    (*ledger)->seal_with(*key, seal_key_id);
+  }
   std::unique_ptr<AuditLog> log(new AuditLog());
   log->ledger_ = std::move(*ledger);
   log->actor_ = actor_json();
@@ -57,8 +67,9 @@ Status AuditLog::record(std::string_view event, std::string_view fields_json) {
   return Status::ok();
 }
 
-std::string AuditLog::last_of(const std::string& data_dir, std::string_view event) {
-  auto entries = ChainedLedger::entries(dir_for(data_dir));
+std::string AuditLog::last_of(const std::string& data_dir, std::string_view event,
+                              const log::KeyRing& keys) {
+  auto entries = ChainedLedger::entries(dir_for(data_dir), keys);
   if (!entries) return {};
   const std::string needle = "\"event\":" + quoted(event) + ",";
   for (auto it = entries->rbegin(); it != entries->rend(); ++it) {

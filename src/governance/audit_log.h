@@ -26,14 +26,18 @@ namespace sluice::governance {
 class AuditLog {
  public:
   static std::string dir_for(const std::string& data_dir) { return data_dir + "/audit"; }
-  static Result<std::unique_ptr<AuditLog>> open(const std::string& data_dir);
+  // With `seal_key_id`, entries are sealed with that key of `keys` (chained_ledger.h).
+  static Result<std::unique_ptr<AuditLog>> open(const std::string& data_dir,
+                                                const log::KeyRing& keys = {},
+                                                const std::string& seal_key_id = "");
 
   // Appends {"time","event","actor":{…},<fields>}; `fields_json` is the members of
   // an object without its braces ("" for none).
   Status record(std::string_view event, std::string_view fields_json);
 
   // The newest entry of `event`, as JSON text; empty when there is none.
-  static std::string last_of(const std::string& data_dir, std::string_view event);
+  static std::string last_of(const std::string& data_dir, std::string_view event,
+                             const log::KeyRing& keys = {});
 
  private:
   AuditLog() = default;

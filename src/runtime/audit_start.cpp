@@ -7,6 +7,7 @@
 #include "governance/audit_log.h"
 #include "log/encryption.h"
 #include "observe/json_out.h"
+#include "runtime/log_setup.h"
 
 namespace sluice::runtime {
 
@@ -36,6 +37,13 @@ std::map<std::string, std::string> members(simdjson::dom::element entry, const c
   return out;
 }
 
+// The keys that read a sealed audit log; none when they do not load (then the
+// previous start cannot be read, and every component counts as changed).
+log::KeyRing read_keys(const PipelineConfig& config) {
+  auto keys = read_log_keys(config);
+  return keys ? std::move(keys).value() : log::KeyRing();
+}
+
 }  // namespace
 
 Status audit_pipeline_start(const PipelineConfig& config, governance::AuditLog& audit) {
@@ -52,7 +60,7 @@ Status audit_pipeline_start(const PipelineConfig& config, governance::AuditLog& 
   const std::string config_hash = governance::sha256_hex(all);
 
   const std::string previous_text =
-      governance::AuditLog::last_of(config.data_dir, "pipeline_started");
+      governance::AuditLog::last_of(config.data_dir, "pipeline_started", read_keys(config));
   simdjson::dom::parser parser;
   std::map<std::string, std::string> before, keys_before;
   std::string previous_hash;

@@ -5,8 +5,8 @@
 #    SQLite tables dumped, the log segments and checkpoints (encrypted at rest) and
 #    everything else as bytes — except under data/quarantine (the one sink cleared
 #    for raw PII) and data/keys. The same scan finds them in an ungoverned run, so
-#    it is known to look in the right places. Its log, checkpoints and lineage ledger
-#    are encrypted, and the ledger still verifies and traces with the pipeline's keys.
+#    it is known to look in the right places. Its log, checkpoints, lineage ledger
+#    and audit log are encrypted; the ledgers still verify and read with its keys.
 # 2. At run time a sink refuses an event in which the detectors find a value above
 #    what it accepts: it goes to <sink>.rejected with the reason, never into the sink.
 # 3. `sluice validate` refuses the demo's leaking variant before any data moves.
@@ -57,6 +57,10 @@ grep -q '"entry":"sealed:k1:' demo/lineage/ledger.jsonl || fail "the demo's line
 grep -q "sink lake wrote" trace.txt || fail "trace of the sealed ledger: $(head -3 trace.txt)"
 expect_exit 3 "$SLUICE" lineage trace --data-dir demo lake
 grep -q 'encrypted with key "k1"' "$WORK/err" || fail "without the key, trace says: $(cat "$WORK/err")"
+grep -q '"entry":"sealed:k1:' demo/audit/ledger.jsonl || fail "the demo's audit log is not encrypted"
+"$SLUICE" audit show -c "$SLUICE_SOURCE_DIR/examples/demo.yaml" --event pipeline_started >audit.txt ||
+  fail "cannot read the sealed audit log: $(cat audit.txt)"
+jq -e '.config_sha256' audit.txt >/dev/null || fail "the audit entry read back is not the start entry: $(cat audit.txt)"
 leaks=$(scan demo)
 [[ -z $leaks ]] || fail "raw PII in what the demo wrote: $(echo "$leaks" | head -5)"
 pass "no raw email, phone or card number in $(find demo -type f | wc -l) files the demo wrote ($tokens tokenized emails in $lake_files lake files)"

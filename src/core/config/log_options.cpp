@@ -24,10 +24,10 @@ const std::vector<OptionSpec>& log_section_options() {
           "create_key", OptionType::kBool, "false",
           "When key_file does not exist, create it with one new random key (mode 0600), named "
           "by the first encryption_key of a source (else k1): for first runs and demos."),
-      OptionSpec::optional(
-          "state_encryption_key", OptionType::kString, "",
-          "Id of the key that encrypts window checkpoints and the lineage ledger's entries "
-          "(AES-256-GCM); empty: not encrypted."),
+      OptionSpec::optional("state_encryption_key", OptionType::kString, "",
+                           "Id of the key that encrypts window checkpoints and the entries of the "
+                           "lineage ledger and "
+                           "the audit log (AES-256-GCM); empty: not encrypted."),
       OptionSpec::optional("key_env", OptionType::kString, "SLUICE_LOG_KEYS",
                            "Environment variable holding keys as `<id>:<hex>[,<id>:<hex>...]`."),
       OptionSpec::optional(

@@ -3,6 +3,7 @@
 // no fewer.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <regex>
 #include <set>
 #include <string>
@@ -353,6 +354,44 @@ sinks:
   EXPECT_NE(text.find("accepts: \"internl\" is not a class (did you mean \"internal\"?)"),
             std::string::npos)
       << text;
+}
+
+TEST(ExposurePolicySchemaFile, ASchemaInAFileOfItsOwnClassesFieldsAndItsProblemsNameThatFile) {
+  const std::string dir = ::testing::TempDir();
+  const std::string good = dir + "/requests_schema.yaml", bad = dir + "/broken_schema.yaml";
+  std::ofstream(good) << "fields:\n  email: confidential\n";
+  std::ofstream(bad) << "fields:\n  email: secrets\n";
+  const std::string pipeline = R"(
+schemas:
+  requests: )" + good + R"(
+sources:
+  in: {type: generator, schema: requests}
+sinks:
+  lake: {type: blackhole, inputs: [in], accepts: internal}
+)";
+  Diagnostics diagnostics;
+  EXPECT_FALSE(
+      load_pipeline_text(pipeline, "file.yaml", runtime::Registry::builtin(), diagnostics));
+  EXPECT_NE(diagnostics.format().find("field email (confidential) reaches it"), std::string::npos)
+      << diagnostics.format();
+
+  Diagnostics broken;
+  std::string with_bad = pipeline;
+  with_bad.replace(with_bad.find(good), good.size(), bad);
+  EXPECT_FALSE(load_pipeline_text(with_bad, "file.yaml", runtime::Registry::builtin(), broken));
+  EXPECT_NE(broken.format().find(
+                bad + ":2:10: schema \"requests\": field email: \"secrets\" is not a class"),
+            std::string::npos)
+      << broken.format();
+
+  Diagnostics missing;
+  std::string with_missing = pipeline;
+  with_missing.replace(with_missing.find(good), good.size(), dir + "/no_such_schema.yaml");
+  EXPECT_FALSE(
+      load_pipeline_text(with_missing, "file.yaml", runtime::Registry::builtin(), missing));
+  EXPECT_NE(missing.format().find("file.yaml:3:13: schema \"requests\": cannot open"),
+            std::string::npos)
+      << missing.format();
 }
 
 }  // namespace
