@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "cli/commands.h"
+#include "cli/data_dir_option.h"
 #include "cli/exit_codes.h"
 #include "core/time.h"
 #include "format/event_codec.h"
@@ -21,6 +22,7 @@ namespace sluice::cli {
 namespace {
 
 struct LogFlags {
+  std::string config;
   std::string data_dir = "./data";
   std::string key_file;
   std::string key_env = "SLUICE_LOG_KEYS";
@@ -36,6 +38,12 @@ Result<std::unique_ptr<log::EmbeddedLog>> open_read_only(const LogFlags& f) {
   log::EmbeddedLogOptions options;
   options.dir = f.data_dir + "/log";
   options.read_only = true;
+  if (!f.config.empty()) {
+    // The keys the pipeline file's log: section names.
+    auto state = pipeline_state(f.config, f.data_dir);
+    if (!state) return state.status();
+    options.keys = std::move(state->keys);
+  }
   if (!f.key_file.empty()) SLUICE_RETURN_IF_ERROR(options.keys.load_file(f.key_file));
   if (const char* text = std::getenv(f.key_env.c_str()); text && *text) {
     SLUICE_RETURN_IF_ERROR(options.keys.load_text_list(text, "$" + f.key_env));
@@ -56,7 +64,8 @@ std::string human_bytes(int64_t bytes) {
   return out;
 }
 
-const log::TopicInfo* find_topic(const std::vector<log::TopicInfo>& topics, const std::string& name) {
+const log::TopicInfo* find_topic(const std::vector<log::TopicInfo>& topics,
+                                 const std::string& name) {
   for (const auto& t : topics) {
     if (t.config.name == name) return &t;
   }
@@ -69,8 +78,8 @@ int topics_command(log::Log& log) {
     std::fprintf(stderr, "sluice log topics: %s\n", topics.status().message().c_str());
     return kExitRuntimeFailure;
   }
-  std::printf("%-24s %10s %14s %12s %9s %11s %9s\n", "TOPIC", "PARTITIONS", "RECORDS", "BYTES", "FSYNC",
-              "COMPRESSION", "ENCRYPTED");
+  std::printf("%-24s %10s %14s %12s %9s %11s %9s\n", "TOPIC", "PARTITIONS", "RECORDS", "BYTES",
+              "FSYNC", "COMPRESSION", "ENCRYPTED");
   for (const auto& t : *topics) {
     int64_t records = 0, bytes = 0;
     for (const auto& p : t.partitions) {
@@ -78,8 +87,9 @@ int topics_command(log::Log& log) {
       bytes += p.bytes;
     }
     std::printf("%-24s %10d %14lld %12s %9s %11s %9s\n", t.config.name.c_str(), t.config.partitions,
-                static_cast<long long>(records), human_bytes(bytes).c_str(), log::durability_name(t.config.durability),
-                log::codec_name(t.config.codec), t.config.encryption_key.empty() ? "no" : t.config.encryption_key.c_str());
+                static_cast<long long>(records), human_bytes(bytes).c_str(),
+                log::durability_name(t.config.durability), log::codec_name(t.config.codec),
+                t.config.encryption_key.empty() ? "no" : t.config.encryption_key.c_str());
   }
   return kExitOk;
 }
@@ -92,23 +102,27 @@ int describe_command(log::Log& log, const LogFlags& f) {
   }
   const log::TopicInfo* t = find_topic(*topics, f.topic);
   if (!t) {
-    std::fprintf(stderr, "sluice log describe: no topic \"%s\" under %s/log\n", f.topic.c_str(), f.data_dir.c_str());
+    std::fprintf(stderr, "sluice log describe: no topic \"%s\" under %s/log\n", f.topic.c_str(),
+                 f.data_dir.c_str());
     return kExitUsage;
   }
   std::printf("%s", log::topic_config_text(t->config).c_str());
-  std::printf("\n%-9s %14s %14s %12s %9s %8s\n", "PARTITION", "START", "END", "BYTES", "SEGMENTS", "CORRUPT");
+  std::printf("\n%-9s %14s %14s %12s %9s %8s\n", "PARTITION", "START", "END", "BYTES", "SEGMENTS",
+              "CORRUPT");
   for (const auto& p : t->partitions) {
-    std::printf("%-9d %14lld %14lld %12s %9lld %8llu\n", p.partition, static_cast<long long>(p.start_offset),
-                static_cast<long long>(p.end_offset), human_bytes(p.bytes).c_str(),
-                static_cast<long long>(p.segments), static_cast<unsigned long long>(p.corrupt_batches));
+    std::printf("%-9d %14lld %14lld %12s %9lld %8llu\n", p.partition,
+                static_cast<long long>(p.start_offset), static_cast<long long>(p.end_offset),
+                human_bytes(p.bytes).c_str(), static_cast<long long>(p.segments),
+                static_cast<unsigned long long>(p.corrupt_batches));
   }
   auto groups = log.group_offsets("");
   if (groups && !groups->empty()) {
     std::printf("\n%-20s %-9s %14s %14s %12s\n", "GROUP", "PARTITION", "COMMITTED", "END", "LAG");
     for (const auto& g : *groups) {
       if (g.topic != f.topic) continue;
-      std::printf("%-20s %-9d %14lld %14lld %12lld\n", g.group.c_str(), g.partition, static_cast<long long>(g.committed),
-                  static_cast<long long>(g.end_offset), static_cast<long long>(g.lag()));
+      std::printf("%-20s %-9d %14lld %14lld %12lld\n", g.group.c_str(), g.partition,
+                  static_cast<long long>(g.committed), static_cast<long long>(g.end_offset),
+                  static_cast<long long>(g.lag()));
     }
   }
   return kExitOk;
@@ -120,11 +134,12 @@ int offsets_command(log::Log& log, const LogFlags& f) {
     std::fprintf(stderr, "sluice log offsets: %s\n", groups.status().message().c_str());
     return kExitRuntimeFailure;
   }
-  std::printf("%-20s %-24s %-9s %14s %14s %12s\n", "GROUP", "TOPIC", "PARTITION", "COMMITTED", "END", "LAG");
+  std::printf("%-20s %-24s %-9s %14s %14s %12s\n", "GROUP", "TOPIC", "PARTITION", "COMMITTED",
+              "END", "LAG");
   for (const auto& g : *groups) {
-    std::printf("%-20s %-24s %-9d %14lld %14lld %12lld\n", g.group.c_str(), g.topic.c_str(), g.partition,
-                static_cast<long long>(g.committed), static_cast<long long>(g.end_offset),
-                static_cast<long long>(g.lag()));
+    std::printf("%-20s %-24s %-9d %14lld %14lld %12lld\n", g.group.c_str(), g.topic.c_str(),
+                g.partition, static_cast<long long>(g.committed),
+                static_cast<long long>(g.end_offset), static_cast<long long>(g.lag()));
   }
   return kExitOk;
 }
@@ -133,8 +148,9 @@ int offsets_command(log::Log& log, const LogFlags& f) {
 void print_record(int32_t partition, const log::ReadRecord& r) {
   Arena arena;
   Value event;
-  std::string line = R"({"partition":)" + std::to_string(partition) + R"(,"offset":)" + std::to_string(r.offset) +
-                     R"(,"timestamp":")" + format_rfc3339(r.timestamp_us) + R"(","event":)";
+  std::string line = R"({"partition":)" + std::to_string(partition) + R"(,"offset":)" +
+                     std::to_string(r.offset) + R"(,"timestamp":")" +
+                     format_rfc3339(r.timestamp_us) + R"(","event":)";
   if (Status s = format::decode_value(arena.copy_string(r.value), arena, &event); s.is_ok()) {
     format::append_json(event, line);
   } else {
@@ -154,7 +170,8 @@ std::vector<int32_t> chosen_partitions(const log::TopicInfo& t, int32_t partitio
 }
 
 // Prints records of one partition from `from`, at most `limit` (-1: all); returns the next offset.
-Result<int64_t> print_range(log::Log& log, const std::string& topic, int32_t partition, int64_t from, int64_t limit) {
+Result<int64_t> print_range(log::Log& log, const std::string& topic, int32_t partition,
+                            int64_t from, int64_t limit) {
   int64_t printed = 0;
   while (limit < 0 || printed < limit) {
     auto read = log.read(topic, partition, from, 1 << 20, 0);
@@ -184,14 +201,16 @@ int dump_command(const LogFlags& f, bool tail) {
   auto topics = (*log)->topics();
   const log::TopicInfo* t = topics ? find_topic(*topics, f.topic) : nullptr;
   if (!t) {
-    std::fprintf(stderr, "sluice log: no topic \"%s\" under %s/log\n", f.topic.c_str(), f.data_dir.c_str());
+    std::fprintf(stderr, "sluice log: no topic \"%s\" under %s/log\n", f.topic.c_str(),
+                 f.data_dir.c_str());
     return kExitUsage;
   }
   std::map<int32_t, int64_t> next;
   for (int32_t p : chosen_partitions(*t, f.partition)) {
     const auto& info = t->partitions[static_cast<size_t>(p)];
-    int64_t from = tail ? std::max(info.start_offset, info.end_offset - (f.count < 0 ? 10 : f.count))
-                        : std::max(info.start_offset, f.offset);
+    int64_t from = tail
+                       ? std::max(info.start_offset, info.end_offset - (f.count < 0 ? 10 : f.count))
+                       : std::max(info.start_offset, f.offset);
     auto end = print_range(**log, f.topic, p, from, tail ? -1 : f.count);
     if (!end) {
       std::fprintf(stderr, "sluice log: %s\n", end.status().message().c_str());
@@ -216,14 +235,25 @@ int dump_command(const LogFlags& f, bool tail) {
 }  // namespace
 
 void add_log_command(CLI::App& app, int* exit_code) {
-  CLI::App* cmd = app.add_subcommand("log", "Inspect the embedded log: topics, partitions, segments, consumer lag, records.");
+  CLI::App* cmd = app.add_subcommand(
+      "log", "Inspect the embedded log: topics, partitions, segments, consumer lag, records.");
   cmd->require_subcommand(1);
   static LogFlags f;
   auto common = [](CLI::App* sub) {
-    sub->add_option("--data-dir", f.data_dir, "The pipeline's data_dir (the log is in <data-dir>/log)")
+    sub->add_option(
+        "-c,--config", f.config,
+        "Pipeline file: its data_dir, and the keys of its log: section to decrypt with");
+    sub->add_option("--data-dir", f.data_dir,
+                    "The pipeline's data_dir (the log is in <data-dir>/log)")
         ->capture_default_str();
     sub->add_option("--key-file", f.key_file, "Key file to decrypt encrypted topics (mode 0600)");
-    sub->add_option("--key-env", f.key_env, "Environment variable holding keys as <id>:<hex>,...")->capture_default_str();
+    // With -c, messages name the pipeline's data_dir (a bad file is reported when the log opens).
+    sub->parse_complete_callback([] {
+      if (f.config.empty()) return;
+      if (auto dir = pipeline_data_dir(f.config, f.data_dir)) f.data_dir = *dir;
+    });
+    sub->add_option("--key-env", f.key_env, "Environment variable holding keys as <id>:<hex>,...")
+        ->capture_default_str();
   };
   auto run_with_log = [exit_code](int (*body)(log::Log&, const LogFlags&)) {
     auto log = open_read_only(f);
@@ -235,22 +265,29 @@ void add_log_command(CLI::App& app, int* exit_code) {
     *exit_code = body(**log, f);
   };
 
-  CLI::App* topics = cmd->add_subcommand("topics", "List topics with partitions, records, size and settings.");
+  CLI::App* topics =
+      cmd->add_subcommand("topics", "List topics with partitions, records, size and settings.");
   common(topics);
-  topics->callback([run_with_log] { run_with_log([](log::Log& l, const LogFlags&) { return topics_command(l); }); });
+  topics->callback([run_with_log] {
+    run_with_log([](log::Log& l, const LogFlags&) { return topics_command(l); });
+  });
 
-  CLI::App* describe = cmd->add_subcommand("describe", "Settings, partitions (offsets, bytes, segments, corrupt "
-                                                       "batches) and consumer lag of one topic.");
+  CLI::App* describe =
+      cmd->add_subcommand("describe",
+                          "Settings, partitions (offsets, bytes, segments, corrupt "
+                          "batches) and consumer lag of one topic.");
   common(describe);
   describe->add_option("TOPIC", f.topic, "Topic name")->required();
   describe->callback([run_with_log] { run_with_log(describe_command); });
 
-  CLI::App* offsets = cmd->add_subcommand("offsets", "Committed offset, end offset and lag of every consumer group.");
+  CLI::App* offsets = cmd->add_subcommand(
+      "offsets", "Committed offset, end offset and lag of every consumer group.");
   common(offsets);
   offsets->add_option("--group", f.group, "Only this group");
   offsets->callback([run_with_log] { run_with_log(offsets_command); });
 
-  CLI::App* dump = cmd->add_subcommand("dump", "Print records as JSON lines (partition, offset, timestamp, event).");
+  CLI::App* dump = cmd->add_subcommand(
+      "dump", "Print records as JSON lines (partition, offset, timestamp, event).");
   common(dump);
   dump->add_option("TOPIC", f.topic, "Topic name")->required();
   dump->add_option("-p,--partition", f.partition, "Only this partition (default: all)");
@@ -258,7 +295,8 @@ void add_log_command(CLI::App& app, int* exit_code) {
   dump->add_option("-n,--count", f.count, "Records per partition at most (default: all)");
   dump->callback([exit_code] { *exit_code = dump_command(f, false); });
 
-  CLI::App* tail = cmd->add_subcommand("tail", "Print the last records of a topic; --follow keeps printing new ones.");
+  CLI::App* tail = cmd->add_subcommand(
+      "tail", "Print the last records of a topic; --follow keeps printing new ones.");
   common(tail);
   tail->add_option("TOPIC", f.topic, "Topic name")->required();
   tail->add_option("-p,--partition", f.partition, "Only this partition (default: all)");

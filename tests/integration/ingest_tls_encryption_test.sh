@@ -40,6 +40,8 @@ expect_exit 0 "$SLUICE" log dump ingest --data-dir data --key-file log.keys
 [[ $(grep -c tangerine "$WORK/out") -eq 2 ]] || fail "dump with the key: $(cat "$WORK/out")"
 expect_exit 3 "$SLUICE" log dump ingest --data-dir data
 grep -q 'key "k1"' "$WORK/err" || fail "dump without the key does not name it: $(cat "$WORK/err")"
+expect_exit 0 "$SLUICE" log dump ingest -c pipeline.yaml
+[[ $(grep -c tangerine "$WORK/out") -eq 2 ]] || fail "dump with the pipeline file's keys: $(cat "$WORK/out")"
 SLUICE_LOG_KEYS="k1:$(awk '{print $2}' log.keys)" expect_exit 0 "$SLUICE" log dump ingest --data-dir data
 [[ $(grep -c tangerine "$WORK/out") -eq 2 ]] || fail "dump with the key from \$SLUICE_LOG_KEYS: $(cat "$WORK/out")"
 printf 'k1 %s\n' "$(openssl rand -hex 32)" >wrong.keys
