@@ -71,8 +71,7 @@ class DedupTransform final : public Transform {
   Status load_state(std::string_view bytes) override {
     ByteReader r(bytes);
     if (r.u64() != kStateVersion) return Status::corruption("dedup state: unknown version");
-    if (r.bytes() != shape())
-      return Status::invalid("dedup state was saved with other key fields or window");
+    if (r.bytes() != shape()) return Status::invalid("dedup state was saved with other key fields or window");
     seen_.clear();
     order_.clear();
     newest_us_ = r.i64();
@@ -134,7 +133,7 @@ class DedupTransform final : public Transform {
   observe::ComponentStats& stats_;
   int64_t newest_us_ = INT64_MIN / 2;
   std::unordered_map<KeyHash, int64_t, KeyHashHasher> seen_;  // key → time of its first sighting
-  std::deque<Entry> order_;                                   // sightings in arrival order
+  std::deque<Entry> order_;                                    // sightings in arrival order
   std::string whole_;
 };
 
@@ -144,22 +143,18 @@ TransformType dedup_transform_type() {
   ComponentSpec spec;
   spec.kind = ComponentKind::kTransform;
   spec.type = "dedup";
-  spec.summary =
-      "Drops events whose key was already seen within a window of event time; bounded memory.";
+  spec.summary = "Drops events whose key was already seen within a window of event time; bounded memory.";
   spec.options = {
-      OptionSpec::optional(
-          "key_fields", OptionType::kPathList, "",
-          "Fields that identify an event (e.g. [event_id]); none: the whole event."),
+      OptionSpec::optional("key_fields", OptionType::kPathList, "",
+                           "Fields that identify an event (e.g. [event_id]); none: the whole event."),
       OptionSpec::optional("window", OptionType::kDuration, "10m",
                            "A repeat this close in event time to the first sighting is dropped.")
           .at_least(1),
-      OptionSpec::optional(
-          "max_keys", OptionType::kInt, "1000000",
-          "Keys remembered at most; past it the oldest are forgotten (their repeats pass).")
+      OptionSpec::optional("max_keys", OptionType::kInt, "1000000",
+                           "Keys remembered at most; past it the oldest are forgotten (their repeats pass).")
           .at_least(1),
   };
-  return TransformType{std::move(spec),
-                       [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
+  return TransformType{std::move(spec), [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
                          return std::unique_ptr<Transform>(std::make_unique<DedupTransform>(ctx));
                        }};
 }

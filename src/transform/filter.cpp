@@ -37,12 +37,10 @@ TransformType filter_transform_type() {
   spec.type = "filter";
   spec.summary = "Keeps the events for which a condition is true.";
   spec.options = {
-      OptionSpec::required_option(
-          "condition", OptionType::kCondition,
-          "Boolean expression; events for which it is true pass, e.g. `.status >= 500`."),
+      OptionSpec::required_option("condition", OptionType::kCondition,
+                                  "Boolean expression; events for which it is true pass, e.g. `.status >= 500`."),
   };
-  return TransformType{std::move(spec),
-                       [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
+  return TransformType{std::move(spec), [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
                          return std::unique_ptr<Transform>(std::make_unique<FilterTransform>(ctx));
                        }};
 }

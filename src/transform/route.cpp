@@ -65,12 +65,10 @@ TransformType route_transform_type() {
   ComponentSpec spec;
   spec.kind = ComponentKind::kTransform;
   spec.type = "route";
-  spec.summary =
-      "Sends each event to the named outputs whose condition it meets; the rest to _unmatched.";
+  spec.summary = "Sends each event to the named outputs whose condition it meets; the rest to _unmatched.";
   spec.options = {
-      OptionSpec::required_option(
-          "routes", OptionType::kConditionMap,
-          "Output name → condition, e.g. `errors: .status >= 500`; read as <name>.<route>."),
+      OptionSpec::required_option("routes", OptionType::kConditionMap,
+                                  "Output name → condition, e.g. `errors: .status >= 500`; read as <name>.<route>."),
       OptionSpec::optional("first_match", OptionType::kBool, "false",
                            "Send an event only to the first route it meets, in the order written."),
   };
@@ -82,13 +80,11 @@ TransformType route_transform_type() {
   };
   spec.check = [](const OptionValues& o) -> std::string {
     for (const auto& [name, condition] : o.get_condition_map("routes")) {
-      if (name == kUnmatched || name == "dead_letter")
-        return "route name \"" + name + "\" is taken by an output of route";
+      if (name == kUnmatched || name == "dead_letter") return "route name \"" + name + "\" is taken by an output of route";
     }
     return "";
   };
-  return TransformType{std::move(spec),
-                       [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
+  return TransformType{std::move(spec), [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
                          return std::unique_ptr<Transform>(std::make_unique<RouteTransform>(ctx));
                        }};
 }

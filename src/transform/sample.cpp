@@ -56,20 +56,15 @@ TransformType sample_transform_type() {
   ComponentSpec spec;
   spec.kind = ComponentKind::kTransform;
   spec.type = "sample";
-  spec.summary =
-      "Keeps a fraction of events, chosen by a hash: deterministic, and related events together.";
+  spec.summary = "Keeps a fraction of events, chosen by a hash: deterministic, and related events together.";
   spec.options = {
-      OptionSpec::required_option("rate", OptionType::kFloat,
-                                  "Fraction of events to keep, 0 to 1, e.g. 0.05.")
+      OptionSpec::required_option("rate", OptionType::kFloat, "Fraction of events to keep, 0 to 1, e.g. 0.05.")
           .between(0, 1),
       OptionSpec::optional("key_fields", OptionType::kPathList, "",
-                           "Fields whose values decide (all events of one trace id together); "
-                           "none: the whole event."),
-      OptionSpec::optional("seed", OptionType::kInt, "0",
-                           "Hash seed: another seed keeps another sample."),
+                           "Fields whose values decide (all events of one trace id together); none: the whole event."),
+      OptionSpec::optional("seed", OptionType::kInt, "0", "Hash seed: another seed keeps another sample."),
   };
-  return TransformType{std::move(spec),
-                       [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
+  return TransformType{std::move(spec), [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
                          return std::unique_ptr<Transform>(std::make_unique<SampleTransform>(ctx));
                        }};
 }

@@ -12,9 +12,7 @@ namespace {
 
 constexpr uint64_t kStateVersion = 1;
 
-int64_t floor_div(int64_t a, int64_t b) {
-  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0);
-}
+int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0)) ? 1 : 0); }
 
 class ThrottleTransform final : public Transform {
  public:
@@ -42,9 +40,8 @@ class ThrottleTransform final : public Transform {
         if (counts.size() >= max_keys_) {
           // Full: a new key passes uncounted rather than growing without bound.
           if (!warned_full_) {
-            spdlog::warn(
-                "throttle \"{}\": {} keys in one window, more pass unthrottled (raise max_keys)",
-                name_, max_keys_);
+            spdlog::warn("throttle \"{}\": {} keys in one window, more pass unthrottled (raise max_keys)", name_,
+                         max_keys_);
             warned_full_ = true;
           }
           kept.events.push_back(event);
@@ -80,8 +77,7 @@ class ThrottleTransform final : public Transform {
   Status load_state(std::string_view bytes) override {
     ByteReader r(bytes);
     if (r.u64() != kStateVersion) return Status::corruption("throttle state: unknown version");
-    if (r.bytes() != shape())
-      return Status::invalid("throttle state was saved with other key fields, limit or window");
+    if (r.bytes() != shape()) return Status::invalid("throttle state was saved with other key fields, limit or window");
     current_ = r.i64();
     for (auto* counts : {&before_, &now_}) {
       counts->clear();
@@ -128,7 +124,7 @@ class ThrottleTransform final : public Transform {
   std::string name_;
   observe::ComponentStats& stats_;
   int64_t current_ = INT64_MIN / 2;  // the newest window seen (event time / window)
-  Counts now_, before_;  // events passed per key in the newest window and the one before
+  Counts now_, before_;              // events passed per key in the newest window and the one before
   bool warned_full_ = false;
 };
 
@@ -138,27 +134,21 @@ TransformType throttle_transform_type() {
   ComponentSpec spec;
   spec.kind = ComponentKind::kTransform;
   spec.type = "throttle";
-  spec.summary =
-      "Lets at most `limit` events per key through in each window of event time; drops the rest.";
+  spec.summary = "Lets at most `limit` events per key through in each window of event time; drops the rest.";
   spec.options = {
-      OptionSpec::required_option("limit", OptionType::kInt, "Events per key and window that pass.")
+      OptionSpec::required_option("limit", OptionType::kInt, "Events per key and window that pass.").at_least(1),
+      OptionSpec::optional("window", OptionType::kDuration, "1m",
+                           "Windows of event time, aligned to the epoch, in which the limit counts.")
           .at_least(1),
-      OptionSpec::optional(
-          "window", OptionType::kDuration, "1m",
-          "Windows of event time, aligned to the epoch, in which the limit counts.")
-          .at_least(1),
-      OptionSpec::optional(
-          "key_fields", OptionType::kPathList, "",
-          "Fields whose values key the limit (e.g. [user_id]); none: one limit for all."),
-      OptionSpec::optional(
-          "max_keys", OptionType::kInt, "1000000",
-          "Keys counted per window at most; past it new keys pass unthrottled (and it is logged).")
+      OptionSpec::optional("key_fields", OptionType::kPathList, "",
+                           "Fields whose values key the limit (e.g. [user_id]); none: one limit for all."),
+      OptionSpec::optional("max_keys", OptionType::kInt, "1000000",
+                           "Keys counted per window at most; past it new keys pass unthrottled (and it is logged).")
           .at_least(1),
   };
-  return TransformType{
-      std::move(spec), [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
-        return std::unique_ptr<Transform>(std::make_unique<ThrottleTransform>(ctx));
-      }};
+  return TransformType{std::move(spec), [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
+                         return std::unique_ptr<Transform>(std::make_unique<ThrottleTransform>(ctx));
+                       }};
 }
 
 }  // namespace sluice::transform
