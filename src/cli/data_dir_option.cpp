@@ -26,8 +26,7 @@ Result<PipelineState> pipeline_state(const std::string& config, const std::strin
   auto keys = runtime::read_log_keys(*loaded);
   if (!keys) return keys.status();
   state.keys = std::move(keys).value();
-  if (loaded->log.has("state_encryption_key"))
-    state.seal_key_id = loaded->log.get_string("state_encryption_key");
+  state.seal_key_id = runtime::state_key_id(*loaded);
   return state;
 }
 

@@ -18,14 +18,12 @@ bool holds_id(const Value& v, const std::string& id, std::string* scratch) {
 
 }  // namespace
 
-Result<EventSearch> find_event(const PipelineConfig& config, const FieldPath& id_field,
-                               const std::string& id) {
+Result<EventSearch> find_event(const PipelineConfig& config, const log::KeyRing& keys,
+                               const FieldPath& id_field, const std::string& id) {
   log::EmbeddedLogOptions options;
   options.dir = config.data_dir + "/log";
   options.read_only = true;
-  auto keys = runtime::read_log_keys(config);
-  if (!keys) return keys.status();
-  options.keys = std::move(keys).value();
+  options.keys = keys;
   auto opened = log::EmbeddedLog::open(std::move(options));
   if (!opened) return opened.status().with_context("log under " + config.data_dir);
   log::Log& log = **opened;

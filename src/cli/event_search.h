@@ -14,6 +14,7 @@
 #include "core/config/pipeline_config.h"
 #include "core/field_path.h"
 #include "core/status.h"
+#include "log/encryption.h"
 
 namespace sluice::cli {
 
@@ -34,7 +35,8 @@ struct EventSearch {
 
 // The records whose `id_field` equals `id` (a string as it is; a number as JSON
 // writes it). Opens the log read-only, so it runs beside the pipeline.
-Result<EventSearch> find_event(const PipelineConfig& config, const FieldPath& id_field,
-                               const std::string& id);
+// `keys` decrypt encrypted topics.
+Result<EventSearch> find_event(const PipelineConfig& config, const log::KeyRing& keys,
+                               const FieldPath& id_field, const std::string& id);
 
 }  // namespace sluice::cli

@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include "cli/commands.h"
@@ -95,6 +96,24 @@ std::string range_text(simdjson::dom::element in) {
          std::to_string(int64_t(in["last_offset"].get_int64().value_unsafe()));
 }
 
+// The topic, partition and offsets a lake file's name says it holds; nullopt for
+// any other file.
+std::optional<sink::lake::LoggedFileName> lake_file_offsets(const fs::path& path) {
+  const std::string base = path.filename().string();
+  const size_t dot = base.find('.');
+  if (dot == std::string::npos) return std::nullopt;
+  return sink::lake::parse_logged_file_name(base, base.substr(0, dot));
+}
+
+// Whether a ledger input range shares records with `topic`/`partition` offsets first..last.
+bool range_overlaps(simdjson::dom::element in, std::string_view topic, int64_t partition,
+                    int64_t first, int64_t last) {
+  return in["topic"].get_string().value_unsafe() == topic &&
+         in["partition"].get_int64().value_unsafe() == partition &&
+         in["first_offset"].get_int64().value_unsafe() <= last &&
+         in["last_offset"].get_int64().value_unsafe() >= first;
+}
+
 // One commit of one sink: when, how many events, where to, from which offsets, through which
 // transforms.
 void print_commit(size_t index, simdjson::dom::element e, simdjson::dom::element sink,
@@ -122,10 +141,8 @@ std::vector<std::string> lake_files_holding(const std::string& dir, const EventL
   if (!fs::is_directory(dir, ec)) return files;
   for (auto it = fs::recursive_directory_iterator(dir, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    const std::string base = it->path().filename().string();
-    const size_t dot = base.find('.');
-    if (!it->is_regular_file(ec) || dot == std::string::npos) continue;
-    auto name = sink::lake::parse_logged_file_name(base, base.substr(0, dot));
+    if (!it->is_regular_file(ec)) continue;
+    auto name = lake_file_offsets(it->path());
     if (name && name->topic == at.topic && name->partition == at.partition &&
         name->first_offset <= at.offset && at.offset <= name->last_offset) {
       files.push_back(it->path().string());
@@ -154,7 +171,12 @@ int run_trace_event(const LineageFlags& f, const std::string& id_field, const st
     std::fputs(diagnostics.format().c_str(), stderr);
     return kExitInvalidPipeline;
   }
-  auto search = find_event(*config, *field, id);
+  auto keys = runtime::read_log_keys(*config);
+  if (!keys) {
+    std::fprintf(stderr, "sluice lineage trace: %s\n", keys.status().message().c_str());
+    return kExitInvalidPipeline;
+  }
+  auto search = find_event(*config, *keys, *field, id);
   if (!search) {
     std::fprintf(stderr, "sluice lineage trace: %s\n", search.status().message().c_str());
     return kExitRuntimeFailure;
@@ -168,7 +190,7 @@ int run_trace_event(const LineageFlags& f, const std::string& id_field, const st
     }
     return kExitRuntimeFailure;
   }
-  auto entries = ledger_entries(f, config->data_dir + "/lineage");
+  auto entries = governance::ChainedLedger::entries(config->data_dir + "/lineage", *keys);
   if (!entries) {
     std::fprintf(stderr, "sluice lineage trace: %s\n", entries.status().message().c_str());
     return kExitRuntimeFailure;
@@ -183,12 +205,7 @@ int run_trace_event(const LineageFlags& f, const std::string& id_field, const st
     for (size_t i = 0; i < entries->size(); ++i) {
       simdjson::dom::element e = parser.parse((*entries)[i]);
       for (simdjson::dom::element in : e["inputs"].get_array()) {
-        if (in["topic"].get_string().value_unsafe() != at.topic ||
-            in["partition"].get_int64().value_unsafe() != at.partition ||
-            in["first_offset"].get_int64().value_unsafe() > at.offset ||
-            in["last_offset"].get_int64().value_unsafe() < at.offset) {
-          continue;
-        }
+        if (!range_overlaps(in, at.topic, at.partition, at.offset, at.offset)) continue;
         for (simdjson::dom::element sink : e["sinks"].get_array()) {
           if (!reads_topic(sink, in)) continue;
           print_commit(i, e, sink, range_text(in));
@@ -219,11 +236,7 @@ int run_trace(const LineageFlags& f, const std::string& output) {
     std::fprintf(stderr, "sluice lineage trace: %s\n", entries.status().message().c_str());
     return kExitRuntimeFailure;
   }
-  Query q{output, std::nullopt};
-  const std::string base = fs::path(output).filename().string();
-  const size_t dot = base.find('.');
-  if (dot != std::string::npos)
-    q.file = sink::lake::parse_logged_file_name(base, base.substr(0, dot));
+  Query q{output, lake_file_offsets(output)};
   simdjson::dom::parser parser;
   size_t shown = 0;
   for (size_t i = 0; i < entries->size(); ++i) {
@@ -233,15 +246,10 @@ int run_trace(const LineageFlags& f, const std::string& output) {
       std::string inputs;
       for (simdjson::dom::element in : e["inputs"].get_array()) {
         if (!reads_topic(sink, in)) continue;
-        if (q.file) {
-          // Only the commits that covered some of the file's records.
-          const int64_t first = in["first_offset"].get_int64().value_unsafe();
-          const int64_t last = in["last_offset"].get_int64().value_unsafe();
-          if (in["topic"].get_string().value_unsafe() != q.file->topic ||
-              in["partition"].get_int64().value_unsafe() != q.file->partition ||
-              last < q.file->first_offset || first > q.file->last_offset) {
-            continue;
-          }
+        // Only the commits that covered some of the file's records.
+        if (q.file && !range_overlaps(in, q.file->topic, q.file->partition, q.file->first_offset,
+                                      q.file->last_offset)) {
+          continue;
         }
         inputs += (inputs.empty() ? "" : ", ") + range_text(in);
       }

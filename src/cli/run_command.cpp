@@ -71,12 +71,9 @@ void add_run_command(CLI::App& app, int* exit_code) {
     runtime::RunOptions options;
     // Opened before anything runs: a pipeline does not run unaudited.
     auto state_keys = runtime::load_log_keys(*config);
-    auto audit =
-        state_keys ? governance::AuditLog::open(config->data_dir, *state_keys,
-                                                config->log.has("state_encryption_key")
-                                                    ? config->log.get_string("state_encryption_key")
-                                                    : "")
-                   : Result<std::unique_ptr<governance::AuditLog>>(state_keys.status());
+    auto audit = state_keys ? governance::AuditLog::open(config->data_dir, *state_keys,
+                                                         runtime::state_key_id(*config))
+                            : Result<std::unique_ptr<governance::AuditLog>>(state_keys.status());
     if (!audit) {
       spdlog::error("cannot start the pipeline: {}", audit.status().message());
       *exit_code = kExitRuntimeFailure;

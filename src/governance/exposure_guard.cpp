@@ -37,6 +37,8 @@ bool ExposureGuard::walk(const Value& v) {
       text = v.as_string();
       break;
     case ValueType::kInt:
+      // Under 13 digits: a count or a code, never a card or an ID (see below).
+      if (v.as_int() > -1'000'000'000'000 && v.as_int() < 1'000'000'000'000) return true;
       scratch_ = std::to_string(v.as_int());
       text = scratch_;
       break;

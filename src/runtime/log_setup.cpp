@@ -8,7 +8,7 @@ Result<log::KeyRing> load_log_keys(const PipelineConfig& config) {
   const OptionValues& o = config.log;
   const std::string file = o.has("key_file") ? o.get_string("key_file") : "";
   if (o.has("create_key") && o.get_bool("create_key") && !file.empty()) {
-    std::string id = o.has("state_encryption_key") ? o.get_string("state_encryption_key") : "";
+    std::string id = state_key_id(config);
     for (const ComponentConfig& c : config.components) {
       if (id.empty() && c.kind == ComponentKind::kSource) id = topic_config_for(c).encryption_key;
     }
@@ -16,6 +16,11 @@ Result<log::KeyRing> load_log_keys(const PipelineConfig& config) {
         log::create_key_file_if_missing(file, id.empty() ? "k1" : id, "the log and state"));
   }
   return read_log_keys(config);
+}
+
+std::string state_key_id(const PipelineConfig& config) {
+  return config.log.has("state_encryption_key") ? config.log.get_string("state_encryption_key")
+                                                : "";
 }
 
 Result<log::KeyRing> read_log_keys(const PipelineConfig& config) {

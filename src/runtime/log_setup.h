@@ -23,6 +23,10 @@ Result<log::KeyRing> load_log_keys(const PipelineConfig& config);
 // The same keys without creating anything: for the commands that only read.
 Result<log::KeyRing> read_log_keys(const PipelineConfig& config);
 
+// The id of the key that seals sluice's own state — checkpoints, the lineage ledger,
+// the audit log (log: state_encryption_key); empty: not sealed.
+std::string state_key_id(const PipelineConfig& config);
+
 // The topic a source appends to, from its topic options.
 log::TopicConfig topic_config_for(const ComponentConfig& source);
 

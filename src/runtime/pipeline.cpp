@@ -38,6 +38,7 @@ struct Pipeline::Node {
   std::vector<std::string> ports;              // "" first, "dead_letter" last for transforms
   std::vector<std::vector<size_t>> consumers;  // per port: the nodes that read it
   uint64_t unread_warnings = 0;
+  uint64_t refusal_warnings = 0;  // sinks with a guard: events refused, logged 1 in 1000
   // Stateful transforms resumed from a checkpoint: (source, partition) → the offset
   // below which input is already in the state and must not be counted again.
   std::map<std::pair<std::string, int32_t>, int64_t> resumed_below;
@@ -233,13 +234,11 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config,
   // Every commit goes into the lineage ledger (data_dir/lineage).
   auto ledger = governance::ChainedLedger::open(p->config_.data_dir + "/lineage");
   if (!ledger) return ledger.status();
-  if (const std::string id = p->config_.log.has("state_encryption_key")
-                                 ? p->config_.log.get_string("state_encryption_key")
-                                 : "";
-      !id.empty()) {
-    auto keys = load_log_keys(p->config_);
-    if (!keys) return keys.status().with_context("log");
-    const log::Key256* key = keys->find(id);
+  // The same keys seal the ledger and the checkpoints (log: state_encryption_key).
+  auto state_keys = load_log_keys(p->config_);
+  if (!state_keys) return state_keys.status().with_context("log");
+  if (const std::string id = state_key_id(p->config_); !id.empty()) {
+    const log::Key256* key = state_keys->find(id);
     if (key == nullptr) {
       return Status::invalid("log: state_encryption_key \"" + id +
                              "\" is not among the keys loaded (key_file or key_env)");
@@ -265,21 +264,17 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config,
     }
   }
   p->checkpoint_interval_us_ = commit_interval_us;
-  if (Status s = p->resume_from_checkpoint(group); !s.is_ok()) return s;
+  if (Status s = p->resume_from_checkpoint(group, *state_keys); !s.is_ok()) return s;
   return p;
 }
 
-Status Pipeline::resume_from_checkpoint(const std::string& group) {
+Status Pipeline::resume_from_checkpoint(const std::string& group, const log::KeyRing& keys) {
   bool any_stateful = false;
   for (auto& node : nodes_)
     any_stateful = any_stateful || (node->transform && node->transform->stateful());
   if (!any_stateful) return Status::ok();
   checkpoints_ = std::make_unique<CheckpointStore>(config_.data_dir, group);
-  auto keys = load_log_keys(config_);
-  if (!keys) return keys.status().with_context("log");
-  const std::string state_key =
-      config_.log.has("state_encryption_key") ? config_.log.get_string("state_encryption_key") : "";
-  if (Status s = checkpoints_->encrypt_with(std::move(keys).value(), state_key); !s.is_ok()) {
+  if (Status s = checkpoints_->encrypt_with(keys, state_key_id(config_)); !s.is_ok()) {
     return s.with_context("log");
   }
   shared_->commits->gate_on_checkpoints(checkpoints_.get());
@@ -678,9 +673,9 @@ void Pipeline::deliver(size_t node, const std::shared_ptr<const Batch>& batch) {
 std::shared_ptr<const Batch> Pipeline::guard_sink(size_t node,
                                                   const std::shared_ptr<const Batch>& batch) {
   Node& to = *nodes_[node];
-  std::vector<Batch> ports(to.ports.size(), batch->derive());  // one port: "rejected"
-  Batch& rejected = ports.front();
+  // Made at the first refusal: a batch the sink may hold whole costs only the scan.
   std::optional<Batch> kept;
+  std::vector<Batch> ports;  // the sink's one output, "rejected"
   for (size_t i = 0; i < batch->events.size(); ++i) {
     const Event& event = batch->events[i];
     const std::string reason = to.guard->check(event.fields);
@@ -691,14 +686,16 @@ std::shared_ptr<const Batch> Pipeline::guard_sink(size_t node,
     if (!kept) {
       kept.emplace(batch->derive());
       kept->events.assign(batch->events.begin(), batch->events.begin() + static_cast<long>(i));
+      ports.assign(to.ports.size(), batch->derive());
     }
+    Batch& rejected = ports.front();
     rejected.events.push_back(dead_letter_event(rejected.arena(), to.config->name, reason, event));
-    if (to.unread_warnings++ % 1000 == 0) {
+    if (to.refusal_warnings++ % 1000 == 0) {
       spdlog::warn("sink \"{}\": refused an event: {}", to.config->name, reason);
     }
   }
   if (!kept) return batch;
-  to.stats->add_dead_lettered(rejected.size());
+  to.stats->add_dead_lettered(ports.front().size());
   route_outputs(node, ports);
   if (kept->empty()) return nullptr;
   return std::make_shared<const Batch>(std::move(*kept));

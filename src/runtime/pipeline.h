@@ -87,7 +87,7 @@ class Pipeline {
   void tick_transforms(int64_t now_us);
   void trace_transform(const Node& node, const Batch& in, std::vector<Batch>& ports, int64_t started_ns);
   void take_checkpoint();
-  Status resume_from_checkpoint(const std::string& group);
+  Status resume_from_checkpoint(const std::string& group, const log::KeyRing& keys);
 
   std::unique_ptr<log::Log> owned_log_;
   log::Log* log_ = nullptr;

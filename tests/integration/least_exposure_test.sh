@@ -50,6 +50,8 @@ lake_files=$(find demo/lake -name '*.parquet' | wc -l)
 tokens=$(duckdb "select count(*) as n from read_parquet('$WORK/demo/lake/**/*.parquet') where email like 'tok_k1_%'" | jq -r .n)
 [[ $tokens -gt 1000 ]] || fail "the lake holds $tokens tokenized emails; the demo governs nothing?"
 [[ $(head -c 4 demo/_checkpoints/sluice.checkpoint) == SLCE ]] || fail "the demo's checkpoint is not encrypted"
+[[ $(stat -c %a demo/keys/govern.keys demo/keys/log.keys demo/keys | tr '\n' ' ') == "600 600 700 " ]] ||
+  fail "the keys made on the first run are not private: $(stat -c '%a %n' demo/keys demo/keys/*)"
 grep -q '"entry":"sealed:k1:' demo/lineage/ledger.jsonl || fail "the demo's lineage ledger is not encrypted"
 ! grep -q '"sinks"' demo/lineage/ledger.jsonl || fail "a lineage entry is in the clear"
 "$SLUICE" lineage verify -c "$SLUICE_SOURCE_DIR/examples/demo.yaml" >verify.txt || fail "the sealed ledger does not verify: $(cat verify.txt)"

@@ -54,12 +54,15 @@ void check_inputs(const PipelineConfig& config, Diagnostics& diagnostics,
       }
       if (from->kind == ComponentKind::kSink &&
           (input.port != "rejected" || from->accepts.empty())) {
-        diagnostics.error(input.where,
-                          subject(c) + ": input \"" + input.to_string() + "\" is a sink",
-                          from->accepts.empty()
-                              ? "sinks have no outputs; read the component that feeds it instead"
-                              : "a sink's only output is \"" + from->name +
-                                    ".rejected\": what its accepts: refused");
+        diagnostics.error(
+            input.where, subject(c) + ": input \"" + input.to_string() + "\" is a sink",
+            !from->accepts.empty() ? "a sink's only output is \"" + from->name +
+                                         ".rejected\": what its accepts: refused"
+            : input.port == "rejected"
+                ? "\"" + from->name +
+                      "\" has no accepts:, so it refuses nothing; give it one to read "
+                      "what it refuses"
+                : "sinks have no outputs; read the component that feeds it instead");
         continue;
       }
       if (from == &c) {
