@@ -156,12 +156,15 @@ std::string render_metrics(const PipelineStatus& st, const ProcessStats& process
            "1 while the log answers, 0 when reading its state failed.");
   w.sample("sluice_log_up", {}, st.log_ok ? 1 : 0);
   w.family("sluice_log_bytes", Type::kGauge, "Bytes of a log partition's segment files on disk.");
+  // A log that does not know a partition's size (Kafka's) gets no sample rather than a made-up one.
   for (const PartitionStatus& p : st.partitions) {
+    if (p.bytes < 0) continue;
     w.sample("sluice_log_bytes", {{"topic", p.topic}, {"partition", std::to_string(p.partition)}},
              static_cast<double>(p.bytes));
   }
   w.family("sluice_log_segments", Type::kGauge, "Segment files of a log partition.");
   for (const PartitionStatus& p : st.partitions) {
+    if (p.segments < 0) continue;
     w.sample("sluice_log_segments",
              {{"topic", p.topic}, {"partition", std::to_string(p.partition)}},
              static_cast<double>(p.segments));

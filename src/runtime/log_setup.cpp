@@ -1,6 +1,7 @@
 #include "runtime/log_setup.h"
 
 #include "log/embedded_log.h"
+#include "log/kafka_log.h"
 
 namespace sluice::runtime {
 
@@ -31,7 +32,30 @@ Result<log::KeyRing> read_log_keys(const PipelineConfig& config) {
   return keys;
 }
 
+namespace {
+
+Result<std::unique_ptr<log::Log>> open_kafka_log(const PipelineConfig& config) {
+  const OptionValues& o = config.log;
+  log::KafkaLogOptions options;
+  options.brokers = o.has("brokers") ? o.get_string("brokers") : "";
+  if (o.has("properties")) options.properties = o.get_string_map("properties");
+  if (o.has("replication_factor"))
+    options.replication_factor = static_cast<int32_t>(o.get_int("replication_factor"));
+  if (o.has("request_timeout")) options.timeout_us = o.get_int("request_timeout");
+  options.group = o.has("group") ? o.get_string("group") : "sluice";
+  auto log = log::KafkaLog::open(std::move(options));
+  if (!log) return log.status();
+  return std::unique_ptr<log::Log>(std::move(log).value());
+}
+
+}  // namespace
+
+bool uses_kafka_log(const PipelineConfig& config) {
+  return config.log.has("type") && config.log.get_string("type") == "kafka";
+}
+
 Result<std::unique_ptr<log::Log>> open_log(const PipelineConfig& config) {
+  if (uses_kafka_log(config)) return open_kafka_log(config);
   const OptionValues& o = config.log;
   log::EmbeddedLogOptions options;
   options.dir = config.data_dir + "/log";

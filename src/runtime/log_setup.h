@@ -14,8 +14,10 @@
 
 namespace sluice::runtime {
 
-// Opens the log the pipeline's `log:` section describes (under data_dir/log).
+// Opens the log the pipeline's `log:` section describes: the embedded log under
+// data_dir/log, or Kafka with `type: kafka`.
 Result<std::unique_ptr<log::Log>> open_log(const PipelineConfig& config);
+bool uses_kafka_log(const PipelineConfig& config);
 
 // The keys of the `log:` section (key_file, key_env), creating the key file first
 // when create_key asks for it: what encrypts log batches and checkpoints.

@@ -10,6 +10,7 @@ WORK=$(mktemp -d /tmp/sluice-it-XXXXXX)
 cleanup_work() {
   if [[ -n ${server:-} ]]; then kill -9 "$server" 2>/dev/null || true; fi
   if [[ -n ${collector:-} ]]; then kill -9 "$collector" 2>/dev/null || true; fi
+  if [[ -n ${kafka:-} ]]; then { kill -9 "$kafka" && wait "$kafka"; } 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 trap cleanup_work EXIT
@@ -82,12 +83,13 @@ kill_loop() {
 
 # wait_caught_up [PARTITIONS]: waits up to 30 s until the pipeline's committed offsets
 # reach the end of every partition of the data_dir's log (and, with PARTITIONS, that
-# many partitions exist); fails otherwise.
+# many partitions exist); fails otherwise. LOG_FLAGS (default --data-dir data) says
+# which log: `-c pipeline.yaml` for a pipeline on Kafka.
 wait_caught_up() {
-  local lag=-1 parts=0
+  local lag=-1 parts=0 flags=(${LOG_FLAGS:---data-dir data})
   for _ in $(seq 1 300); do
-    lag=$("$SLUICE" log offsets --data-dir data | awk 'NR > 1 {s += $6} END {print s + 0}')
-    parts=$("$SLUICE" log offsets --data-dir data | awk 'NR > 1' | wc -l)
+    lag=$("$SLUICE" log offsets "${flags[@]}" | awk 'NR > 1 {s += $6} END {print s + 0}')
+    parts=$("$SLUICE" log offsets "${flags[@]}" | awk 'NR > 1' | wc -l)
     [[ $lag -eq 0 && $parts -ge ${1:-0} ]] && return 0
     sleep 0.1
   done
@@ -127,4 +129,33 @@ start_collector() {
   for _ in $(seq 1 100); do [[ -s collector.port ]] && break; sleep 0.05; done
   [[ -s collector.port ]] || fail "the stand-in collector did not start"
   COLLECTOR=$(cat collector.port)
+}
+
+# start_kafka [--topic NAME:PARTITIONS]...: Kafka brokers on loopback (librdkafka's mock
+# cluster, tests/support/kafka_mock_main.cpp) for the rest of the test. Sets $kafka and
+# $KAFKA_BOOTSTRAP; kafka_command LINE sends it a command (topic, down, up, fail, leader).
+start_kafka() {
+  : "${KAFKA_MOCK:?KAFKA_MOCK must point at the kafka_mock_cluster helper}"
+  mkfifo "$WORK/kafka.ctl"
+  exec 7<>"$WORK/kafka.ctl"  # read-write: the helper never sees the end of its input
+  "$KAFKA_MOCK" --bootstrap-file "$WORK/kafka.bootstrap" "$@" <&7 >>"$WORK/kafka.log" 2>&1 &
+  kafka=$!
+  for _ in $(seq 1 100); do
+    [[ -s $WORK/kafka.bootstrap ]] && break
+    kill -0 "$kafka" 2>/dev/null || fail "the Kafka mock cluster did not start: $(tail -5 "$WORK/kafka.log")"
+    sleep 0.05
+  done
+  KAFKA_BOOTSTRAP=$(cat "$WORK/kafka.bootstrap") || fail "the Kafka mock cluster printed no address"
+}
+kafka_command() {
+  local before
+  before=$(grep -c -E '^(ok|error)' "$WORK/kafka.log" || true)
+  echo "$1" >&7
+  for _ in $(seq 1 100); do
+    [[ $(grep -c -E '^(ok|error)' "$WORK/kafka.log" || true) -gt $before ]] && break
+    sleep 0.05
+  done
+  local answer
+  answer=$(grep -E '^(ok|error)' "$WORK/kafka.log" | tail -1)
+  [[ $answer == ok ]] || fail "kafka mock: '$1': ${answer:-no answer}"
 }

@@ -289,6 +289,30 @@ class Loader {
           }
           return "log settings: " + join(names);
         });
+    const OptionValues& o = config.log;
+    const bool kafka = o.has("type") && o.get_string("type") == "kafka";
+    if (kafka && (!o.has("brokers") || o.get_string("brokers").empty())) {
+      diagnostics_.error(
+          o.location("type"),
+          "log: type kafka needs brokers: the bootstrap servers, host:port[,host:port...]");
+    }
+    // Bounds the embedded log keeps on its own files; Kafka's brokers keep their own.
+    for (const char* option : {"disk_limit", "backlog_limit"}) {
+      if (kafka && o.location(option).line > 0) {
+        diagnostics_.error(
+            o.location(option),
+            std::string("log: ") + option +
+                " bounds the embedded log; with type kafka, the brokers' retention and "
+                "quotas do (docs/scale-out.md)");
+      }
+    }
+    for (const char* option : {"brokers", "properties", "replication_factor", "request_timeout"}) {
+      if (!kafka && o.location(option).line > 0) {
+        diagnostics_.error(
+            o.location(option),
+            std::string("log: ") + option + " is a setting of the Kafka log: add type: kafka");
+      }
+    }
   }
 
   // The `observe:` section (observe_options.h).

@@ -5,8 +5,22 @@ namespace sluice {
 const std::vector<OptionSpec>& log_section_options() {
   static const std::vector<OptionSpec> options = {
       OptionSpec::optional("type", OptionType::kEnum, "embedded",
-                           "Where the log lives: embedded (files under data_dir/log).")
-          .one_of({"embedded"}),
+                           "Where the log lives: embedded (files under data_dir/log) or kafka "
+                           "(topics on Apache Kafka or Redpanda; docs/scale-out.md).")
+          .one_of({"embedded", "kafka"}),
+      OptionSpec::optional("brokers", OptionType::kString, "",
+                           "With type kafka: the bootstrap brokers, `host:port[,host:port...]`."),
+      OptionSpec::optional("properties", OptionType::kStringMap, "",
+                           "With type kafka: librdkafka properties for every client of the log "
+                           "(security.protocol, sasl.*, ssl.*, linger.ms, ...)."),
+      OptionSpec::optional("replication_factor", OptionType::kInt, "-1",
+                           "With type kafka: replicas of the topics sluice creates; -1: the "
+                           "brokers' default.")
+          .between(-1, 32),
+      OptionSpec::optional("request_timeout", OptionType::kDuration, "30s",
+                           "With type kafka: the longest an append (until every replica has it), a "
+                           "commit or a metadata request waits before it fails (HTTP 503).")
+          .at_least(100'000),
       OptionSpec::optional("group", OptionType::kString, "sluice",
                            "Consumer group whose committed offsets the pipeline resumes from."),
       OptionSpec::optional(

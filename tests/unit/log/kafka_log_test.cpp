@@ -1,0 +1,216 @@
+// The Log interface over Kafka, against librdkafka's mock brokers: the same
+// contract as the embedded log (offsets, reads, commits, topics, lag) and what a
+// cluster adds (brokers down, failed requests, topics that already exist).
+#include "log/kafka_log.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "log/log_test_util.h"
+#include "support/mock_kafka_cluster.h"
+
+namespace sluice::log {
+namespace {
+
+using sluice::testing::MockKafkaCluster;
+using testing::append_numbered;
+using testing::read_all;
+using testing::topic;
+
+std::unique_ptr<KafkaLog> open_kafka(const MockKafkaCluster& cluster,
+                                     int64_t timeout_us = 10'000'000) {
+  KafkaLogOptions options;
+  options.brokers = cluster.bootstrap();
+  options.group = "pipeline";
+  options.timeout_us = timeout_us;
+  // The mock's reconnect chatter stays out of test output; a broker back up is found quickly.
+  options.properties = {{"log_level", "2"}, {"reconnect.backoff.max.ms", "200"}};
+  auto log = KafkaLog::open(std::move(options));
+  EXPECT_TRUE(log.is_ok()) << log.status().message();
+  return std::move(log).value();
+}
+
+TEST(KafkaLog, AppendsGetConsecutiveOffsetsAndReadBackInOrder) {
+  MockKafkaCluster cluster;
+  cluster.create_topic("events", 3);
+  auto log = open_kafka(cluster);
+  ASSERT_TRUE(log->ensure_topic(topic("events", 3)).is_ok());
+
+  auto first = append_numbered(*log, "events", 1, 0, 100);
+  ASSERT_TRUE(first.is_ok()) << first.status().message();
+  EXPECT_EQ(first->first_offset, 0);
+  EXPECT_EQ(first->last_offset, 99);
+  auto second = append_numbered(*log, "events", 1, 100, 50);
+  ASSERT_TRUE(second.is_ok());
+  EXPECT_EQ(second->first_offset, 100);
+  EXPECT_EQ(second->last_offset, 149);
+
+  const auto all = read_all(*log, "events", 1);
+  ASSERT_EQ(all.values.size(), 150u);
+  for (int i = 0; i < 150; ++i) {
+    EXPECT_EQ(all.values[i], "v" + std::to_string(i));
+    EXPECT_EQ(all.offsets[i], i);
+  }
+  EXPECT_TRUE(read_all(*log, "events", 0).values.empty());
+  // A read from the middle continues there.
+  EXPECT_EQ(read_all(*log, "events", 1, 120).values.front(), "v120");
+}
+
+TEST(KafkaLog, KeysAndMillisecondTimestampsSurvive) {
+  MockKafkaCluster cluster;
+  cluster.create_topic("keyed", 1);
+  auto log = open_kafka(cluster);
+  ASSERT_TRUE(log->ensure_topic(topic("keyed", 1)).is_ok());
+  const std::vector<Record> records = {{1'700'000'000'123'000, "k1", "one"},
+                                       {1'700'000'000'124'000, "", "two"}};
+  ASSERT_TRUE(log->append("keyed", 0, records).is_ok());
+  auto read = log->read("keyed", 0, 0, 1 << 20, 2'000'000);
+  ASSERT_TRUE(read.is_ok()) << read.status().message();
+  ASSERT_EQ(read->records.size(), 2u);
+  EXPECT_EQ(read->records[0].key, "k1");
+  EXPECT_EQ(read->records[0].value, "one");
+  EXPECT_EQ(read->records[0].timestamp_us, 1'700'000'000'123'000);
+  EXPECT_EQ(read->records[1].key, "");
+  EXPECT_EQ(read->next_offset, 2);
+}
+
+TEST(KafkaLog, ConcurrentAppendsToOnePartitionEachStayConsecutive) {
+  MockKafkaCluster cluster;
+  cluster.create_topic("busy", 1);
+  auto log = open_kafka(cluster);
+  ASSERT_TRUE(log->ensure_topic(topic("busy", 1)).is_ok());
+  std::vector<std::thread> threads;
+  std::vector<std::vector<AppendResult>> results(4);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 25; ++i) {
+        auto r = append_numbered(*log, "busy", 0, t * 1000 + i * 10, 10);
+        ASSERT_TRUE(r.is_ok()) << r.status().message();
+        results[t].push_back(*r);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  std::set<int64_t> offsets;
+  for (const auto& per_thread : results) {
+    for (const AppendResult& r : per_thread) {
+      EXPECT_EQ(r.last_offset - r.first_offset, 9);
+      for (int64_t o = r.first_offset; o <= r.last_offset; ++o)
+        EXPECT_TRUE(offsets.insert(o).second) << o;
+    }
+  }
+  EXPECT_EQ(offsets.size(), 1000u);
+  EXPECT_EQ(read_all(*log, "busy", 0).values.size(), 1000u);
+}
+
+TEST(KafkaLog, CommittedOffsetsAreKafkaGroupOffsetsAndOutliveTheClient) {
+  MockKafkaCluster cluster;
+  cluster.create_topic("orders", 2);
+  {
+    auto log = open_kafka(cluster);
+    ASSERT_TRUE(log->ensure_topic(topic("orders", 2)).is_ok());
+    ASSERT_TRUE(append_numbered(*log, "orders", 0, 0, 80).is_ok());
+    auto before = log->committed("pipeline", "orders", 0);
+    ASSERT_TRUE(before.is_ok()) << before.status().message();
+    EXPECT_EQ(*before, 0);  // no commit yet: the partition's start
+    const std::vector<std::pair<int32_t, int64_t>> offsets = {{0, 50}};
+    ASSERT_TRUE(log->commit("pipeline", "orders", offsets).is_ok());
+    ASSERT_TRUE(log->close().is_ok());
+    ASSERT_TRUE(log->close().is_ok());  // idempotent
+  }
+  auto log = open_kafka(cluster);  // a restarted instance
+  auto after = log->committed("pipeline", "orders", 0);
+  ASSERT_TRUE(after.is_ok()) << after.status().message();
+  EXPECT_EQ(*after, 50);
+  auto groups = log->group_offsets("");
+  ASSERT_TRUE(groups.is_ok()) << groups.status().message();
+  ASSERT_EQ(groups->size(), 1u);  // partition 1 was never committed
+  EXPECT_EQ((*groups)[0].group, "pipeline");
+  EXPECT_EQ((*groups)[0].partition, 0);
+  EXPECT_EQ((*groups)[0].end_offset, 80);
+  EXPECT_EQ((*groups)[0].lag(), 30);
+}
+
+TEST(KafkaLog, TopicsListPartitionsWithOffsetsAndUnknownSizes) {
+  MockKafkaCluster cluster;
+  cluster.create_topic("a", 2);
+  cluster.create_topic("b", 1);
+  auto log = open_kafka(cluster);
+  ASSERT_TRUE(append_numbered(*log, "a", 1, 0, 7).is_ok());
+  auto topics = log->topics();
+  ASSERT_TRUE(topics.is_ok()) << topics.status().message();
+  ASSERT_EQ(topics->size(), 2u);
+  EXPECT_EQ((*topics)[0].config.name, "a");
+  ASSERT_EQ((*topics)[0].partitions.size(), 2u);
+  EXPECT_EQ((*topics)[0].partitions[1].end_offset, 7);
+  EXPECT_EQ((*topics)[0].partitions[1].bytes, -1);  // Kafka does not say
+  EXPECT_EQ((*topics)[1].config.partitions, 1);
+}
+
+TEST(KafkaLog, ADifferentPartitionCountIsRefusedWithBothCounts) {
+  MockKafkaCluster cluster;
+  cluster.create_topic("fixed", 3);
+  auto log = open_kafka(cluster);
+  Status s = log->ensure_topic(topic("fixed", 4));
+  ASSERT_FALSE(s.is_ok());
+  EXPECT_NE(s.message().find("has 3 partitions in Kafka, the pipeline says 4"), std::string::npos)
+      << s.message();
+}
+
+TEST(KafkaLog, ATopicTheBrokersWillNotCreateIsAClearError) {
+  MockKafkaCluster cluster;  // the mock brokers do not serve CreateTopics
+  auto log = open_kafka(cluster, 1'000'000);
+  Status s = log->ensure_topic(topic("missing", 2));
+  ASSERT_FALSE(s.is_ok());
+  EXPECT_NE(s.message().find("topic \"missing\" does not exist"), std::string::npos) << s.message();
+}
+
+TEST(KafkaLog, EncryptionKeysAreTheEmbeddedLogsAndRefusedHere) {
+  MockKafkaCluster cluster;
+  cluster.create_topic("secret", 1);
+  auto log = open_kafka(cluster);
+  TopicConfig c = topic("secret", 1);
+  c.encryption_key = "k1";
+  Status s = log->ensure_topic(c);
+  ASSERT_FALSE(s.is_ok());
+  EXPECT_NE(s.message().find("TLS"), std::string::npos) << s.message();
+}
+
+TEST(KafkaLog, FailedProduceRequestsAreRetriedWithoutDuplicates) {
+  MockKafkaCluster cluster;
+  cluster.create_topic("flaky", 1);
+  auto log = open_kafka(cluster);
+  ASSERT_TRUE(append_numbered(*log, "flaky", 0, 0, 10).is_ok());
+  cluster.fail_requests(0 /* Produce */, 3, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION);
+  auto r = append_numbered(*log, "flaky", 0, 10, 10);
+  ASSERT_TRUE(r.is_ok()) << r.status().message();
+  EXPECT_EQ(r->first_offset, 10);
+  const auto all = read_all(*log, "flaky", 0);
+  ASSERT_EQ(all.values.size(), 20u);  // the idempotent producer wrote each record once
+  EXPECT_EQ(all.values.back(), "v19");
+}
+
+TEST(KafkaLog, AppendsWhileEveryBrokerIsDownFailAsRetryLaterThenRecover) {
+  MockKafkaCluster cluster(1);
+  cluster.create_topic("down", 1);
+  auto log = open_kafka(cluster, 1'500'000);
+  ASSERT_TRUE(append_numbered(*log, "down", 0, 0, 5).is_ok());
+  cluster.set_down(1);
+  auto failed = append_numbered(*log, "down", 0, 5, 5);
+  ASSERT_FALSE(failed.is_ok());
+  EXPECT_EQ(failed.status().code(), StatusCode::kUnavailable) << failed.status().message();
+  cluster.set_up(1);
+  Result<AppendResult> again = Status::internal("not tried");
+  for (int attempt = 0; attempt < 20 && !again.is_ok(); ++attempt)
+    again = append_numbered(*log, "down", 0, 5, 5);
+  ASSERT_TRUE(again.is_ok()) << again.status().message();
+  const auto all = read_all(*log, "down", 0);
+  // Every acknowledged record is there; the failed call's records may be too (at-least-once).
+  ASSERT_GE(all.values.size(), 10u);
+  EXPECT_EQ(all.values.back(), "v9");
+}
+
+}  // namespace
+}  // namespace sluice::log
