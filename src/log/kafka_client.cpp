@@ -1,5 +1,8 @@
 #include "log/kafka_client.h"
 
+#include <algorithm>
+#include <thread>
+
 namespace sluice::log {
 
 void KafkaHandleDeleter::operator()(rd_kafka_t* rk) const {
@@ -43,6 +46,88 @@ Result<KafkaHandle> make_kafka_client(rd_kafka_type_t type, const KafkaClientSet
   if (!rk)
     return fail(Status::invalid(settings.subject + ": cannot create a Kafka client: " + error));
   return KafkaHandle(rk);  // rd_kafka_new owns conf now
+}
+
+void on_kafka_delivery(rd_kafka_t*, const rd_kafka_message_t* message, void*) {
+  auto* delivery = static_cast<KafkaDelivery*>(message->_private);
+  if (!delivery) return;
+  std::unique_lock lock(delivery->mutex_);
+  if (message->err) {
+    if (!delivery->error_) delivery->error_ = message->err;
+  } else {
+    delivery->first_ =
+        delivery->first_ < 0 ? message->offset : std::min(delivery->first_, message->offset);
+    delivery->last_ = std::max(delivery->last_, message->offset);
+  }
+  if (--delivery->remaining_ == 0) delivery->done_.notify_all();
+  delivery->release(lock);
+}
+
+void install_delivery_reports(rd_kafka_conf_t* conf, void*) {
+  rd_kafka_conf_set_dr_msg_cb(conf, on_kafka_delivery);
+}
+
+void KafkaDelivery::release(std::unique_lock<std::mutex>& lock) {
+  const bool last_reference = --references_ == 0;
+  lock.unlock();
+  if (last_reference) delete this;
+}
+
+rd_kafka_resp_err_t KafkaDelivery::produce(rd_kafka_t* producer, rd_kafka_topic_t* topic,
+                                           int32_t partition, std::string_view key,
+                                           std::string_view value, int64_t timestamp_ms,
+                                           rd_kafka_headers_t* headers,
+                                           std::chrono::steady_clock::time_point deadline) {
+  {
+    // Counted before it is enqueued: its report may come before producev returns.
+    std::lock_guard lock(mutex_);
+    ++remaining_;
+    ++references_;
+  }
+  for (;;) {
+    const rd_kafka_resp_err_t err =
+        headers
+            ? rd_kafka_producev(producer, RD_KAFKA_V_RKT(topic), RD_KAFKA_V_PARTITION(partition),
+                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                                RD_KAFKA_V_KEY(key.data(), key.size()),
+                                RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_HEADERS(headers),
+                                RD_KAFKA_V_OPAQUE(this), RD_KAFKA_V_END)
+            : rd_kafka_producev(producer, RD_KAFKA_V_RKT(topic), RD_KAFKA_V_PARTITION(partition),
+                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                                RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+                                RD_KAFKA_V_KEY(key.data(), key.size()),
+                                RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_OPAQUE(this),
+                                RD_KAFKA_V_END);
+    if (!err) {
+      std::lock_guard lock(mutex_);
+      ++produced_;
+      return err;
+    }
+    // A full local queue drains as the brokers answer: wait for room, within the deadline.
+    if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      continue;
+    }
+    std::lock_guard lock(mutex_);
+    --remaining_;
+    --references_;  // the caller's reference stays: never the last
+    return err;
+  }
+}
+
+KafkaDelivery::Outcome KafkaDelivery::wait(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(mutex_);
+  Outcome out;
+  // librdkafka does not time out messages queued for a partition whose leader is
+  // out of reach, so the wait has a deadline of its own.
+  out.reported = done_.wait_until(lock, deadline, [&] { return remaining_ == 0; });
+  out.produced = produced_;
+  out.first_offset = first_;
+  out.last_offset = last_;
+  out.error = error_;
+  release(lock);
+  return out;
 }
 
 bool has_property(const KafkaProperties& properties, std::string_view name) {

@@ -9,7 +9,10 @@
 
 #include <librdkafka/rdkafka.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -43,6 +46,46 @@ struct KafkaClientSettings {
 Result<KafkaHandle> make_kafka_client(rd_kafka_type_t type, const KafkaClientSettings& settings,
                                       void (*conf_setup)(rd_kafka_conf_t*, void*) = nullptr,
                                       void* setup_opaque = nullptr);
+
+// What one call that produces messages waits for: a delivery report of each.
+// Reports come on the thread that polls the producer, which must have been made
+// with install_delivery_reports. Made by begin(), ended by one wait(): a caller
+// that stops waiting at its deadline leaves the object to the last report.
+class KafkaDelivery {
+ public:
+  static KafkaDelivery* begin() { return new KafkaDelivery; }
+  // Enqueues one message (RD_KAFKA_PARTITION_UA: the partitioner picks). A full
+  // local queue is waited out until `deadline`. `headers`, when given, are the
+  // message's once this succeeds.
+  rd_kafka_resp_err_t produce(rd_kafka_t* producer, rd_kafka_topic_t* topic, int32_t partition,
+                              std::string_view key, std::string_view value, int64_t timestamp_ms,
+                              rd_kafka_headers_t* headers,
+                              std::chrono::steady_clock::time_point deadline);
+  struct Outcome {
+    bool reported = false;  // every report came before the deadline
+    size_t produced = 0;
+    int64_t first_offset = -1, last_offset = -1;
+    rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;  // the first failed report
+  };
+  // Waits for every report; `this` must not be used afterwards.
+  Outcome wait(std::chrono::steady_clock::time_point deadline);
+
+ private:
+  KafkaDelivery() = default;
+  friend void on_kafka_delivery(rd_kafka_t*, const rd_kafka_message_t*, void*);
+  void release(std::unique_lock<std::mutex>& lock);
+
+  std::mutex mutex_;
+  std::condition_variable done_;
+  size_t produced_ = 0;
+  size_t remaining_ = 0;   // reports still to come
+  size_t references_ = 1;  // the caller + one per message enqueued
+  int64_t first_ = -1, last_ = -1;
+  rd_kafka_resp_err_t error_ = RD_KAFKA_RESP_ERR_NO_ERROR;
+};
+
+// A make_kafka_client conf_setup for producers whose messages KafkaDelivery tracks.
+void install_delivery_reports(rd_kafka_conf_t* conf, void*);
 
 // Whether the user set `name` (the component then leaves its own default out).
 bool has_property(const KafkaProperties& properties, std::string_view name);

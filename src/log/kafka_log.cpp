@@ -4,50 +4,10 @@
 
 #include <algorithm>
 #include <chrono>
-#include <condition_variable>
-#include <limits>
 
 namespace sluice::log {
 
 namespace {
-
-// What one append() waits for: a delivery report for each record it enqueued.
-// Shared by the caller and its records' reports (`references`): a caller that gave
-// up waiting leaves it to the last report to free.
-struct PendingAppend {
-  std::mutex mutex;
-  std::condition_variable done;
-  size_t remaining = 0;   // reports still to come
-  size_t references = 1;  // the caller + one per record enqueued
-  int64_t first = std::numeric_limits<int64_t>::max();
-  int64_t last = -1;
-  rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;
-
-  // Drops one reference, with `mutex` held by `lock`; frees the object at the last.
-  static void release(PendingAppend* p, std::unique_lock<std::mutex>& lock) {
-    const bool last_reference = --p->references == 0;
-    lock.unlock();
-    if (last_reference) delete p;
-  }
-};
-
-void on_delivery(rd_kafka_t*, const rd_kafka_message_t* message, void*) {
-  auto* pending = static_cast<PendingAppend*>(message->_private);
-  if (!pending) return;
-  std::unique_lock lock(pending->mutex);
-  if (message->err) {
-    if (!pending->error) pending->error = message->err;
-  } else {
-    pending->first = std::min(pending->first, message->offset);
-    pending->last = std::max(pending->last, message->offset);
-  }
-  if (--pending->remaining == 0) pending->done.notify_all();
-  PendingAppend::release(pending, lock);
-}
-
-void set_delivery_callback(rd_kafka_conf_t* conf, void*) {
-  rd_kafka_conf_set_dr_msg_cb(conf, on_delivery);
-}
 
 const char* kafka_codec(Codec codec) {
   switch (codec) {
@@ -99,7 +59,7 @@ Status KafkaLog::start() {
   if (!has_property(options_.properties, "linger.ms") &&
       !has_property(options_.properties, "queue.buffering.max.ms"))
     producer.required.insert(producer.required.begin(), {"linger.ms", "2"});
-  auto made = make_kafka_client(RD_KAFKA_PRODUCER, producer, set_delivery_callback);
+  auto made = make_kafka_client(RD_KAFKA_PRODUCER, producer, install_delivery_reports);
   if (!made) return made.status();
   producer_ = std::move(made).value();
 
@@ -327,59 +287,32 @@ Result<AppendResult> KafkaLog::append(const std::string& topic, int32_t partitio
   }
   const std::string subject =
       "log: append to \"" + topic + "\" partition " + std::to_string(partition);
-  auto* pending = new PendingAppend;
-  size_t enqueued = 0;
+  KafkaDelivery* delivery = KafkaDelivery::begin();
   rd_kafka_resp_err_t enqueue_error = RD_KAFKA_RESP_ERR_NO_ERROR;
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::microseconds(options_.timeout_us);
   {
     // Under the partition's lock, so the records of one call are consecutive there.
     std::lock_guard lock(*partition_lock);
-    std::unique_lock count(pending->mutex);  // delivery reports wait until all are enqueued
     for (const Record& r : records) {
-      for (;;) {
-        const rd_kafka_resp_err_t err = rd_kafka_producev(
-            producer_.get(), RD_KAFKA_V_RKT(*rkt), RD_KAFKA_V_PARTITION(partition),
-            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-            RD_KAFKA_V_VALUE(const_cast<char*>(r.value.data()), r.value.size()),
-            RD_KAFKA_V_KEY(r.key.data(), r.key.size()), RD_KAFKA_V_TIMESTAMP(r.timestamp_us / 1000),
-            RD_KAFKA_V_OPAQUE(pending), RD_KAFKA_V_END);
-        if (!err) break;
-        // A full local queue drains as the brokers answer: wait for room, within the timeout.
-        if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL && std::chrono::steady_clock::now() < deadline) {
-          count.unlock();
-          std::this_thread::sleep_for(std::chrono::milliseconds(1));
-          count.lock();
-          continue;
-        }
-        enqueue_error = err;
-        break;
-      }
+      enqueue_error = delivery->produce(producer_.get(), *rkt, partition, r.key, r.value,
+                                        r.timestamp_us / 1000, nullptr, deadline);
       if (enqueue_error) break;
-      ++enqueued;
-      ++pending->remaining;
-      ++pending->references;
     }
   }
-  // librdkafka does not time out records queued for a partition whose leader is
-  // unreachable, so the wait has its own deadline; records still queued then may
-  // reach Kafka later, which the producer's retry makes a duplicate, never a loss.
-  std::unique_lock lock(pending->mutex);
-  const bool reported = pending->done.wait_until(lock, deadline + std::chrono::seconds(1),
-                                                 [&] { return pending->remaining == 0; });
-  const int64_t first = pending->first, last = pending->last;
-  const rd_kafka_resp_err_t delivery_error = pending->error;
-  PendingAppend::release(pending, lock);
+  // Records still queued at the deadline may reach Kafka later: the producer's
+  // retry makes them a duplicate, never a loss.
+  const KafkaDelivery::Outcome out = delivery->wait(deadline + std::chrono::seconds(1));
   if (enqueue_error) return kafka_status(enqueue_error, subject);
-  if (!reported)
+  if (!out.reported)
     return kafka_status(RD_KAFKA_RESP_ERR__TIMED_OUT, subject + ": not acknowledged in time");
-  if (delivery_error) return kafka_status(delivery_error, subject);
-  if (last - first + 1 != static_cast<int64_t>(enqueued)) {
+  if (out.error) return kafka_status(out.error, subject);
+  if (out.last_offset - out.first_offset + 1 != static_cast<int64_t>(out.produced)) {
     // Only an outside producer writing to the same partition meanwhile can do this.
-    spdlog::warn("{}: {} records got offsets {}..{}, not consecutive", subject, enqueued, first,
-                 last);
+    spdlog::warn("{}: {} records got offsets {}..{}, not consecutive", subject, out.produced,
+                 out.first_offset, out.last_offset);
   }
-  return AppendResult{first, last};
+  return AppendResult{out.first_offset, out.last_offset};
 }
 
 Result<ReadResult> KafkaLog::read(const std::string& topic, int32_t partition, int64_t offset,

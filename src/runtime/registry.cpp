@@ -2,14 +2,15 @@
 
 #include "core/config/log_options.h"
 #include "governance/exposure_check.h"
-
 #include "sink/blackhole.h"
 #include "sink/console.h"
 #include "sink/file.h"
+#include "sink/kafka.h"
 #include "sink/parquet.h"
 #include "sink/sqlite.h"
 #include "source/generator.h"
 #include "source/http.h"
+#include "source/kafka.h"
 #include "source/topic.h"
 #include "transform/anomaly/anomaly.h"
 #include "transform/dedup.h"
@@ -31,6 +32,7 @@ const Registry& Registry::builtin() {
     // Sources.
     r.add(source::generator_source_type());
     r.add(source::http_source_type());
+    r.add(source::kafka_source_type());
     r.add(source::topic_source_type());
     // Transforms.
     r.add(transform::anomaly_transform_type());
@@ -48,6 +50,7 @@ const Registry& Registry::builtin() {
     r.add(sink::blackhole_sink_type());
     r.add(sink::console_sink_type());
     r.add(sink::file_sink_type());
+    r.add(sink::kafka_sink_type());
     r.add(sink::parquet_sink_type());
     r.add(sink::sqlite_sink_type());
     return r;
@@ -88,7 +91,8 @@ const ComponentSpec* Registry::find(ComponentKind kind, const std::string& type)
   return nullptr;
 }
 
-void Registry::check_pipeline(const PipelineConfig& config, Diagnostics& diagnostics, bool graph_ok) const {
+void Registry::check_pipeline(const PipelineConfig& config, Diagnostics& diagnostics,
+                              bool graph_ok) const {
   governance::check_exposure(config, diagnostics, graph_ok);
 }
 

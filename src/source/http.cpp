@@ -53,10 +53,7 @@ class HttpSource final : public Source {
     if (o.has("api_keys")) api_keys_ = o.get_strings("api_keys");
     accept_valid_ = o.get_string("on_invalid") == "accept_valid";
     retry_after_s_ = std::max<int64_t>(1, o.get_int("retry_after") / 1'000'000);
-    if (o.has("time_field") && !o.get_string("time_field").empty()) {
-      event_time_.emplace(FieldPath::parse(o.get_string("time_field")).value(),
-                          *parse_time_format(o.get_string("time_format")));
-    }
+    event_time_ = event_time_from(o);
     options_.on_response = [&stats = stats_](int status, int64_t us) { stats.requests.record(status, us); };
     limits_.max_body_bytes = options_.max_body_bytes;
     limits_.max_event_bytes = std::min<size_t>(options_.max_body_bytes, limits_.max_event_bytes);
@@ -289,11 +286,7 @@ std::string check_options(const OptionValues& o) {
   }
   if (!o.get_string("path").starts_with("/")) return "path: must start with /";
   if (o.has("tls_cert") != o.has("tls_key")) return "tls_cert and tls_key go together: give both or neither";
-  if (o.has("time_field") && !o.get_string("time_field").empty()) {
-    auto path = FieldPath::parse(o.get_string("time_field"));
-    if (!path) return "time_field: " + path.status().message();
-  }
-  return "";
+  return check_event_time_options(o);
 }
 
 }  // namespace
@@ -332,16 +325,11 @@ SourceType http_source_type() {
       OptionSpec::optional("idle_timeout", OptionType::kDuration, "60s",
                            "A keep-alive connection with no new request is closed after this.")
           .at_least(1000),
-      OptionSpec::optional("time_field", OptionType::kString, "",
-                           "Field holding the event time (e.g. .timestamp); empty or absent in an event: ingest time."),
-      OptionSpec::optional("time_format", OptionType::kEnum, "auto",
-                           "How time_field is written: auto (RFC 3339 string, or epoch number with the unit its "
-                           "size implies), rfc3339, unix_s, unix_ms, unix_us, unix_ns.")
-          .one_of({"auto", "rfc3339", "unix_s", "unix_ms", "unix_us", "unix_ns"}),
       OptionSpec::optional("retry_after", OptionType::kDuration, "1s",
                            "Retry-After sent with 503 when the log is over its bounds.")
           .at_least(1'000'000),
   };
+  for (OptionSpec& option : event_time_options()) spec.options.push_back(std::move(option));
   spec.check = check_options;
   return SourceType{std::move(spec), [](const BuildContext& ctx) -> Result<std::unique_ptr<Source>> {
                       return std::unique_ptr<Source>(std::make_unique<HttpSource>(ctx));

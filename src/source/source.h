@@ -12,11 +12,15 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "core/batch.h"
-#include "core/time.h"
 #include "core/config/options.h"
+#include "core/event_time.h"
 #include "core/status.h"
+#include "core/time.h"
 #include "runtime/build_context.h"
 
 namespace sluice::source {
@@ -30,7 +34,7 @@ class SourceContext {
   // nothing of the batch is acknowledged (parts may be stored: at-least-once).
   virtual Status append(Batch& batch) = 0;
   // append() for sources that can wait instead of refusing: retries while the log
-  // is over a bound. False when stopping (or on another error, which is logged).
+  // is over a bound or unavailable. False when stopping (or on another error, which is logged).
   bool emit(Batch&& batch);
   virtual bool stopping() const = 0;
   // Sleeps until `deadline_us` (steady clock, see steady_now_us) or until stop; false if stopping.
@@ -43,6 +47,12 @@ class Source {
   virtual Status run(SourceContext& ctx) = 0;
 };
 
+// The event-time options of sources that receive events from outside (time_field,
+// time_format), their check ("" when fine) and the EventTime they configure
+// (nullopt: the source keeps the time it has, else ingest time).
+std::vector<OptionSpec> event_time_options();
+std::string check_event_time_options(const OptionValues& options);
+std::optional<EventTime> event_time_from(const OptionValues& options);
 
 // A source type: its options and its factory; registered in runtime/registry.cpp.
 struct SourceType {

@@ -1,0 +1,27 @@
+// kafka source: consumes existing Kafka topics into the pipeline.
+//
+// A Kafka consumer group (by default `sluice-<source name>`) splits the topics'
+// partitions among every instance running the source. Messages are taken in
+// batches, turned into events, appended to the source's log topic, and only once
+// that append is durable are their offsets committed to Kafka: a crash replays
+// what was not committed (at-least-once), it never skips.
+//
+// Values are read as `json` (one object per message), `ndjson` (one object per
+// line of each message) or `raw` (the value as a string in `raw_field`). A value
+// that does not parse is counted as an error, logged with its topic, partition and
+// offset (1 in 1000 after the first), and skipped; it stays in Kafka for whoever
+// wants to look at it. With `metadata_field`, each event carries the message's
+// topic, partition, offset, timestamp, key and headers under that field.
+//
+// `start` says where to begin: committed (resume from the group's commits; a
+// partition it never committed starts at the earliest record), earliest or latest
+// (every run begins there, whatever the group committed).
+#pragma once
+
+#include "source/source.h"
+
+namespace sluice::source {
+
+SourceType kafka_source_type();
+
+}  // namespace sluice::source
