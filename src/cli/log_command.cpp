@@ -125,9 +125,10 @@ int describe_command(log::Log& log, const LogFlags& f) {
   std::printf("\n%-9s %14s %14s %12s %9s %8s\n", "PARTITION", "START", "END", "BYTES", "SEGMENTS",
               "CORRUPT");
   for (const auto& p : t->partitions) {
-    std::printf("%-9d %14lld %14lld %12s %9lld %8llu\n", p.partition,
+    std::printf("%-9d %14lld %14lld %12s %9s %8llu\n", p.partition,
                 static_cast<long long>(p.start_offset), static_cast<long long>(p.end_offset),
-                human_bytes(p.bytes).c_str(), static_cast<long long>(p.segments),
+                human_bytes(p.bytes).c_str(),
+                p.segments < 0 ? "-" : std::to_string(p.segments).c_str(),
                 static_cast<unsigned long long>(p.corrupt_batches));
   }
   auto groups = log.group_offsets("");

@@ -55,10 +55,11 @@ Status KafkaLog::start() {
                                 {"message.timeout.ms", timeout},
                                 {"allow.auto.create.topics", "false"}},
                                "log"};
-  // A small linger lets concurrent appends share a produce request; the user may choose otherwise.
+  // No linger: an append waits for its acknowledgement, so lingering only adds
+  // latency; while requests are in flight, concurrent appends still share them.
   if (!has_property(options_.properties, "linger.ms") &&
       !has_property(options_.properties, "queue.buffering.max.ms"))
-    producer.required.insert(producer.required.begin(), {"linger.ms", "2"});
+    producer.required.insert(producer.required.begin(), {"linger.ms", "0"});
   auto made = make_kafka_client(RD_KAFKA_PRODUCER, producer, install_delivery_reports);
   if (!made) return made.status();
   producer_ = std::move(made).value();

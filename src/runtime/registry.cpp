@@ -1,5 +1,6 @@
 #include "runtime/registry.h"
 
+#include "core/config/kafka_options.h"
 #include "core/config/log_options.h"
 #include "governance/exposure_check.h"
 #include "sink/blackhole.h"
@@ -94,6 +95,13 @@ const ComponentSpec* Registry::find(ComponentKind kind, const std::string& type)
 void Registry::check_pipeline(const PipelineConfig& config, Diagnostics& diagnostics,
                               bool graph_ok) const {
   governance::check_exposure(config, diagnostics, graph_ok);
+  // A Kafka component without brokers needs the pipeline's Kafka log: known only
+  // from the whole file, so checked here rather than with the component's options.
+  for (const ComponentConfig& c : config.components) {
+    if (c.type != "kafka") continue;
+    if (auto connection = kafka_connection(c, config); !connection)
+      diagnostics.error(c.location, connection.status().message());
+  }
 }
 
 std::vector<std::string> Registry::types(ComponentKind kind) const {

@@ -89,8 +89,9 @@ class KafkaSink final : public Sink {
                                        {"compression.type", compression_},
                                        {"message.timeout.ms", std::to_string(timeout_us_ / 1000)}},
                                       "sink \"" + name_ + "\""};
+    // A write waits for its acknowledgements: lingering would only add latency.
     if (!log::has_property(connection_.properties, "linger.ms"))
-      settings.required.insert(settings.required.begin(), {"linger.ms", "5"});
+      settings.required.insert(settings.required.begin(), {"linger.ms", "0"});
     auto made = log::make_kafka_client(RD_KAFKA_PRODUCER, settings, log::install_delivery_reports);
     if (!made) return made.status();
     rd_kafka_topic_t* rkt = rd_kafka_topic_new(made->get(), topic_.c_str(), nullptr);

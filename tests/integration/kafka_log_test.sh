@@ -70,6 +70,8 @@ grep -q "503" gen.err gen.out || grep -qi "unavailable\|retry" server.log ||
 # per partition and drop older records, so the start offsets move; the end ones do not.)
 expect_exit 0 "$SLUICE" log topics -c pipeline.yaml
 grep -q "^ingest  *3 " out || fail "sluice log topics: $(cat out)"
+expect_exit 0 "$SLUICE" log describe ingest -c pipeline.yaml
+grep -qE '^2 +[0-9]+ +[0-9]+ +- +- +0$' out || fail "sluice log describe (sizes unknown to Kafka print -): $(cat out)"
 expect_exit 0 "$SLUICE" log offsets -c pipeline.yaml
 [[ $(grep -c "^kafka-crash-loop  *ingest " out) -eq 3 ]] || fail "sluice log offsets: $(cat out)"
 records=$(awk 'NR > 1 {s += $5} END {print s + 0}' out)
