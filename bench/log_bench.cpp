@@ -124,6 +124,21 @@ BENCHMARK(BM_LogAppend)
     ->Threads(8)
     ->UseRealTime();
 
+// Reads partition 0 of "bench" from offset 0 to `end` in reads of 1 MiB; the records read.
+int64_t read_partition(log::Log& log, int64_t end, int64_t max_wait_us, benchmark::State& state) {
+  int64_t offset = 0, read = 0;
+  while (offset < end) {
+    auto r = log.read("bench", 0, offset, 1 << 20, max_wait_us);
+    if (!r.is_ok()) {
+      state.SkipWithError(r.status().message().c_str());
+      break;
+    }
+    read += static_cast<int64_t>(r->records.size());
+    offset = r->next_offset;
+  }
+  return read;
+}
+
 // Reading back what was appended: 100k events, in reads of 1 MiB (the pipeline's
 // read_batch), records decoded from their batches.
 void BM_LogRead(benchmark::State& state) {
@@ -140,19 +155,8 @@ void BM_LogRead(benchmark::State& state) {
   for (const auto& v : values) records.push_back({1'790'000'000'000'000, "", v});
   constexpr int kAppends = 1000;
   for (int i = 0; i < kAppends; ++i) (void)log->append("bench", 0, records);
-  for (auto _ : state) {
-    int64_t offset = 0, read = 0;
-    while (offset < int64_t(kAppends * kBatch)) {
-      auto r = log->read("bench", 0, offset, 1 << 20, 0);
-      if (!r.is_ok()) {
-        state.SkipWithError(r.status().message().c_str());
-        break;
-      }
-      read += static_cast<int64_t>(r->records.size());
-      offset = r->next_offset;
-    }
-    benchmark::DoNotOptimize(read);
-  }
+  for (auto _ : state)
+    benchmark::DoNotOptimize(read_partition(*log, int64_t(kAppends * kBatch), 0, state));
   state.SetBytesProcessed(
       static_cast<int64_t>(state.iterations() * kAppends * kBatch * kEventBytes));
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kAppends * kBatch));
@@ -203,19 +207,8 @@ void BM_KafkaRead(benchmark::State& state) {
   for (const auto& v : values) records.push_back({1'790'000'000'000'000, "", v});
   constexpr int kAppends = 1000;
   for (int i = 0; i < kAppends; ++i) (void)kafka->append("bench", 0, records);
-  for (auto _ : state) {
-    int64_t offset = 0, read = 0;
-    while (offset < int64_t(kAppends * kBatch)) {
-      auto r = kafka->read("bench", 0, offset, 1 << 20, 1'000'000);
-      if (!r.is_ok()) {
-        state.SkipWithError(r.status().message().c_str());
-        break;
-      }
-      read += static_cast<int64_t>(r->records.size());
-      offset = r->next_offset;
-    }
-    benchmark::DoNotOptimize(read);
-  }
+  for (auto _ : state)
+    benchmark::DoNotOptimize(read_partition(*kafka, int64_t(kAppends * kBatch), 1'000'000, state));
   state.SetBytesProcessed(
       static_cast<int64_t>(state.iterations() * kAppends * kBatch * kEventBytes));
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations() * kAppends * kBatch));

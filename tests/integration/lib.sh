@@ -96,6 +96,21 @@ wait_caught_up() {
   fail "the pipeline did not catch up: lag $lag over $parts partitions"
 }
 
+# check_acknowledged_written FILES...: every event `sluice gen --ack-log acks.txt` got
+# a 200 for is among the NDJSON lines of FILES (by .id), and every line is whole JSON;
+# fails otherwise. Sets $acked and $duplicates (lines written more than once).
+check_acknowledged_written() {
+  acked=$(awk '{n += $2 - $1 + 1} END {print n + 0}' acks.txt)
+  [[ $acked -gt 1000 ]] || fail "too few acknowledged events ($acked); gen: $(cat gen.err)"
+  cat "$@" | jq -c '.id' >ids.txt || fail "a corrupted line in the sink output"
+  awk '{for (i = $1; i <= $2; i++) print i}' acks.txt | LC_ALL=C sort >acked_ids.txt
+  LC_ALL=C sort -u ids.txt >written_ids.txt
+  local missing
+  missing=$(LC_ALL=C comm -23 acked_ids.txt written_ids.txt | wc -l)
+  duplicates=$(($(wc -l <ids.txt) - $(wc -l <written_ids.txt)))
+  [[ $missing -eq 0 ]] || fail "$missing acknowledged events are missing, e.g. $(LC_ALL=C comm -23 acked_ids.txt written_ids.txt | head -3 | tr '\n' ' ')"
+}
+
 # mount_tmpfs DIR SIZE: a tmpfs of SIZE (e.g. 4m) on $WORK/DIR, unmounted when the test
 # ends (the trap also kills $server). Needs root, as CI runs; fails loudly otherwise.
 mount_tmpfs() {
