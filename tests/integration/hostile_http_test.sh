@@ -5,6 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 PORT=$(free_port)
 PORT2=$(free_port)
+PORT3=$(free_port)
 cat > pipeline.yaml <<YAML
 data_dir: $WORK/data
 sources:
@@ -22,8 +23,15 @@ sources:
     address: 127.0.0.1:$PORT2
     api_keys: [k-one, k-two]
     on_invalid: accept_valid
+  # The connection limit, with a header timeout long enough that the connections held
+  # to reach it are still open when the limit is tested, however slow the machine.
+  crowded:
+    type: http
+    address: 127.0.0.1:$PORT3
+    header_timeout: 60s
+    max_connections: 300
 sinks:
-  out: {type: file, inputs: [ingest, lenient], path: $WORK/out}
+  out: {type: file, inputs: [ingest, lenient, crowded], path: $WORK/out}
 YAML
 # Started with a soft limit of 1024 descriptors: holding 4000+ connections below
 # proves sluice raises it to the hard limit.
@@ -82,12 +90,13 @@ post 200 "${N[@]}" -H 'X-API-Key: k-two' --data-binary '{"n":"good3"}' "$URL2"
 pass "API keys: 401 without, 403 wrong, Bearer and X-API-Key accepted; accept_valid keeps good events"
 
 # Raw sockets: truncated bodies, slow clients, garbage, thousands of connections.
-python3 - "$PORT" <<'PY' || fail "raw socket checks failed"
+python3 - "$PORT" "$PORT3" <<'PY' || fail "raw socket checks failed"
 import socket, sys, time
 port = int(sys.argv[1])
+crowded_port = int(sys.argv[2])
 
-def connect():
-    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+def connect(to=None):
+    s = socket.create_connection(("127.0.0.1", to or port), timeout=10)
     return s
 
 def read_all(s):
@@ -168,8 +177,16 @@ s.sendall(b"POST /v1/events HTTP/1.1\r\nHost: x\r\nContent-Type: application/jso
           + str(len(body)).encode() + b"\r\n\r\n" + body)
 data = read_all(s)
 assert data.startswith(b"HTTP/1.1 200"), data[:200]
-# Connections past max_connections (4000) are refused with 503, not left hanging.
-extra = [connect() for _ in range(1200)]
+for c in held:
+    c.close()
+# Connections past max_connections (300 on the crowded source) are refused with 503,
+# not left hanging.
+held = []
+for i in range(300):
+    c = connect(crowded_port)
+    c.sendall(b"POST /v1/events HTTP/1.1\r\nHost: x\r\n")
+    held.append(c)
+extra = [connect(crowded_port) for _ in range(100)]
 refused = 0
 for c in extra:
     c.settimeout(5)
