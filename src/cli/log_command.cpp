@@ -65,6 +65,11 @@ Result<std::unique_ptr<log::Log>> open_read_only(const LogFlags& f) {
   return std::unique_ptr<log::Log>(std::move(log).value());
 }
 
+// Where the flags' log is, for messages: the pipeline's (embedded or Kafka) or a directory.
+std::string where_log(const LogFlags& f) {
+  return f.config.empty() ? "under " + f.data_dir + "/log" : "in the log of " + f.config;
+}
+
 std::string human_bytes(int64_t bytes) {
   if (bytes < 0) return "-";  // the log does not know (Kafka)
   const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
@@ -117,8 +122,8 @@ int describe_command(log::Log& log, const LogFlags& f) {
   }
   const log::TopicInfo* t = find_topic(*topics, f.topic);
   if (!t) {
-    std::fprintf(stderr, "sluice log describe: no topic \"%s\" under %s/log\n", f.topic.c_str(),
-                 f.data_dir.c_str());
+    std::fprintf(stderr, "sluice log describe: no topic \"%s\" %s\n", f.topic.c_str(),
+                 where_log(f).c_str());
     return kExitUsage;
   }
   std::printf("%s", log::topic_config_text(t->config).c_str());
@@ -217,8 +222,7 @@ int dump_command(const LogFlags& f, bool tail) {
   auto topics = (*log)->topics();
   const log::TopicInfo* t = topics ? find_topic(*topics, f.topic) : nullptr;
   if (!t) {
-    std::fprintf(stderr, "sluice log: no topic \"%s\" under %s/log\n", f.topic.c_str(),
-                 f.data_dir.c_str());
+    std::fprintf(stderr, "sluice log: no topic \"%s\" %s\n", f.topic.c_str(), where_log(f).c_str());
     return kExitUsage;
   }
   std::map<int32_t, int64_t> next;
