@@ -286,8 +286,10 @@ Result<AppendResult> KafkaLog::append(const std::string& topic, int32_t partitio
     if (!m) m = std::make_unique<std::mutex>();
     partition_lock = m.get();
   }
-  const std::string subject =
-      "log: append to \"" + topic + "\" partition " + std::to_string(partition);
+  // Named only when something fails: appends are the hot path.
+  auto subject = [&] {
+    return "log: append to \"" + topic + "\" partition " + std::to_string(partition);
+  };
   KafkaDelivery* delivery = KafkaDelivery::begin();
   rd_kafka_resp_err_t enqueue_error = RD_KAFKA_RESP_ERR_NO_ERROR;
   const auto deadline =
@@ -304,13 +306,13 @@ Result<AppendResult> KafkaLog::append(const std::string& topic, int32_t partitio
   // Records still queued at the deadline may reach Kafka later: the producer's
   // retry makes them a duplicate, never a loss.
   const KafkaDelivery::Outcome out = delivery->wait(deadline + std::chrono::seconds(1));
-  if (enqueue_error) return kafka_status(enqueue_error, subject);
+  if (enqueue_error) return kafka_status(enqueue_error, subject());
   if (!out.reported)
-    return kafka_status(RD_KAFKA_RESP_ERR__TIMED_OUT, subject + ": not acknowledged in time");
-  if (out.error) return kafka_status(out.error, subject);
+    return kafka_status(RD_KAFKA_RESP_ERR__TIMED_OUT, subject() + ": not acknowledged in time");
+  if (out.error) return kafka_status(out.error, subject());
   if (out.last_offset - out.first_offset + 1 != static_cast<int64_t>(out.produced)) {
     // Only an outside producer writing to the same partition meanwhile can do this.
-    spdlog::warn("{}: {} records got offsets {}..{}, not consecutive", subject, out.produced,
+    spdlog::warn("{}: {} records got offsets {}..{}, not consecutive", subject(), out.produced,
                  out.first_offset, out.last_offset);
   }
   return AppendResult{out.first_offset, out.last_offset};
@@ -322,14 +324,15 @@ Result<ReadResult> KafkaLog::read(const std::string& topic, int32_t partition, i
   if (!rkt) return rkt.status();
   PartitionReader& reader = reader_for(topic, partition);
   std::lock_guard lock(reader.mutex);
-  const std::string subject =
-      "log: read of \"" + topic + "\" partition " + std::to_string(partition);
+  auto subject = [&] {
+    return "log: read of \"" + topic + "\" partition " + std::to_string(partition);
+  };
   if (!reader.started || reader.next != offset) {
     if (reader.started) rd_kafka_consume_stop(*rkt, partition);
     reader.started = false;
     if (rd_kafka_consume_start(*rkt, partition, offset < 0 ? RD_KAFKA_OFFSET_BEGINNING : offset) ==
         -1)
-      return kafka_status(rd_kafka_last_error(), subject);
+      return kafka_status(rd_kafka_last_error(), subject());
     reader.started = true;
     reader.next = offset;
   }
@@ -360,7 +363,7 @@ Result<ReadResult> KafkaLog::read(const std::string& topic, int32_t partition, i
       }
     }
   }
-  if (n < 0) return kafka_status(rd_kafka_last_error(), subject);
+  if (n < 0) return kafka_status(rd_kafka_last_error(), subject());
 
   ReadResult result;
   result.next_offset = offset;
@@ -401,7 +404,7 @@ Result<ReadResult> KafkaLog::read(const std::string& topic, int32_t partition, i
   }
   result.storage.push_back(std::move(storage));
   reader.next = result.next_offset;
-  if (error && result.records.empty()) return kafka_status(error, subject);
+  if (error && result.records.empty()) return kafka_status(error, subject());
   return result;
 }
 
@@ -464,11 +467,17 @@ Result<std::vector<TopicInfo>> KafkaLog::topics() {
   if (rd_kafka_resp_err_t err =
           rd_kafka_metadata(consumer_.get(), 1, nullptr, &metadata, timeout_ms()))
     return kafka_status(err, "log: listing topics");
+  std::set<std::string> ensured;
+  {
+    std::lock_guard lock(topics_mutex_);
+    for (const auto& [name, codec] : codecs_) ensured.insert(name);
+  }
   std::vector<TopicInfo> topics;
   Status status;
   for (int i = 0; i < metadata->topic_cnt && status.is_ok(); ++i) {
     const rd_kafka_metadata_topic_t& t = metadata->topics[i];
     if (t.err || std::string_view(t.topic).starts_with("__")) continue;  // Kafka's own topics
+    if (!ensured.empty() && !ensured.count(t.topic)) continue;
     TopicInfo info;
     info.config.name = t.topic;
     info.config.partitions = t.partition_cnt;

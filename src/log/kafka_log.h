@@ -55,6 +55,9 @@ class KafkaLog final : public Log {
                 std::span<const std::pair<int32_t, int64_t>> offsets) override;
   Result<int64_t> committed(const std::string& group, const std::string& topic,
                             int32_t partition) override;
+  // The topics this log ensured (a pipeline's own: a cluster may hold thousands, and
+  // each partition costs two offset requests); every topic when it ensured none, as
+  // for `sluice log`.
   Result<std::vector<TopicInfo>> topics() override;
   // Kafka has no cheap listing of every group's offsets for one client: this lists
   // the configured group and every group this log committed for or was asked about.

@@ -3,7 +3,10 @@
 # the kafka source, writes a file and produces to a second topic with the kafka
 # sink; kcat reads that topic back. The pipeline is killed with SIGKILL mid-way and
 # restarted: every message must arrive in both outputs, bad ones counted and
-# skipped, keys and headers as configured.
+# skipped, keys and headers as configured. Then, on a pipeline whose log is Kafka:
+# the sources take the log's brokers, ndjson and raw values, start: earliest
+# rereads after a restart while start: committed does not, a number as key, and a
+# source that would consume its own log topic is refused.
 source "$(dirname "$0")/lib.sh"
 command -v kcat >/dev/null || fail "kcat is not installed: run scripts/setup"
 N=20000
@@ -94,3 +97,65 @@ line=$(grep '"id": *42,\|"id":42,' shipped.txt | head -1)
 [[ $line == 'c42|order=42,origin=kcat|'* ]] || fail "key and headers of order 42: $line"
 duplicates=$(($(wc -l <shipped.txt) - N))
 pass "kcat → kafka source → file + kafka sink → kcat: $N orders through a kill -9; 3 bad messages skipped; $duplicates duplicates"
+
+# On a Kafka log: brokers from the log, ndjson and raw values, start, a number as key.
+for t in lines texts lines_in texts_in numbered; do kafka_command "topic $t 1"; done
+# Ten messages of three NDJSON lines each, separated by '|' for kcat.
+python3 -c '
+import json, sys
+sys.stdout.write("|".join("\n".join(json.dumps({"n": m * 3 + i}) for i in range(3)) for m in range(10)))' >lines.txt
+kcat -P -b "$KAFKA_BOOTSTRAP" -t lines -D '|' -l lines.txt 2>>kcat.err || fail "kcat could not produce: $(cat kcat.err)"
+printf '%s\n' 'GET /a 200' 'GET /b 404' 'POST /c 201' 'GET /d 200' 'GET /e 500' |
+  kcat -P -b "$KAFKA_BOOTSTRAP" -t texts -l /dev/stdin 2>>kcat.err || fail "kcat could not produce: $(cat kcat.err)"
+cat > on_kafka.yaml <<YAML
+data_dir: $WORK/on_kafka
+log:
+  type: kafka
+  brokers: $KAFKA_BOOTSTRAP
+  commit_interval: 100ms
+  properties: {log_level: "3"}
+sources:
+  lines_in: {type: kafka, topics: [lines], format: ndjson, start: earliest}
+  texts_in: {type: kafka, topics: [texts], format: raw, raw_field: .text}
+sinks:
+  copy: {type: file, inputs: [lines_in, texts_in], path: copy}
+  numbered: {type: kafka, inputs: [lines_in], topic: numbered, key: .n}
+YAML
+run_until() {  # LINES: runs on_kafka.yaml until its file sink holds LINES lines, then stops it cleanly
+  "$SLUICE" run on_kafka.yaml --summary-interval 0s >>on_kafka.log 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 300); do
+    [[ $(count_lines on_kafka/copy) -ge $1 ]] && break
+    sleep 0.1
+  done
+  sleep 1  # nothing more may arrive
+  kill -TERM "$pid" 2>/dev/null || true
+  wait "$pid" || fail "on_kafka.yaml did not stop cleanly: $(grep -v '^%' on_kafka.log | tail -5)"
+}
+run_until 35
+run_until 65
+[[ $(cat on_kafka/copy/*.ndjson | jq -r 'select(.n != null) | .n' | wc -l) -eq 60 ]] ||
+  fail "start: earliest did not reread the 30 ndjson events after the restart: $(count_lines on_kafka/copy) lines"
+[[ $(cat on_kafka/copy/*.ndjson | jq -r 'select(.text != null) | .text' | sort -u | wc -l) -eq 5 &&
+  $(count_lines on_kafka/copy) -eq 65 ]] || fail "the raw values: $(grep text on_kafka/copy/*.ndjson | head -3)"
+keys=$(kcat -C -b "$KAFKA_BOOTSTRAP" -t numbered -o beginning -e -q -f '%k\n' | sort -n -u | tr '\n' ' ')
+[[ $keys == "$(seq 0 29 | tr '\n' ' ')" ]] || fail "keys from .n: $keys"
+
+# A source may not append to a log topic it consumes on the log's own cluster.
+cat > loop.yaml <<YAML
+data_dir: $WORK/loop
+log:
+  type: kafka
+  brokers: $KAFKA_BOOTSTRAP
+sources:
+  lines: {type: kafka, topics: [lines]}
+sinks:
+  out: {type: blackhole, inputs: [lines]}
+YAML
+set +e
+"$SLUICE" run loop.yaml --summary-interval 0s >loop.out 2>&1
+code=$?
+set -e
+[[ $code -ne 0 ]] && grep -q 'its events would come back to it' loop.out ||
+  fail "a source consuming its own log topic was not refused ($code): $(grep -v '^%' loop.out | tail -3)"
+pass "on a Kafka log: ndjson and raw values, start earliest vs committed, numeric keys; a self-feeding source refused"

@@ -149,6 +149,18 @@ TEST(KafkaLog, TopicsListPartitionsWithOffsetsAndUnknownSizes) {
   EXPECT_EQ((*topics)[1].config.partitions, 1);
 }
 
+TEST(KafkaLog, APipelinesLogListsOnlyTheTopicsItEnsured) {
+  MockKafkaCluster cluster;
+  cluster.create_topic("mine", 1);
+  cluster.create_topic("someone_elses", 4);
+  auto log = open_kafka(cluster);
+  ASSERT_TRUE(log->ensure_topic(topic("mine", 1)).is_ok());
+  auto topics = log->topics();
+  ASSERT_TRUE(topics.is_ok()) << topics.status().message();
+  ASSERT_EQ(topics->size(), 1u);
+  EXPECT_EQ((*topics)[0].config.name, "mine");
+}
+
 TEST(KafkaLog, ADifferentPartitionCountIsRefusedWithBothCounts) {
   MockKafkaCluster cluster;
   cluster.create_topic("fixed", 3);

@@ -95,6 +95,16 @@ TEST(MetricsText, CountersMatchTheComponentsStatistics) {
   EXPECT_EQ(text.find(R"(sluice_component_bytes_out_total{component="clean")"), std::string::npos);
 }
 
+TEST(MetricsText, SizesALogDoesNotKnowGetNoSampleButOffsetsDo) {
+  FakePipeline f;
+  f.status.partitions.push_back({"api", 1, 5, 80, -1, -1, 0});  // as Kafka reports a partition
+  const std::string text = render_metrics(f.status, ProcessStats{}, RequestStats{}, "1", 0);
+  EXPECT_EQ(sample(text, R"(sluice_log_bytes{topic="api",partition="0"})"), 4096);
+  EXPECT_EQ(text.find(R"(sluice_log_bytes{topic="api",partition="1"})"), std::string::npos);
+  EXPECT_EQ(text.find(R"(sluice_log_segments{topic="api",partition="1"})"), std::string::npos);
+  EXPECT_EQ(sample(text, R"(sluice_log_end_offset{topic="api",partition="1"})"), 80);
+}
+
 TEST(MetricsText, TracingAndHistorySeriesOnlyWhenTheyAreOn) {
   FakePipeline f;
   const std::string off = render_metrics(f.status, ProcessStats{}, RequestStats{}, "1", 0);
