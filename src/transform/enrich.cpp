@@ -23,13 +23,16 @@ struct Table {
 // The text a key value is matched by: strings as they are, others as JSON.
 void key_text(const Value& v, std::string* out) {
   out->clear();
-  if (v.is_string()) out->assign(v.as_string());
-  else format::append_json(v, *out);
+  if (v.is_string())
+    out->assign(v.as_string());
+  else
+    format::append_json(v, *out);
 }
 
 // CSV as RFC 4180: fields separated by commas, quoted with '"' (doubled inside),
 // rows by CRLF or LF. Returns false with *error naming the line.
-bool parse_csv(std::string_view text, std::vector<std::vector<std::string>>* rows, std::string* error) {
+bool parse_csv(std::string_view text, std::vector<std::vector<std::string>>* rows,
+               std::string* error) {
   std::vector<std::string> row;
   std::string field;
   size_t line = 1;
@@ -91,14 +94,16 @@ Result<std::shared_ptr<Table>> load_csv(const std::string& text, const std::stri
   for (size_t c = 0; c < header.size(); ++c) {
     if (header[c] == key_column) key = c;
   }
-  if (key == header.size()) return Status::invalid("no column \"" + key_column + "\" in the header");
+  if (key == header.size())
+    return Status::invalid("no column \"" + key_column + "\" in the header");
   std::vector<FieldId> names;
   for (const std::string& h : header) names.push_back(FieldNames::intern(h));
   auto table = std::make_shared<Table>();
   for (size_t r = 1; r < rows.size(); ++r) {
     if (rows[r].size() != header.size()) {
-      return Status::invalid("row " + std::to_string(r + 1) + " has " + std::to_string(rows[r].size()) +
-                             " fields, the header " + std::to_string(header.size()));
+      return Status::invalid("row " + std::to_string(r + 1) + " has " +
+                             std::to_string(rows[r].size()) + " fields, the header " +
+                             std::to_string(header.size()));
     }
     ObjectBuilder b(table->arena, static_cast<uint32_t>(header.size()));
     for (size_t c = 0; c < header.size(); ++c) {
@@ -156,7 +161,8 @@ Result<std::shared_ptr<Table>> load_table(const std::string& path, const std::st
   std::stringstream buffer;
   buffer << in.rdbuf();
   const std::string text = buffer.str();
-  const bool json = path.ends_with(".json") || path.ends_with(".ndjson") || path.ends_with(".jsonl");
+  const bool json =
+      path.ends_with(".json") || path.ends_with(".ndjson") || path.ends_with(".jsonl");
   auto table = json ? load_json(text, key_column) : load_csv(text, key_column);
   if (!table) return table.status().with_context(path);
   return table;
@@ -168,13 +174,16 @@ class EnrichTransform final : public Transform {
       : path_(ctx.options().get_string("table")),
         key_(ctx.options().get_paths("key").front()),
         key_column_(table_key_of(ctx.options())),
-        target_(ctx.options().get_paths("target").empty() ? FieldPath() : ctx.options().get_paths("target").front()),
+        target_(ctx.options().get_paths("target").empty()
+                    ? FieldPath()
+                    : ctx.options().get_paths("target").front()),
         on_missing_(ctx.options().get_string("on_missing")),
         reload_every_us_(ctx.options().get_int("reload_interval")),
         table_(std::move(table)),
         version_(version_of(path_)),
         stats_(ctx.stats) {
-    for (const std::string& f : ctx.options().get_strings("fields")) fields_.push_back(FieldNames::intern(f));
+    for (const std::string& f : ctx.options().get_strings("fields"))
+      fields_.push_back(FieldNames::intern(f));
     stats_.set_state_entries(table_->rows.size());
   }
 
@@ -281,8 +290,11 @@ class EnrichTransform final : public Transform {
 
 std::vector<std::pair<std::string, std::string>> check_enrich_options(const OptionValues& o) {
   std::vector<std::pair<std::string, std::string>> problems;
-  if (o.get_paths("key").size() != 1) problems.emplace_back("key", "name exactly one field, e.g. .user_id");
-  if (o.get_paths("target").size() > 1) problems.emplace_back("target", "name at most one field");
+  // An option that is missing or did not parse is reported already: nothing to check here.
+  if (o.has("key") && o.get_paths("key").size() != 1)
+    problems.emplace_back("key", "name exactly one field, e.g. .user_id");
+  if (o.has("target") && o.get_paths("target").size() > 1)
+    problems.emplace_back("target", "name at most one field");
   return problems;
 }
 
@@ -292,30 +304,39 @@ TransformType enrich_transform_type() {
   ComponentSpec spec;
   spec.kind = ComponentKind::kTransform;
   spec.type = "enrich";
-  spec.summary = "Adds fields from a CSV or JSON table looked up by a key field; reloads the table when it changes.";
+  spec.summary =
+      "Adds fields from a CSV or JSON table looked up by a key field; reloads the table when it "
+      "changes.";
   spec.options = {
-      OptionSpec::required_option("table", OptionType::kString,
-                                  "CSV file with a header row, or JSON (an array of objects or NDJSON: .json, "
-                                  ".ndjson); relative to the working directory."),
-      OptionSpec::required_option("key", OptionType::kPathList, "The event field to look up, e.g. .service."),
+      OptionSpec::required_option(
+          "table", OptionType::kString,
+          "CSV file with a header row, or JSON (an array of objects or NDJSON: .json, "
+          ".ndjson); relative to the working directory."),
+      OptionSpec::required_option("key", OptionType::kPathList,
+                                  "The event field to look up, e.g. .service."),
       OptionSpec::optional("table_key", OptionType::kString, "",
                            "The table's column to match; default: the key field's name."),
-      OptionSpec::optional("fields", OptionType::kStringList, "", "Columns to add; none: every column but the key."),
+      OptionSpec::optional("fields", OptionType::kStringList, "",
+                           "Columns to add; none: every column but the key."),
       OptionSpec::optional("target", OptionType::kPathList, "",
-                           "Where the columns go, e.g. .owner; none: into the event (replacing fields of the same name)."),
-      OptionSpec::optional("on_missing", OptionType::kEnum, "keep",
-                           "An event whose key has no row: keep it as it is, drop it, or dead_letter it.")
+                           "Where the columns go, e.g. .owner; none: into the event (replacing "
+                           "fields of the same name)."),
+      OptionSpec::optional(
+          "on_missing", OptionType::kEnum, "keep",
+          "An event whose key has no row: keep it as it is, drop it, or dead_letter it.")
           .one_of({"keep", "drop", "dead_letter"}),
       OptionSpec::optional("reload_interval", OptionType::kDuration, "5s",
                            "How often to check whether the table file changed.")
           .at_least(100'000),
   };
   spec.check_options = check_enrich_options;
-  return TransformType{std::move(spec), [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
+  return TransformType{std::move(spec),
+                       [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
                          auto table = load_table(ctx.options().get_string("table"),
                                                  EnrichTransform::table_key_of(ctx.options()));
                          if (!table) return table.status();
-                         return std::unique_ptr<Transform>(std::make_unique<EnrichTransform>(ctx, std::move(*table)));
+                         return std::unique_ptr<Transform>(
+                             std::make_unique<EnrichTransform>(ctx, std::move(*table)));
                        }};
 }
 

@@ -191,9 +191,12 @@ class ParseTransform final : public Transform {
 
 std::vector<std::pair<std::string, std::string>> check_parse_options(const OptionValues& o) {
   std::vector<std::pair<std::string, std::string>> problems;
-  if (o.get_paths("field").size() != 1)
+  // An option that is missing or did not parse is reported already: nothing to check here.
+  if (o.has("field") && o.get_paths("field").size() != 1)
     problems.emplace_back("field", "name exactly one field, e.g. .message");
-  if (o.get_paths("target").size() > 1) problems.emplace_back("target", "name at most one field");
+  if (o.has("target") && o.get_paths("target").size() > 1)
+    problems.emplace_back("target", "name at most one field");
+  if (!o.has("format") || !o.has("pattern")) return problems;
   const std::string& pattern = o.get_string("pattern");
   if (o.get_string("format") == "regex") {
     RE2 re(pattern, regex_options());
