@@ -41,6 +41,7 @@ struct GenFlags {
   std::string timeout = "10s";
   std::string ca_file;
   std::string id_field;
+  uint64_t id_start = 0;
   std::string ack_log;
 };
 
@@ -116,6 +117,9 @@ void add_gen_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--timeout", flags.timeout, "Per-request timeout")->capture_default_str();
   cmd->add_option("--ca-file", flags.ca_file, "CA certificate file for https URLs with a private CA");
   cmd->add_option("--id-field", flags.id_field, "With --url: add this field to every event, its sequence number 0, 1, 2, ...");
+  cmd->add_option("--id-start", flags.id_start,
+                  "With --id-field: the first sequence number (generators feeding one pipeline "
+                  "get disjoint numbers)");
   cmd->add_option("--ack-log", flags.ack_log,
                   "With --url: append \"<first> <last>\" sequence numbers of every acknowledged batch to this file");
 
@@ -172,6 +176,7 @@ void add_gen_command(CLI::App& app, int* exit_code) {
     load.body = flags.body == "ndjson" ? LoadBody::kNdjson : LoadBody::kJsonArray;
     load.ca_file = flags.ca_file;
     load.id_field = flags.id_field;
+    load.id_start = flags.id_start;
     load.ack_log = flags.ack_log;
     load.traffic = traffic;
     auto report = run_http_load(load, stop);

@@ -53,7 +53,8 @@ class BatchSource {
       Event e = model_.next(arena_);
       if (id_field_ != kInvalidFieldId) {
         ObjectBuilder with_id(arena_, e.fields.size() + 1);
-        with_id.append_unique(id_field_, Value::integer(static_cast<int64_t>(produced_ - n + i)));
+        with_id.append_unique(
+            id_field_, Value::integer(static_cast<int64_t>(options_.id_start + produced_ - n + i)));
         for (const Field& f : e.fields.as_object()) with_id.set(f.name, f.value);
         e.fields = with_id.finish();
       }
@@ -172,7 +173,8 @@ void run_connection(const HttpLoadOptions& options, BatchSource& batches, curl_s
     result->latencies_ms.push_back(latency_ms);
     if (status >= 200 && status < 300) {
       result->events_accepted += events;
-      acks.record(batches.events_before(index), batches.events_before(index) + events - 1);
+      acks.record(options.id_start + batches.events_before(index),
+                  options.id_start + batches.events_before(index) + events - 1);
     } else {
       ++result->requests_failed;
       if (result->first_error.empty()) result->first_error = "HTTP status " + std::to_string(status);

@@ -38,6 +38,7 @@ struct HttpLoadOptions {
   LoadBody body = LoadBody::kJsonArray;
   std::string ca_file;
   std::string id_field;  // non-empty: add this field to every event, its sequence number (0, 1, …)
+  uint64_t id_start = 0;  // the first sequence number (several generators, disjoint numbers)
   std::string ack_log;   // non-empty: append "<first> <last>" sequence numbers of each acknowledged batch
   source::TrafficOptions traffic;
 };

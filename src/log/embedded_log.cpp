@@ -284,6 +284,22 @@ Result<std::vector<GroupOffset>> EmbeddedLog::group_offsets(const std::string& g
   return out;
 }
 
+Result<std::unique_ptr<GroupMembership>> EmbeddedLog::join(const std::string&,
+                                                           const std::vector<std::string>& topics,
+                                                           GroupListener& listener) {
+  std::vector<TopicPartition> all;
+  {
+    std::lock_guard lock(mutex_);
+    for (const std::string& name : topics) {
+      auto it = topics_.find(name);
+      if (it == topics_.end()) return Status::not_found("log: no topic \"" + name + "\" to read");
+      for (int32_t p = 0; p < it->second->config.partitions; ++p) all.push_back({name, p});
+    }
+  }
+  listener.assigned(all);
+  return std::make_unique<GroupMembership>();
+}
+
 Status EmbeddedLog::apply_retention() {
   if (options_.read_only) return Status::ok();
   std::vector<std::pair<std::string, Partition*>> parts;

@@ -58,6 +58,11 @@ class EmbeddedLog final : public Log {
   Result<int64_t> committed(const std::string& group, const std::string& topic, int32_t partition) override;
   Result<std::vector<TopicInfo>> topics() override;
   Result<std::vector<GroupOffset>> group_offsets(const std::string& group) override;
+  // One process holds the log (its LOCK), so the group has one instance: it is
+  // assigned every partition of `topics` at once, and never loses them.
+  Result<std::unique_ptr<GroupMembership>> join(const std::string& group,
+                                                const std::vector<std::string>& topics,
+                                                GroupListener& listener) override;
   Status close() override;
 
   // Applies retention to every partition now (also done periodically).

@@ -85,22 +85,14 @@ rd_kafka_resp_err_t KafkaDelivery::produce(rd_kafka_t* producer, rd_kafka_topic_
     ++references_;
   }
   for (;;) {
-    // Two calls rather than RD_KAFKA_V_HEADERS(nullptr): with a null there, the crash-loop test
-    // against the mock brokers lost an acknowledged event (twice, release and ASan).
-    const rd_kafka_resp_err_t err =
-        headers
-            ? rd_kafka_producev(producer, RD_KAFKA_V_RKT(topic), RD_KAFKA_V_PARTITION(partition),
-                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-                                RD_KAFKA_V_KEY(key.data(), key.size()),
-                                RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_HEADERS(headers),
-                                RD_KAFKA_V_OPAQUE(this), RD_KAFKA_V_END)
-            : rd_kafka_producev(producer, RD_KAFKA_V_RKT(topic), RD_KAFKA_V_PARTITION(partition),
-                                RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-                                RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
-                                RD_KAFKA_V_KEY(key.data(), key.size()),
-                                RD_KAFKA_V_TIMESTAMP(timestamp_ms), RD_KAFKA_V_OPAQUE(this),
-                                RD_KAFKA_V_END);
+    // A null headers list is none: producev only takes the application's list when
+    // it is not null (librdkafka 2.0.2, rd_kafka_producev).
+    const rd_kafka_resp_err_t err = rd_kafka_producev(
+        producer, RD_KAFKA_V_RKT(topic), RD_KAFKA_V_PARTITION(partition),
+        RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+        RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
+        RD_KAFKA_V_KEY(key.data(), key.size()), RD_KAFKA_V_TIMESTAMP(timestamp_ms),
+        RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(this), RD_KAFKA_V_END);
     if (!err) {
       std::lock_guard lock(mutex_);
       ++produced_;

@@ -34,6 +34,13 @@ struct KafkaTopicDeleter {
 };
 using KafkaTopicHandle = std::unique_ptr<rd_kafka_topic_t, KafkaTopicDeleter>;
 
+struct PartitionListDeleter {
+  void operator()(rd_kafka_topic_partition_list_t* list) const {
+    rd_kafka_topic_partition_list_destroy(list);
+  }
+};
+using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
+
 struct KafkaClientSettings {
   std::string brokers;
   KafkaProperties user;      // from the pipeline file, applied first

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "log/kafka_group_member.h"
+
 namespace sluice::log {
 
 namespace {
@@ -20,13 +22,6 @@ const char* kafka_codec(Codec codec) {
   }
   return "none";
 }
-
-struct PartitionListDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* list) const {
-    rd_kafka_topic_partition_list_destroy(list);
-  }
-};
-using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
 
 }  // namespace
 
@@ -165,7 +160,7 @@ Result<int32_t> KafkaLog::partition_count(const std::string& topic) {
   // create it on a request naming it, with their default partition count.
   const rd_kafka_metadata_t* metadata = nullptr;
   const rd_kafka_resp_err_t err =
-      rd_kafka_metadata(consumer_.get(), 1, nullptr, &metadata, timeout_ms());
+      rd_kafka_metadata(producer_.get(), 1, nullptr, &metadata, timeout_ms());
   if (err) return kafka_status(err, "log: metadata of topic \"" + topic + "\"");
   int32_t count = -1;
   for (int i = 0; i < metadata->topic_cnt; ++i) {
@@ -408,6 +403,35 @@ Result<ReadResult> KafkaLog::read(const std::string& topic, int32_t partition, i
   return result;
 }
 
+Result<std::unique_ptr<GroupMembership>> KafkaLog::join(const std::string& group,
+                                                        const std::vector<std::string>& topics,
+                                                        GroupListener& listener) {
+  KafkaClientSettings base{options_.brokers, options_.properties, {}, "log"};
+  auto member = KafkaGroupMember::join(
+      base, group, topics, listener,
+      [this](const std::vector<TopicPartition>& released) { stop_reading(released); });
+  if (!member) return member.status();
+  return std::unique_ptr<GroupMembership>(std::move(member).value());
+}
+
+void KafkaLog::stop_reading(const std::vector<TopicPartition>& partitions) {
+  for (const TopicPartition& tp : partitions) {
+    PartitionReader* reader = nullptr;
+    rd_kafka_topic_t* rkt = nullptr;
+    {
+      std::lock_guard lock(topics_mutex_);
+      auto found = readers_.find({tp.topic, tp.partition});
+      auto topic = consumer_topics_.find(tp.topic);
+      if (found == readers_.end() || topic == consumer_topics_.end()) continue;
+      reader = found->second.get();
+      rkt = topic->second.get();
+    }
+    std::lock_guard lock(reader->mutex);
+    if (reader->started) rd_kafka_consume_stop(rkt, tp.partition);
+    reader->started = false;
+  }
+}
+
 Result<rd_kafka_t*> KafkaLog::group_client(const std::string& group) {
   std::lock_guard lock(groups_mutex_);
   known_groups_.insert(group);
@@ -457,15 +481,44 @@ Result<int64_t> KafkaLog::committed(const std::string& group, const std::string&
   if (list->elems[0].offset >= 0) return list->elems[0].offset;
   int64_t low = 0, high = 0;
   if (rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
-          consumer_.get(), topic.c_str(), partition, &low, &high, timeout_ms()))
+          producer_.get(), topic.c_str(), partition, &low, &high, timeout_ms()))
     return kafka_status(err, subject);
   return low;
+}
+
+Status KafkaLog::query_offsets(std::vector<TopicInfo>& topics) {
+  // Two requests per leader (the earliest and the latest offsets of all partitions at once),
+  // and on the producer's connections: the reader's carry fetches that wait up to
+  // fetch.wait.max.ms for records, and a request queued behind one waits as long.
+  for (const int64_t which : {RD_KAFKA_OFFSET_BEGINNING, RD_KAFKA_OFFSET_END}) {
+    PartitionList list(rd_kafka_topic_partition_list_new(1));
+    for (const TopicInfo& t : topics) {
+      for (const PartitionInfo& p : t.partitions)
+        rd_kafka_topic_partition_list_add(list.get(), t.config.name.c_str(), p.partition)->offset =
+            which;
+    }
+    if (list->cnt == 0) return Status::ok();
+    if (rd_kafka_resp_err_t err =
+            rd_kafka_offsets_for_times(producer_.get(), list.get(), timeout_ms()))
+      return kafka_status(err, "log: offsets of the topics");
+    size_t i = 0;
+    for (TopicInfo& t : topics) {
+      for (PartitionInfo& p : t.partitions) {
+        const rd_kafka_topic_partition_t& e = list->elems[i++];
+        if (e.err)
+          return kafka_status(e.err, "log: offsets of \"" + t.config.name + "\" partition " +
+                                         std::to_string(p.partition));
+        (which == RD_KAFKA_OFFSET_BEGINNING ? p.start_offset : p.end_offset) = e.offset;
+      }
+    }
+  }
+  return Status::ok();
 }
 
 Result<std::vector<TopicInfo>> KafkaLog::topics() {
   const rd_kafka_metadata_t* metadata = nullptr;
   if (rd_kafka_resp_err_t err =
-          rd_kafka_metadata(consumer_.get(), 1, nullptr, &metadata, timeout_ms()))
+          rd_kafka_metadata(producer_.get(), 1, nullptr, &metadata, timeout_ms()))
     return kafka_status(err, "log: listing topics");
   std::set<std::string> ensured;
   {
@@ -473,8 +526,7 @@ Result<std::vector<TopicInfo>> KafkaLog::topics() {
     for (const auto& [name, codec] : codecs_) ensured.insert(name);
   }
   std::vector<TopicInfo> topics;
-  Status status;
-  for (int i = 0; i < metadata->topic_cnt && status.is_ok(); ++i) {
+  for (int i = 0; i < metadata->topic_cnt; ++i) {
     const rd_kafka_metadata_topic_t& t = metadata->topics[i];
     if (t.err || std::string_view(t.topic).starts_with("__")) continue;  // Kafka's own topics
     if (!ensured.empty() && !ensured.count(t.topic)) continue;
@@ -484,12 +536,6 @@ Result<std::vector<TopicInfo>> KafkaLog::topics() {
     for (int p = 0; p < t.partition_cnt; ++p) {
       PartitionInfo part;
       part.partition = t.partitions[p].id;
-      if (rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
-              consumer_.get(), t.topic, part.partition, &part.start_offset, &part.end_offset,
-              timeout_ms())) {
-        status = kafka_status(err, std::string("log: offsets of \"") + t.topic + "\"");
-        break;
-      }
       // Kafka does not tell a client a partition's bytes or segments: -1 says "not known".
       part.bytes = -1;
       part.segments = -1;
@@ -501,7 +547,7 @@ Result<std::vector<TopicInfo>> KafkaLog::topics() {
     topics.push_back(std::move(info));
   }
   rd_kafka_metadata_destroy(metadata);
-  if (!status.is_ok()) return status;
+  SLUICE_RETURN_IF_ERROR(query_offsets(topics));
   std::sort(topics.begin(), topics.end(),
             [](const TopicInfo& a, const TopicInfo& b) { return a.config.name < b.config.name; });
   return topics;

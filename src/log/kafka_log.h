@@ -62,6 +62,11 @@ class KafkaLog final : public Log {
   // Kafka has no cheap listing of every group's offsets for one client: this lists
   // the configured group and every group this log committed for or was asked about.
   Result<std::vector<GroupOffset>> group_offsets(const std::string& group) override;
+  // Through a Kafka consumer group (kafka_group_member.h): the instances running
+  // the pipeline split its partitions.
+  Result<std::unique_ptr<GroupMembership>> join(const std::string& group,
+                                                const std::vector<std::string>& topics,
+                                                GroupListener& listener) override;
   Status close() override;
 
  private:
@@ -71,8 +76,12 @@ class KafkaLog final : public Log {
   Result<rd_kafka_topic_t*> producer_topic(const std::string& topic);
   Result<rd_kafka_topic_t*> consumer_topic(const std::string& topic);
   PartitionReader& reader_for(const std::string& topic, int32_t partition);
+  // Partitions this instance no longer reads stop prefetching (memory, bandwidth).
+  void stop_reading(const std::vector<TopicPartition>& partitions);
   Result<rd_kafka_t*> group_client(const std::string& group);
   Result<int32_t> partition_count(const std::string& topic);  // -1: no such topic
+  // Fills in the start and end offsets of every partition of `topics`.
+  Status query_offsets(std::vector<TopicInfo>& topics);
   Status create_topic(const TopicConfig& config);
   int timeout_ms() const { return static_cast<int>(options_.timeout_us / 1000); }
 

@@ -97,6 +97,32 @@ struct GroupOffset {
   int64_t lag() const { return end_offset > committed ? end_offset - committed : 0; }
 };
 
+struct TopicPartition {
+  std::string topic;
+  int32_t partition = 0;
+  bool operator==(const TopicPartition&) const = default;
+};
+
+// Told which partitions this instance reads while it is a member of a group of
+// instances sharing them. Calls come one at a time from the membership's thread.
+class GroupListener {
+ public:
+  virtual ~GroupListener() = default;
+  // From now on this instance reads `partitions` (all of its share: what it had
+  // before was revoked first).
+  virtual void assigned(const std::vector<TopicPartition>& partitions) = 0;
+  // `partitions` go to another instance once this returns: stop reading them and
+  // commit what was made durable from them first.
+  virtual void revoked(const std::vector<TopicPartition>& partitions) = 0;
+};
+
+// Membership in a group of instances; destroying it leaves the group without a
+// last revoked() call (the owner commits before that).
+class GroupMembership {
+ public:
+  virtual ~GroupMembership() = default;
+};
+
 class Log {
  public:
   virtual ~Log() = default;
@@ -122,6 +148,13 @@ class Log {
                         std::span<const std::pair<int32_t, int64_t>> offsets) = 0;
   // The next offset `group` reads in a partition: its commit, else the partition's start.
   virtual Result<int64_t> committed(const std::string& group, const std::string& topic, int32_t partition) = 0;
+
+  // Joins the instances that read `topics` for `group`; the partitions are split
+  // among them and the listener hears this instance's share (and every change).
+  // Commits stay as they are: any instance may commit for the group.
+  virtual Result<std::unique_ptr<GroupMembership>> join(const std::string& group,
+                                                        const std::vector<std::string>& topics,
+                                                        GroupListener& listener) = 0;
 
   virtual Result<std::vector<TopicInfo>> topics() = 0;
   // Committed and end offsets of every group (or of `group` when not empty).

@@ -130,6 +130,22 @@ std::string render_metrics(const PipelineStatus& st, const ProcessStats& process
   w.family("sluice_offset_commits_total", Type::kCounter,
            "Commits of consumer offsets to the log.");
   w.sample("sluice_offset_commits_total", {}, static_cast<double>(st.offset_commits));
+  w.family("sluice_group_partitions_owned", Type::kGauge,
+           "Partitions of each topic this instance reads, its share of the group's (all of them "
+           "on the embedded log); absent when stateful transforms make it read every partition.");
+  if (st.in_group) {
+    for (const auto& [topic, owned] : st.owned_partitions)
+      w.sample("sluice_group_partitions_owned", {{"topic", topic}}, static_cast<double>(owned));
+  }
+  w.family("sluice_group_handovers_total", Type::kCounter,
+           "Times this instance let its partitions go to a rebalance: complete (everything read "
+           "was durable and committed) or incomplete (the next owner reads the rest again).");
+  if (st.in_group) {
+    w.sample("sluice_group_handovers_total", {{"result", "complete"}},
+             static_cast<double>(st.handovers - st.incomplete_handovers));
+    w.sample("sluice_group_handovers_total", {{"result", "incomplete"}},
+             static_cast<double>(st.incomplete_handovers));
+  }
   w.family("sluice_trace_spans_total", Type::kCounter,
            "Trace spans by result: exported to the collector, dropped (queue full) or failed (the collector "
            "did not take them); absent without tracing.");

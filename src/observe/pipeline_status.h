@@ -61,6 +61,11 @@ struct PipelineStatus {
   uint64_t queued_source_batches = 0;  // read from the log, waiting for the pipeline thread
   uint64_t pending_checkpoints = 0;
   uint64_t offset_commits = 0;
+  // Shares partitions with other instances of the group (Log::join); without it, reads them all.
+  bool in_group = false;
+  std::vector<std::pair<std::string, int64_t>> owned_partitions;  // per topic read
+  uint64_t handovers = 0;                                         // times partitions were let go
+  uint64_t incomplete_handovers = 0;  // ... with output not durable yet (read again elsewhere)
   bool history_enabled = false;  // metrics history (history/): records written and failed
   uint64_t history_records = 0;
   uint64_t history_failures = 0;

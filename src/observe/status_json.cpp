@@ -168,6 +168,15 @@ std::string render_components(const PipelineStatus& st, int64_t now_us) {
   j.key("queued_source_batches").value(st.queued_source_batches);
   j.key("pending_checkpoints").value(st.pending_checkpoints);
   j.key("offset_commits").value(st.offset_commits);
+  if (st.in_group) {
+    j.key("group_share").begin_object();
+    j.key("owned_partitions").begin_object();
+    for (const auto& [topic, owned] : st.owned_partitions) j.key(topic).value(owned);
+    j.end_object();
+    j.key("handovers").value(st.handovers);
+    j.key("incomplete_handovers").value(st.incomplete_handovers);
+    j.end_object();
+  }
   j.end_object();
   return j.take();
 }

@@ -137,6 +137,26 @@ Status CommitTracker::commit_checkpoints(const std::vector<uint64_t>& durable) {
   return s;
 }
 
+void CommitTracker::forget(const std::vector<log::TopicPartition>& partitions) {
+  auto revoked = [&](const std::string& topic, int32_t partition) {
+    for (const log::TopicPartition& tp : partitions) {
+      if (tp.topic == topic && tp.partition == partition) return true;
+    }
+    return false;
+  };
+  std::lock_guard commit_lock(commit_mutex_);
+  {
+    std::lock_guard lock(mutex_);
+    std::erase_if(pending_, [&](const Point& p) { return revoked(p.topic, p.partition); });
+  }
+  for (const log::TopicPartition& tp : partitions) {
+    if (auto it = unsaved_.find(tp.topic); it != unsaved_.end()) it->second.erase(tp.partition);
+    // Another instance commits meanwhile: what was committed before is asked again.
+    if (auto it = last_committed_.find(tp.topic); it != last_committed_.end())
+      it->second.erase(tp.partition);
+  }
+}
+
 uint64_t CommitTracker::commits() const {
   return commits_.load();
 }

@@ -57,6 +57,9 @@ class CommitTracker {
   void measure_delivery(DeliveryLatency* delivery) { delivery_ = delivery; }
   void routed(const std::string& topic, int32_t partition, int64_t next_offset);
   void checkpoint(Checkpoint cut);
+  // Drops what was routed from `partitions` and not committed yet: they went to
+  // another instance, which reads them again from the last commit.
+  void forget(const std::vector<log::TopicPartition>& partitions);
   // Commits what has become durable; returns the first commit error.
   Status commit_durable();
 

@@ -55,6 +55,9 @@ struct Pipeline::Shared {
   size_t readers_running = 0;
   Status first_error;
   std::unique_ptr<CommitTracker> commits;
+  // Batches readers queued and the pipeline thread routed: equal when nothing is in between.
+  std::atomic<uint64_t> batches_queued{0};
+  std::atomic<uint64_t> batches_routed{0};
 
   void fail(const Status& s) {
     std::lock_guard lock(mutex);
@@ -227,6 +230,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config,
   }
   const std::string group =
       p->config_.log.has("group") ? p->config_.log.get_string("group") : "sluice";
+  p->group_ = group;
   p->shared_->commits = std::make_unique<CommitTracker>(
       *p->log_, group, sinks.size(), [sinks](size_t i) { return sinks[i]->given(); },
       [sinks](size_t i) { return sinks[i]->durable(); });
@@ -265,6 +269,7 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config,
   }
   p->checkpoint_interval_us_ = commit_interval_us;
   if (Status s = p->resume_from_checkpoint(group, *state_keys); !s.is_ok()) return s;
+  p->prepare_group();
   return p;
 }
 
@@ -360,6 +365,8 @@ Status Pipeline::run() {
     });
   }
 
+  if (Status s = join_group(); !s.is_ok()) shared_->fail(s.with_context("log"));
+
   // Wait for the end (sources done and their topics read) or a stop request,
   // committing durable offsets and printing the summary meanwhile.
   std::unique_ptr<observe::ConsoleSummary> summary;
@@ -420,6 +427,7 @@ Status Pipeline::run() {
   }
   if (Status s = shared_->commits->commit_durable(); !s.is_ok() && result.is_ok())
     result = s.with_context("offset commit");
+  membership_.reset();  // leaves the group once everything durable is committed
   {
     std::lock_guard lock(log_mutex_);
     phase_.store(observe::PipelineStatus::Phase::kStopped);
@@ -456,6 +464,16 @@ observe::PipelineStatus Pipeline::status() {
   st.queued_source_batches = shared_->source_queue.size();
   st.pending_checkpoints = shared_->commits->pending_cuts();
   st.offset_commits = shared_->commits->commits();
+  if (gate_ && handover_) {
+    st.in_group = true;
+    for (const auto& node : nodes_) {
+      if (node->reader)
+        st.owned_partitions.emplace_back(node->reader->topic(),
+                                         static_cast<int64_t>(gate_->owned(node->reader->topic())));
+    }
+    st.handovers = handover_->handovers();
+    st.incomplete_handovers = handover_->incomplete_handovers();
+  }
 
   std::lock_guard lock(log_mutex_);
   if (st.phase == observe::PipelineStatus::Phase::kStopped) {
@@ -513,10 +531,64 @@ observe::PipelineStatus Pipeline::status() {
   return st;
 }
 
+bool Pipeline::joins_group() const {
+  bool stateful = false, reads = false;
+  for (auto& node : nodes_) {
+    stateful = stateful || (node->transform && node->transform->stateful());
+    reads = reads || node->reader != nullptr;
+  }
+  return reads && !stateful;
+}
+
+void Pipeline::prepare_group() {
+  if (!joins_group()) return;
+  std::vector<SinkRunner*> sinks;
+  for (auto& node : nodes_) {
+    if (node->sink) sinks.push_back(node->sink.get());
+  }
+  const int64_t timeout_us =
+      config_.log.has("handover_timeout") ? config_.log.get_int("handover_timeout") : 10'000'000;
+  auto routed_all = [this](int64_t deadline_us) {
+    while (shared_->batches_routed.load() < shared_->batches_queued.load()) {
+      if (steady_now_us() >= deadline_us || stopping_.load()) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    return true;
+  };
+  gate_ = std::make_unique<ReadGate>();  // closed: readers wait for their share
+  handover_ = std::make_unique<PartitionHandover>(*gate_, *shared_->commits, std::move(sinks),
+                                                  routed_all, timeout_us, stopping_);
+}
+
+Status Pipeline::join_group() {
+  if (!gate_) return Status::ok();
+  std::vector<std::string> topics;
+  for (auto& node : nodes_) {
+    if (node->reader &&
+        std::find(topics.begin(), topics.end(), node->reader->topic()) == topics.end())
+      topics.push_back(node->reader->topic());
+  }
+  auto joined = log_->join(group_, topics, *handover_);
+  if (!joined) return joined.status();
+  membership_ = std::move(joined).value();
+  return Status::ok();
+}
+
 void Pipeline::read_loop(size_t node) {
   TopicReader& reader = *nodes_[node]->reader;
   std::optional<std::vector<int64_t>> drain_to;  // set once every source has finished
+  uint64_t assignment_seen = 0;
+  if (gate_) gate_->enter();
   while (!stopping_.load()) {
+    if (gate_) {
+      if (auto owned = gate_->pass(reader.topic(), &assignment_seen, stopping_)) {
+        if (Status s = reader.own(*owned, group_); !s.is_ok()) {
+          shared_->fail(s.with_context("log"));
+          break;
+        }
+      }
+      if (stopping_.load()) break;
+    }
     if (!drain_to) {
       bool sources_done;
       {
@@ -547,7 +619,9 @@ void Pipeline::read_loop(size_t node) {
           traces_.find(reader.topic(), o.partition, o.first_offset, o.last_offset, 100'000);
     }
     if (!shared_->source_queue.push({node, std::move(**batch)})) break;
+    shared_->batches_queued.fetch_add(1);
   }
+  if (gate_) gate_->leave();
   std::lock_guard lock(shared_->mutex);
   --shared_->readers_running;
   shared_->wake.notify_all();
@@ -573,6 +647,7 @@ void Pipeline::pipeline_loop() {
         routed_offsets_[topic][origin.partition] = origin.last_offset + 1;
         shared_->commits->routed(topic, origin.partition, origin.last_offset + 1);
       }
+      shared_->batches_routed.fetch_add(1);
     } else if (closed) {
       break;
     }

@@ -19,25 +19,33 @@
 // only at checkpoints, and a restart loads the state and resumes exactly after it.
 // At the end of bounded input they are flushed; on a stop they are checkpointed
 // instead, so a later start continues the same windows.
+//
+// Several instances can run the same pipeline on a shared log (Kafka): they join
+// the group (Log::join) and each reads its share of the partitions; when shares
+// move, an instance hands its partitions over only after committing what its sinks
+// made durable (partition_handover.h). Pipelines with stateful transforms read every
+// partition in one instance.
 #pragma once
 
 #include <atomic>
 #include <map>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "core/config/pipeline_config.h"
 #include "core/status.h"
+#include "governance/audit_log.h"
+#include "log/log.h"
 #include "observe/component_stats.h"
 #include "observe/pipeline_status.h"
-#include "governance/audit_log.h"
 #include "observe/tracing/tracer.h"
-#include "log/log.h"
 #include "runtime/checkpoint_store.h"
 #include "runtime/delivery_latency.h"
 #include "runtime/lineage_recorder.h"
+#include "runtime/partition_handover.h"
+#include "runtime/read_gate.h"
 #include "runtime/registry.h"
 #include "runtime/trace_registry.h"
 
@@ -110,6 +118,15 @@ class Pipeline {
   int64_t checkpoint_interval_us_ = 1'000'000;
   std::map<std::string, std::map<int32_t, int64_t>> routed_offsets_;  // pipeline thread
   std::vector<size_t> round_sinks_;  // sinks given something in the current round (pipeline thread)
+  // Partitions split among the instances of the group (none with stateful transforms:
+  // their state is per instance, so one instance reads every partition).
+  bool joins_group() const;
+  void prepare_group();  // build(): the gate and the handover, before anything reads
+  Status join_group();   // run(): once the readers wait at the gate
+  std::string group_;
+  std::unique_ptr<ReadGate> gate_;
+  std::unique_ptr<PartitionHandover> handover_;
+  std::unique_ptr<log::GroupMembership> membership_;
   struct Shared;
   std::unique_ptr<Shared> shared_;
 };

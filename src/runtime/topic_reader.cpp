@@ -2,19 +2,41 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <thread>
+
 #include "format/event_codec.h"
 
 namespace sluice::runtime {
 
-TopicReader::TopicReader(log::Log& log, std::string topic, int32_t partitions, std::string source_name,
-                         size_t read_bytes, observe::ComponentStats& stats)
+TopicReader::TopicReader(log::Log& log, std::string topic, int32_t partitions,
+                         std::string source_name, size_t read_bytes, observe::ComponentStats& stats)
     : log_(log),
       topic_(std::move(topic)),
       source_name_(std::move(source_name)),
       read_bytes_(read_bytes),
       stats_(stats),
       offsets_(static_cast<size_t>(partitions), 0),
-      split_at_(static_cast<size_t>(partitions), 0) {}
+      split_at_(static_cast<size_t>(partitions), 0) {
+  for (int32_t p = 0; p < partitions; ++p) owned_.push_back(p);
+}
+
+Status TopicReader::own(const std::vector<int32_t>& partitions, const std::string& group) {
+  std::vector<int32_t> owned;
+  for (int32_t p : partitions) {
+    if (p < 0 || static_cast<size_t>(p) >= offsets_.size()) {
+      return Status::invalid("topic " + topic_ + ": assigned partition " + std::to_string(p) +
+                             " of " + std::to_string(offsets_.size()));
+    }
+    auto committed = log_.committed(group, topic_, p);
+    if (!committed) return committed.status();
+    offsets_[static_cast<size_t>(p)] = *committed;
+    owned.push_back(p);
+  }
+  owned_ = std::move(owned);
+  turn_ = 0;
+  return Status::ok();
+}
 
 void TopicReader::split_at(int32_t partition, int64_t offset) {
   if (partition >= 0 && static_cast<size_t>(partition) < split_at_.size()) split_at_[partition] = offset;
@@ -30,10 +52,15 @@ Status TopicReader::seek_to_committed(const std::string& group) {
 }
 
 Result<std::optional<Batch>> TopicReader::next(int64_t max_wait_us) {
+  if (owned_.empty()) {
+    // Another instance reads them all (or none is assigned yet).
+    std::this_thread::sleep_for(std::chrono::microseconds(std::min<int64_t>(max_wait_us, 50'000)));
+    return std::optional<Batch>();
+  }
   // One pass over the partitions without waiting; then wait on one of them.
-  for (size_t attempt = 0; attempt <= offsets_.size(); ++attempt) {
-    const bool last = attempt == offsets_.size();
-    const size_t p = turn_++ % offsets_.size();
+  for (size_t attempt = 0; attempt <= owned_.size(); ++attempt) {
+    const bool last = attempt == owned_.size();
+    const size_t p = static_cast<size_t>(owned_[turn_++ % owned_.size()]);
     auto read = log_.read(topic_, static_cast<int32_t>(p), offsets_[p], read_bytes_, last ? max_wait_us : 0);
     if (!read) return read.status();
     if (!read->skipped.empty()) stats_.add_error();
@@ -97,8 +124,9 @@ Result<std::vector<int64_t>> TopicReader::end_offsets() const {
 }
 
 bool TopicReader::reached(const std::vector<int64_t>& ends) const {
-  for (size_t p = 0; p < offsets_.size() && p < ends.size(); ++p) {
-    if (offsets_[p] < ends[p]) return false;
+  for (int32_t p : owned_) {
+    const size_t i = static_cast<size_t>(p);
+    if (i < ends.size() && offsets_[i] < ends[i]) return false;
   }
   return true;
 }

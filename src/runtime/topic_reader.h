@@ -24,6 +24,10 @@ class TopicReader {
   // Starts every partition at the group's committed offset.
   Status seek_to_committed(const std::string& group);
 
+  // From now on reads only `partitions`, each from the group's committed offset
+  // (they may come from another instance of the group). Until called, every partition.
+  Status own(const std::vector<int32_t>& partitions, const std::string& group);
+
   // No batch will span `offset` of `partition`: records below it come in batches of
   // their own. Set after a restart, at a checkpoint's offsets, so each batch is
   // wholly already-counted or wholly new to the stateful transforms.
@@ -33,7 +37,7 @@ class TopicReader {
   // `max_wait_us` when none has any. nullopt: nothing new.
   Result<std::optional<Batch>> next(int64_t max_wait_us);
 
-  // True when every partition was read up to `ends` (from end_offsets()).
+  // True when every partition it reads was read up to `ends` (from end_offsets()).
   bool reached(const std::vector<int64_t>& ends) const;
   Result<std::vector<int64_t>> end_offsets() const;
 
@@ -48,6 +52,7 @@ class TopicReader {
   observe::ComponentStats& stats_;
   std::vector<int64_t> offsets_;
   std::vector<int64_t> split_at_;  // per partition; inactive once offsets_ reach it
+  std::vector<int32_t> owned_;     // the partitions it reads, in turn
   size_t turn_ = 0;
   uint64_t decode_errors_ = 0;
 };

@@ -11,7 +11,11 @@ cleanup_work() {
   if [[ -n ${server:-} ]]; then kill -9 "$server" 2>/dev/null || true; fi
   if [[ -n ${collector:-} ]]; then kill -9 "$collector" 2>/dev/null || true; fi
   if [[ -n ${kafka:-} ]]; then { kill -9 "$kafka" && wait "$kafka"; } 2>/dev/null || true; fi
-  rm -rf "$WORK"
+  if [[ -n ${SLUICE_KEEP_WORK:-} ]]; then
+    echo "kept $WORK" >&2  # for a look at the logs of a failed test
+  else
+    rm -rf "$WORK"
+  fi
 }
 trap cleanup_work EXIT
 cd "$WORK"

@@ -21,6 +21,12 @@ const std::vector<OptionSpec>& log_section_options() {
                            "With type kafka: the longest an append (until every replica has it), a "
                            "commit or a metadata request waits before it fails (HTTP 503).")
           .at_least(100'000),
+      OptionSpec::optional("handover_timeout", OptionType::kDuration, "10s",
+                           "With type kafka: when partitions move to another instance, how long "
+                           "this one waits for its sinks to make what it read from them durable "
+                           "before it commits and lets go; the rest is read again by the next "
+                           "owner.")
+          .at_least(0),
       OptionSpec::optional("group", OptionType::kString, "sluice",
                            "Consumer group whose committed offsets the pipeline resumes from."),
       OptionSpec::optional(

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -222,6 +223,69 @@ TEST(KafkaLog, AppendsWhileEveryBrokerIsDownFailAsRetryLaterThenRecover) {
   // Every acknowledged record is there; the failed call's records may be too (at-least-once).
   ASSERT_GE(all.values.size(), 10u);
   EXPECT_EQ(all.values.back(), "v9");
+}
+
+// What one instance of a group was told, for the test thread to wait on.
+class ShareListener final : public GroupListener {
+ public:
+  void assigned(const std::vector<TopicPartition>& partitions) override {
+    std::lock_guard lock(mutex_);
+    share_ = partitions;
+    owns_ = true;
+  }
+  void revoked(const std::vector<TopicPartition>&) override {
+    std::lock_guard lock(mutex_);
+    owns_ = false;
+    ++revocations_;
+  }
+  // Waits up to 30 s until this instance owns `count` partitions; returns them.
+  std::vector<TopicPartition> wait_for(size_t count) {
+    for (int i = 0; i < 3000; ++i) {
+      {
+        std::lock_guard lock(mutex_);
+        if (owns_ && share_.size() == count) return share_;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ADD_FAILURE() << "no share of " << count << " partitions within 30 s";
+    return {};
+  }
+  int revocations() {
+    std::lock_guard lock(mutex_);
+    return revocations_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<TopicPartition> share_;
+  bool owns_ = false;
+  int revocations_ = 0;
+};
+
+TEST(KafkaLog, InstancesOfAGroupSplitThePartitionsAndHandThemBack) {
+  MockKafkaCluster cluster;
+  cluster.create_topic("shared", 4);
+  auto first_log = open_kafka(cluster);
+  auto second_log = open_kafka(cluster);
+  ShareListener first, second;
+  auto first_member = first_log->join("pipeline", {"shared"}, first);
+  ASSERT_TRUE(first_member.is_ok()) << first_member.status().message();
+  EXPECT_EQ(first.wait_for(4).size(), 4u) << "alone, it reads everything";
+
+  auto second_member = second_log->join("pipeline", {"shared"}, second);
+  ASSERT_TRUE(second_member.is_ok());
+  std::set<int32_t> all;
+  for (const TopicPartition& tp : first.wait_for(2)) all.insert(tp.partition);
+  for (const TopicPartition& tp : second.wait_for(2)) all.insert(tp.partition);
+  EXPECT_EQ(all, (std::set<int32_t>{0, 1, 2, 3})) << "two disjoint halves";
+  EXPECT_GE(first.revocations(), 1) << "it let its partitions go before they were split";
+
+  // Leaving hands the partitions back without a timeout.
+  second_member->reset();
+  EXPECT_EQ(first.wait_for(4).size(), 4u);
+  // Commits go to the group itself, which has no members: they work throughout.
+  const std::pair<int32_t, int64_t> offsets[] = {{0, 0}};
+  EXPECT_TRUE(first_log->commit("pipeline", "shared", offsets).is_ok());
 }
 
 }  // namespace

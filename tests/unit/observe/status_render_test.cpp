@@ -187,5 +187,26 @@ TEST(StatusJson, ComponentsCarryTheGraphAndTheirCounters) {
       std::string::npos);
 }
 
+TEST(MetricsText, AGroupsShareAndHandoversOnlyWhenTheInstanceSharesPartitions) {
+  FakePipeline f;
+  const std::string alone = render_metrics(f.status, ProcessStats{}, RequestStats{}, "1", 0);
+  EXPECT_NE(alone.find("# TYPE sluice_group_partitions_owned gauge"), std::string::npos);
+  EXPECT_EQ(alone.find("sluice_group_partitions_owned{"), std::string::npos);
+  EXPECT_EQ(render_components(f.status, 0).find("group_share"), std::string::npos);
+  f.status.in_group = true;
+  f.status.owned_partitions = {{"api", 2}};
+  f.status.handovers = 5;
+  f.status.incomplete_handovers = 1;
+  const std::string shared = render_metrics(f.status, ProcessStats{}, RequestStats{}, "1", 0);
+  EXPECT_EQ(sample(shared, R"(sluice_group_partitions_owned{topic="api"})"), 2);
+  EXPECT_EQ(sample(shared, R"(sluice_group_handovers_total{result="complete"})"), 4);
+  EXPECT_EQ(sample(shared, R"(sluice_group_handovers_total{result="incomplete"})"), 1);
+  EXPECT_NE(
+      render_components(f.status, 0)
+          .find(
+              R"("group_share":{"owned_partitions":{"api":2},"handovers":5,"incomplete_handovers":1})"),
+      std::string::npos);
+}
+
 }  // namespace
 }  // namespace sluice::observe

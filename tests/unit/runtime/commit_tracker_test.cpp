@@ -8,21 +8,11 @@
 #include "log/embedded_log.h"
 #include "runtime/topic_reader.h"
 #include "runtime/topic_writer.h"
+#include "support/embedded_topic_log.h"
 #include "support/temp_dir.h"
 
 namespace sluice::runtime {
 namespace {
-
-std::unique_ptr<log::EmbeddedLog> open_log(const std::string& dir, int32_t partitions) {
-  log::EmbeddedLogOptions options;
-  options.dir = dir;
-  auto log = std::move(log::EmbeddedLog::open(options)).value();
-  log::TopicConfig topic;
-  topic.name = "t";
-  topic.partitions = partitions;
-  EXPECT_TRUE(log->ensure_topic(topic).is_ok());
-  return log;
-}
 
 Batch events_with_service(const std::vector<std::string>& services) {
   Batch batch;
@@ -37,7 +27,7 @@ Batch events_with_service(const std::vector<std::string>& services) {
 
 TEST(CommitTracker, CommitsOnlyWhatEverySinkMadeDurable) {
   testing::TempDir dir;
-  auto log = open_log(dir.path(), 1);
+  auto log = testing::open_log_with_topic(dir.path(), 1);
   TopicWriter writer(*log, "t", 1, {});
   Batch batch = events_with_service({"a", "b", "c", "d"});
   ASSERT_TRUE(writer.append(batch).is_ok());
@@ -63,7 +53,7 @@ TEST(CommitTracker, CommitsOnlyWhatEverySinkMadeDurable) {
 
 TEST(CommitTracker, GatedOnCheckpointsCommitsOnlyTheNewestCheckpointEverySinkHoldsAfterSavingIt) {
   testing::TempDir dir;
-  auto log = open_log(dir.path(), 1);
+  auto log = testing::open_log_with_topic(dir.path(), 1);
   TopicWriter writer(*log, "t", 1, {});
   Batch batch = events_with_service({"a", "b", "c", "d", "e", "f"});
   ASSERT_TRUE(writer.append(batch).is_ok());
@@ -108,7 +98,7 @@ TEST(CommitTracker, GatedOnCheckpointsCommitsOnlyTheNewestCheckpointEverySinkHol
 
 TEST(CommitTracker, CheckpointsWaitingForASinkThatHoldsOutputAreBounded) {
   testing::TempDir dir;
-  auto log = open_log(dir.path(), 1);
+  auto log = testing::open_log_with_topic(dir.path(), 1);
   TopicWriter writer(*log, "t", 1, {});
   std::vector<std::string> services(100, "s");
   Batch batch = events_with_service(services);
@@ -139,7 +129,7 @@ TEST(CommitTracker, CheckpointsWaitingForASinkThatHoldsOutputAreBounded) {
 
 TEST(TopicReader, SplitAtKeepsBatchesOnOneSideOfTheOffset) {
   testing::TempDir dir;
-  auto log = open_log(dir.path(), 1);
+  auto log = testing::open_log_with_topic(dir.path(), 1);
   TopicWriter writer(*log, "t", 1, {});
   std::vector<std::string> services(50, "s");
   Batch batch = events_with_service(services);
@@ -160,7 +150,7 @@ TEST(TopicReader, SplitAtKeepsBatchesOnOneSideOfTheOffset) {
 
 TEST(TopicWriter, EqualKeysLandInOnePartitionAndEveryEventIsStored) {
   testing::TempDir dir;
-  auto log = open_log(dir.path(), 4);
+  auto log = testing::open_log_with_topic(dir.path(), 4);
   TopicWriter writer(*log, "t", 4, {FieldPath::parse("service").value()});
   std::vector<std::string> services;
   for (int i = 0; i < 400; ++i) services.push_back("svc-" + std::to_string(i % 20));
@@ -183,7 +173,7 @@ TEST(TopicWriter, EqualKeysLandInOnePartitionAndEveryEventIsStored) {
 
 TEST(TopicWriter, WithoutKeyFieldsBatchesTakeTurnsOverPartitions) {
   testing::TempDir dir;
-  auto log = open_log(dir.path(), 3);
+  auto log = testing::open_log_with_topic(dir.path(), 3);
   TopicWriter writer(*log, "t", 3, {});
   for (int i = 0; i < 6; ++i) {
     Batch batch = events_with_service({"x", "y"});

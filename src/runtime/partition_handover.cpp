@@ -1,0 +1,58 @@
+#include "runtime/partition_handover.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <thread>
+
+#include "core/time.h"
+
+namespace sluice::runtime {
+
+void PartitionHandover::assigned(const std::vector<log::TopicPartition>& partitions) {
+  gate_.open(partitions);
+}
+
+bool PartitionHandover::sinks_durable(int64_t deadline_us) const {
+  std::vector<uint64_t> given;
+  for (const SinkRunner* sink : sinks_) given.push_back(sink->given());
+  for (;;) {
+    bool all = true;
+    for (size_t i = 0; i < sinks_.size(); ++i) all = all && sinks_[i]->durable() >= given[i];
+    if (all) return true;
+    if (steady_now_us() >= deadline_us || stopping_.load()) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+void PartitionHandover::revoked(const std::vector<log::TopicPartition>& partitions) {
+  const int64_t started = steady_now_us();
+  const int64_t deadline = started + timeout_us_;
+  gate_.close();
+  bool complete = false;
+  if (!stopping_.load()) {
+    // Stopping: the pipeline's own shutdown flushes and commits.
+    complete = gate_.wait_parked(deadline) && routed_all_(deadline) && sinks_durable(deadline);
+    if (Status s = commits_.commit_durable(); !s.is_ok()) {
+      complete = false;
+      spdlog::error("handing over partitions: offset commit: {}", s.message());
+    }
+  }
+  commits_.forget(partitions);
+  handovers_.fetch_add(1);
+  if (stopping_.load()) {
+    spdlog::info("letting {} partition(s) go while stopping; the shutdown commits what is durable",
+                 partitions.size());
+  } else if (!complete) {
+    incomplete_.fetch_add(1);
+    spdlog::warn(
+        "handing over {} partition(s): not everything read from them was durable after {} ms; "
+        "the next owner reads it again from the last commit",
+        partitions.size(), (steady_now_us() - started) / 1000);
+  } else {
+    spdlog::info("handed over {} partition(s) in {} ms, everything read from them committed",
+                 partitions.size(), (steady_now_us() - started) / 1000);
+  }
+}
+
+}  // namespace sluice::runtime

@@ -1,0 +1,62 @@
+// PartitionHandover: what an instance does when the group moves partitions.
+//
+// On revocation it closes the read gate, waits until the readers are parked, the
+// pipeline thread has routed every batch they read and each sink has made durable
+// what it was given, then commits — so the next owner starts where this one
+// stopped. A sink that cannot make its part durable within the timeout (down, or
+// holding output until a file closes) does not hold the group up: what it holds
+// is left uncommitted and read again by the next owner (at-least-once), and the
+// commit tracker forgets those partitions' pending offsets, so this instance never
+// commits for a partition after letting it go. On assignment it opens the gate with
+// the new share.
+//
+// Called from the group membership's thread (log.h GroupListener).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "log/log.h"
+#include "runtime/commit_tracker.h"
+#include "runtime/read_gate.h"
+#include "runtime/sink_runner.h"
+
+namespace sluice::runtime {
+
+class PartitionHandover final : public log::GroupListener {
+ public:
+  // `routed_all(deadline_us)`: true once every batch read so far went through the graph.
+  PartitionHandover(ReadGate& gate, CommitTracker& commits, std::vector<SinkRunner*> sinks,
+                    std::function<bool(int64_t)> routed_all, int64_t timeout_us,
+                    const std::atomic<bool>& stopping)
+      : gate_(gate),
+        commits_(commits),
+        sinks_(std::move(sinks)),
+        routed_all_(std::move(routed_all)),
+        timeout_us_(timeout_us),
+        stopping_(stopping) {}
+
+  void assigned(const std::vector<log::TopicPartition>& partitions) override;
+  void revoked(const std::vector<log::TopicPartition>& partitions) override;
+
+  uint64_t handovers() const { return handovers_.load(); }
+  // Handovers that let partitions go with output not yet durable (read again elsewhere).
+  uint64_t incomplete_handovers() const { return incomplete_.load(); }
+
+ private:
+  // True once every sink made durable what it had been given when this was called.
+  bool sinks_durable(int64_t deadline_us) const;
+
+  ReadGate& gate_;
+  CommitTracker& commits_;
+  std::vector<SinkRunner*> sinks_;
+  std::function<bool(int64_t)> routed_all_;
+  int64_t timeout_us_;
+  const std::atomic<bool>& stopping_;
+  std::atomic<uint64_t> handovers_{0};
+  std::atomic<uint64_t> incomplete_{0};
+};
+
+}  // namespace sluice::runtime
