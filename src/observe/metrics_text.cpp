@@ -131,8 +131,9 @@ std::string render_metrics(const PipelineStatus& st, const ProcessStats& process
            "Commits of consumer offsets to the log.");
   w.sample("sluice_offset_commits_total", {}, static_cast<double>(st.offset_commits));
   w.family("sluice_group_partitions_owned", Type::kGauge,
-           "Partitions of each topic this instance reads, its share of the group's (all of them "
-           "on the embedded log); absent when stateful transforms make it read every partition.");
+           "Partitions of each topic this instance reads: its share of the group's (all of them on "
+           "the embedded log; with stateful transforms all on the active instance, none on the "
+           "others).");
   if (st.in_group) {
     for (const auto& [topic, owned] : st.owned_partitions)
       w.sample("sluice_group_partitions_owned", {{"topic", topic}}, static_cast<double>(owned));

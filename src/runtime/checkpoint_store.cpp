@@ -1,9 +1,12 @@
 #include "runtime/checkpoint_store.h"
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <random>
 
 #include "core/byte_codec.h"
+#include "core/time.h"
 #include "core/varint.h"
 #include "log/crc32c.h"
 #include "log/file_system.h"
@@ -14,11 +17,122 @@ namespace {
 constexpr char kMagic[4] = {'S', 'L', 'C', 'K'};
 constexpr char kSealedMagic[4] = {'S', 'L', 'C', 'E'};
 constexpr uint64_t kVersion = 1;
+constexpr char kChunkMagic[4] = {'S', 'L', 'C', 'C'};
+
+struct Chunk {
+  uint64_t sequence = 0, index = 0, count = 0;
+  std::string_view bytes;
+};
+
+std::optional<Chunk> parse_chunk(std::string_view value) {
+  if (value.size() < 4 || std::memcmp(value.data(), kChunkMagic, 4) != 0) return std::nullopt;
+  const char* p = value.data() + 4;
+  const char* end = value.data() + value.size();
+  Chunk c;
+  if (!get_varint(p, end, &c.sequence) || !get_varint(p, end, &c.index) ||
+      !get_varint(p, end, &c.count) || c.count == 0 || c.index >= c.count)
+    return std::nullopt;
+  c.bytes = std::string_view(p, static_cast<size_t>(end - p));
+  return c;
+}
 
 }  // namespace
 
 CheckpointStore::CheckpointStore(std::string data_dir, const std::string& group)
     : dir_(std::move(data_dir) + "/_checkpoints"), path_(dir_ + "/" + group + ".checkpoint") {}
+
+CheckpointStore::CheckpointStore(log::Log& log, std::string topic)
+    : log_(&log), topic_(std::move(topic)), path_("topic " + topic_) {}
+
+log::TopicConfig CheckpointStore::topic_config(const std::string& topic) {
+  log::TopicConfig config;
+  config.name = topic;
+  config.partitions = 1;
+  config.durability = log::Durability::kAlways;  // a checkpoint commits offsets right after
+  config.segment_bytes = int64_t(64) << 20;
+  config.retention_bytes = int64_t(256) << 20;  // only the newest checkpoint is ever read
+  config.retention_age_us = int64_t(86400) * 1'000'000;
+  config.retention_deletes_uncommitted = true;  // no group reads it
+  return config;
+}
+
+Status CheckpointStore::save_to_topic(const std::string& bytes) {
+  // Tells the chunks of this save from those of another instance's (random, not a clock:
+  // instances' clocks differ).
+  std::random_device random;
+  const uint64_t sequence = (uint64_t(random()) << 32) ^ random();
+  const size_t count = std::max<size_t>(1, (bytes.size() + kChunkBytes - 1) / kChunkBytes);
+  std::vector<std::string> values(count);
+  std::vector<log::Record> records(count);
+  for (size_t i = 0; i < count; ++i) {
+    std::string& v = values[i];
+    v.assign(kChunkMagic, 4);
+    put_varint(sequence, &v);
+    put_varint(i, &v);
+    put_varint(count, &v);
+    v.append(std::string_view(bytes).substr(i * kChunkBytes, kChunkBytes));
+    records[i] = log::Record{now_us(), "checkpoint", v};
+  }
+  auto appended = log_->append(topic_, 0, records);
+  if (!appended) return appended.status().with_context("checkpoint " + path_);
+  return Status::ok();
+}
+
+Result<std::optional<std::string>> CheckpointStore::load_from_topic() const {
+  auto topics = log_->topics();
+  if (!topics) return topics.status();
+  int64_t start = 0, end = 0;
+  for (const log::TopicInfo& t : *topics) {
+    if (t.config.name == topic_ && !t.partitions.empty()) {
+      start = t.partitions[0].start_offset;
+      end = t.partitions[0].end_offset;
+    }
+  }
+  // Reads `count` records from `from` on (fewer when the partition has fewer).
+  auto read_records = [&](int64_t from, size_t count) -> Result<std::vector<std::string>> {
+    std::vector<std::string> values;
+    int64_t next = from;
+    while (values.size() < count && next < end) {
+      auto read =
+          log_->read(topic_, 0, next, (count - values.size()) * (kChunkBytes + 64), 2'000'000);
+      if (!read) return read.status();
+      if (read->records.empty() && read->next_offset <= next)
+        return Status::unavailable("reading " + path_ + " at offset " + std::to_string(next) +
+                                   ": no records came");
+      for (const log::ReadRecord& r : read->records) {
+        if (values.size() < count) values.emplace_back(r.value);
+      }
+      next = read->next_offset;
+    }
+    return values;
+  };
+  // From the newest record back: the first complete set of chunks is the checkpoint.
+  int64_t last = end - 1;
+  for (int attempts = 0; last >= start && attempts < 64; ++attempts) {
+    auto tail = read_records(last, 1);
+    if (!tail) return tail.status();
+    if (tail->empty()) break;
+    const std::optional<Chunk> newest = parse_chunk(tail->front());
+    if (!newest)
+      return Status::corruption("offset " + std::to_string(last) + " is not a checkpoint chunk");
+    const int64_t first = last - static_cast<int64_t>(newest->index);
+    if (newest->index + 1 == newest->count && first >= start) {
+      auto set = read_records(first, newest->count);
+      if (!set) return set.status();
+      std::string bytes;
+      bool complete = set->size() == newest->count;
+      for (size_t i = 0; complete && i < set->size(); ++i) {
+        const std::optional<Chunk> c = parse_chunk((*set)[i]);
+        complete = c && c->sequence == newest->sequence && c->index == i;
+        if (complete) bytes.append(c->bytes);
+      }
+      if (complete) return std::optional<std::string>(std::move(bytes));
+    }
+    last = first - 1;  // cut short: the set before
+  }
+  if (last < start) return std::optional<std::string>();
+  return Status::corruption("no complete checkpoint among the newest 64 sets");
+}
 
 std::string CheckpointStore::encode(const Checkpoint& cp) {
   std::string body;
@@ -78,6 +192,11 @@ Result<Checkpoint> CheckpointStore::decode(std::string_view bytes) {
 }
 
 Status CheckpointStore::save(const Checkpoint& checkpoint) {
+  if (log_ != nullptr) {
+    auto bytes = seal(encode(checkpoint));
+    if (!bytes) return bytes.status();
+    return save_to_topic(*bytes);
+  }
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
   if (ec) return Status::io_error("creating " + dir_ + ": " + ec.message());
@@ -147,10 +266,18 @@ Result<std::string> CheckpointStore::unseal(std::string_view bytes) const {
 }
 
 Result<std::optional<Checkpoint>> CheckpointStore::load() const {
-  auto bytes = log::read_whole_file(path_);
-  if (!bytes) {
-    if (bytes.status().code() == StatusCode::kNotFound) return std::optional<Checkpoint>();
-    return bytes.status();
+  Result<std::string> bytes = std::string();
+  if (log_ != nullptr) {
+    auto stored = load_from_topic();
+    if (!stored) return stored.status().with_context("checkpoint " + path_);
+    if (!*stored) return std::optional<Checkpoint>();
+    bytes = std::move(**stored);
+  } else {
+    bytes = log::read_whole_file(path_);
+    if (!bytes) {
+      if (bytes.status().code() == StatusCode::kNotFound) return std::optional<Checkpoint>();
+      return bytes.status();
+    }
   }
   auto plain = unseal(*bytes);
   if (!plain) return plain.status().with_context("checkpoint " + path_);

@@ -30,6 +30,15 @@
 // A file sealed under a key that is not loaded, or altered, is an error naming the
 // file, never state read as garbage. Reading takes either form, so turning
 // encryption on (or rotating its key) needs no migration.
+//
+// In a topic of the log instead (a pipeline on Kafka: instances that share the log
+// restore what another saved): the topic has one partition and every save appends
+// the file's bytes as one batch of records of at most kChunkBytes each, value
+//
+//   magic "SLCC"  varint sequence  varint chunk index  varint chunk count  bytes
+//
+// The checkpoint is the newest complete set of chunks; a set cut short (an append
+// that stored only part of its records) is passed over for the one before.
 #pragma once
 
 #include <cstdint>
@@ -40,6 +49,7 @@
 
 #include "core/status.h"
 #include "log/encryption.h"
+#include "log/log.h"
 
 namespace sluice::runtime {
 
@@ -52,12 +62,18 @@ struct Checkpoint {
 class CheckpointStore {
  public:
   CheckpointStore(std::string data_dir, const std::string& group);
+  // In `topic` of `log` (ensured with topic_config()); `log` must outlive the store.
+  CheckpointStore(log::Log& log, std::string topic);
+  static log::TopicConfig topic_config(const std::string& topic);
+  static constexpr size_t kChunkBytes = 512 << 10;
 
   // Seal new checkpoints with `key_id` of `keys` (empty: write them plain); every
   // key of `keys` can read one. An error when `key_id` is not among `keys`.
   Status encrypt_with(log::KeyRing keys, std::string key_id);
 
+  // Where checkpoints are, for messages: a file path or "topic <name>".
   const std::string& path() const { return path_; }
+  const std::string& topic() const { return topic_; }  // empty: in a file
   Status save(const Checkpoint& checkpoint);
   // The last saved checkpoint; nullopt when there is none. A damaged file is an
   // error that names it (never silently ignored: that would double count).
@@ -69,6 +85,11 @@ class CheckpointStore {
  private:
   Result<std::string> seal(std::string plain) const;
   Result<std::string> unseal(std::string_view bytes) const;
+  Status save_to_topic(const std::string& bytes);
+  Result<std::optional<std::string>> load_from_topic() const;
+
+  log::Log* log_ = nullptr;  // set: in topic_ of this log, not in a file
+  std::string topic_;
 
   std::string dir_;
   std::string path_;

@@ -148,7 +148,9 @@ void CommitTracker::forget(const std::vector<log::TopicPartition>& partitions) {
   {
     std::lock_guard lock(mutex_);
     std::erase_if(pending_, [&](const Point& p) { return revoked(p.topic, p.partition); });
+    if (store_ != nullptr) cuts_.clear();
   }
+  if (store_ != nullptr) unsaved_checkpoint_.reset();
   for (const log::TopicPartition& tp : partitions) {
     if (auto it = unsaved_.find(tp.topic); it != unsaved_.end()) it->second.erase(tp.partition);
     // Another instance commits meanwhile: what was committed before is asked again.

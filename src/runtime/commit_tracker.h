@@ -58,7 +58,9 @@ class CommitTracker {
   void routed(const std::string& topic, int32_t partition, int64_t next_offset);
   void checkpoint(Checkpoint cut);
   // Drops what was routed from `partitions` and not committed yet: they went to
-  // another instance, which reads them again from the last commit.
+  // another instance, which reads them again from the last commit. Gated on
+  // checkpoints, every checkpoint not saved yet goes too (each covers every
+  // partition, and the state it holds now belongs to the other instance).
   void forget(const std::vector<log::TopicPartition>& partitions);
   // Commits what has become durable; returns the first commit error.
   Status commit_durable();

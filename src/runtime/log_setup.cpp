@@ -54,6 +54,18 @@ bool uses_kafka_log(const PipelineConfig& config) {
   return config.log.has("type") && config.log.get_string("type") == "kafka";
 }
 
+Result<std::unique_ptr<CheckpointStore>> open_checkpoint_store(const PipelineConfig& config,
+                                                               log::Log& log,
+                                                               const std::string& group,
+                                                               bool* shared) {
+  *shared = uses_kafka_log(config);
+  if (!*shared) return std::make_unique<CheckpointStore>(config.data_dir, group);
+  const log::TopicConfig topic = CheckpointStore::topic_config(group + ".checkpoints");
+  if (Status s = log.ensure_topic(topic); !s.is_ok())
+    return s.with_context("the checkpoints of the stateful transforms");
+  return std::make_unique<CheckpointStore>(log, topic.name);
+}
+
 Result<std::unique_ptr<log::Log>> open_log(const PipelineConfig& config) {
   if (uses_kafka_log(config)) return open_kafka_log(config);
   const OptionValues& o = config.log;

@@ -11,6 +11,7 @@
 #include "core/status.h"
 #include "log/encryption.h"
 #include "log/log.h"
+#include "runtime/checkpoint_store.h"
 
 namespace sluice::runtime {
 
@@ -28,6 +29,15 @@ Result<log::KeyRing> read_log_keys(const PipelineConfig& config);
 // The id of the key that seals sluice's own state — checkpoints, the lineage ledger,
 // the audit log (log: state_encryption_key); empty: not sealed.
 std::string state_key_id(const PipelineConfig& config);
+
+// Where the checkpoints of a pipeline's stateful transforms live: a file under data_dir
+// beside the embedded log; on a Kafka log, its topic "<group>.checkpoints" (ensured
+// here), so whichever instance of the pipeline becomes active restores them. Sets
+// *shared when other instances may share the log (and take over the state).
+Result<std::unique_ptr<CheckpointStore>> open_checkpoint_store(const PipelineConfig& config,
+                                                               log::Log& log,
+                                                               const std::string& group,
+                                                               bool* shared);
 
 // The topic a source appends to, from its topic options.
 log::TopicConfig topic_config_for(const ComponentConfig& source);

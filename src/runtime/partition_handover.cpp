@@ -10,7 +10,17 @@
 namespace sluice::runtime {
 
 void PartitionHandover::assigned(const std::vector<log::TopicPartition>& partitions) {
-  gate_.open(partitions);
+  reading_ = partitions;
+  if (hooks_.to_read) {
+    auto read = hooks_.to_read(partitions);
+    if (!read) {
+      reading_.clear();
+      if (hooks_.failed) hooks_.failed(read.status());
+      return;  // the gate stays closed
+    }
+    reading_ = std::move(read).value();
+  }
+  gate_.open(reading_);
 }
 
 bool PartitionHandover::sinks_durable(int64_t deadline_us) const {
@@ -25,33 +35,38 @@ bool PartitionHandover::sinks_durable(int64_t deadline_us) const {
   }
 }
 
-void PartitionHandover::revoked(const std::vector<log::TopicPartition>& partitions) {
+void PartitionHandover::revoked(const std::vector<log::TopicPartition>&) {
   const int64_t started = steady_now_us();
   const int64_t deadline = started + timeout_us_;
   gate_.close();
+  if (reading_.empty()) return;  // nothing was read: nothing to hand over
+  const size_t count = reading_.size();
   bool complete = false;
   if (!stopping_.load()) {
     // Stopping: the pipeline's own shutdown flushes and commits.
-    complete = gate_.wait_parked(deadline) && routed_all_(deadline) && sinks_durable(deadline);
+    complete = gate_.wait_parked(deadline) && hooks_.routed_all(deadline);
+    if (hooks_.quiet) hooks_.quiet();
+    complete = sinks_durable(deadline) && complete;
     if (Status s = commits_.commit_durable(); !s.is_ok()) {
       complete = false;
       spdlog::error("handing over partitions: offset commit: {}", s.message());
     }
   }
-  commits_.forget(partitions);
+  commits_.forget(reading_);
+  reading_.clear();
   handovers_.fetch_add(1);
   if (stopping_.load()) {
     spdlog::info("letting {} partition(s) go while stopping; the shutdown commits what is durable",
-                 partitions.size());
+                 count);
   } else if (!complete) {
     incomplete_.fetch_add(1);
     spdlog::warn(
         "handing over {} partition(s): not everything read from them was durable after {} ms; "
         "the next owner reads it again from the last commit",
-        partitions.size(), (steady_now_us() - started) / 1000);
+        count, (steady_now_us() - started) / 1000);
   } else {
-    spdlog::info("handed over {} partition(s) in {} ms, everything read from them committed",
-                 partitions.size(), (steady_now_us() - started) / 1000);
+    spdlog::info("handed over {} partition(s) in {} ms, everything read from them committed", count,
+                 (steady_now_us() - started) / 1000);
   }
 }
 

@@ -10,6 +10,12 @@
 // commits for a partition after letting it go. On assignment it opens the gate with
 // the new share.
 //
+// Hooks adapt it to pipelines with stateful transforms, which do not split their
+// partitions but take turns (active/standby): `to_read` turns an assignment into
+// the partitions to read (every one when this instance became the active one,
+// after restoring the state; none otherwise) and `quiet` runs once nothing more is
+// read or routed, before the wait for the sinks (the last checkpoint).
+//
 // Called from the group membership's thread (log.h GroupListener).
 #pragma once
 
@@ -25,16 +31,22 @@
 
 namespace sluice::runtime {
 
+struct HandoverHooks {
+  std::function<bool(int64_t)> routed_all;  // true once every batch read went through the graph
+  std::function<Result<std::vector<log::TopicPartition>>(const std::vector<log::TopicPartition>&)>
+      to_read;                                // empty: read what was assigned
+  std::function<void()> quiet;                // may be empty
+  std::function<void(const Status&)> failed;  // to_read failed: the pipeline cannot go on
+};
+
 class PartitionHandover final : public log::GroupListener {
  public:
-  // `routed_all(deadline_us)`: true once every batch read so far went through the graph.
   PartitionHandover(ReadGate& gate, CommitTracker& commits, std::vector<SinkRunner*> sinks,
-                    std::function<bool(int64_t)> routed_all, int64_t timeout_us,
-                    const std::atomic<bool>& stopping)
+                    HandoverHooks hooks, int64_t timeout_us, const std::atomic<bool>& stopping)
       : gate_(gate),
         commits_(commits),
         sinks_(std::move(sinks)),
-        routed_all_(std::move(routed_all)),
+        hooks_(std::move(hooks)),
         timeout_us_(timeout_us),
         stopping_(stopping) {}
 
@@ -52,9 +64,10 @@ class PartitionHandover final : public log::GroupListener {
   ReadGate& gate_;
   CommitTracker& commits_;
   std::vector<SinkRunner*> sinks_;
-  std::function<bool(int64_t)> routed_all_;
+  HandoverHooks hooks_;
   int64_t timeout_us_;
   const std::atomic<bool>& stopping_;
+  std::vector<log::TopicPartition> reading_;  // what the gate was opened with (membership thread)
   std::atomic<uint64_t> handovers_{0};
   std::atomic<uint64_t> incomplete_{0};
 };

@@ -278,54 +278,111 @@ Status Pipeline::resume_from_checkpoint(const std::string& group, const log::Key
   for (auto& node : nodes_)
     any_stateful = any_stateful || (node->transform && node->transform->stateful());
   if (!any_stateful) return Status::ok();
-  checkpoints_ = std::make_unique<CheckpointStore>(config_.data_dir, group);
+  auto store = open_checkpoint_store(config_, *log_, group, &stateful_shared_);
+  if (!store) return store.status().with_context("log");
+  checkpoints_ = std::move(store).value();
   if (Status s = checkpoints_->encrypt_with(keys, state_key_id(config_)); !s.is_ok()) {
     return s.with_context("log");
   }
   shared_->commits->gate_on_checkpoints(checkpoints_.get());
+  // Fresh state, to start from when the instance that takes over finds no checkpoint.
+  for (auto& node : nodes_) {
+    if (node->transform && node->transform->stateful())
+      node->transform->save_state(&initial_states_[node->config->name]);
+  }
+  if (stateful_shared_) {
+    active_ = false;  // until the group makes this instance the active one (activate())
+    return Status::ok();
+  }
   auto loaded = checkpoints_->load();
   if (!loaded) return loaded.status();
-  if (!*loaded) return Status::ok();
-  const Checkpoint& cp = **loaded;
-  checkpoint_sequence_ = cp.sequence;
+  return apply_checkpoint(*loaded);
+}
+
+Status Pipeline::apply_checkpoint(const std::optional<Checkpoint>& loaded) {
+  for (auto& node : nodes_) node->resumed_below.clear();
+  if (!loaded) {
+    for (auto& node : nodes_) {
+      if (!node->transform || !node->transform->stateful()) continue;
+      if (Status s = node->transform->load_state(initial_states_[node->config->name]); !s.is_ok())
+        return s.with_context("transform \"" + node->config->name + "\"");
+    }
+    routed_offsets_.clear();
+    return Status::ok();
+  }
+  const Checkpoint& cp = *loaded;
+  checkpoint_sequence_ = std::max(checkpoint_sequence_, cp.sequence);
   routed_offsets_ = cp.offsets;
   std::vector<Node*> resumed;
   for (auto& node : nodes_) {
     if (!node->transform || !node->transform->stateful()) continue;
     auto state = cp.states.find(node->config->name);
-    if (state == cp.states.end()) continue;  // new since the checkpoint: starts empty
-    if (Status s = node->transform->load_state(state->second); !s.is_ok()) {
+    // New since the checkpoint: starts empty.
+    const std::string& bytes =
+        state == cp.states.end() ? initial_states_[node->config->name] : state->second;
+    if (Status s = node->transform->load_state(bytes); !s.is_ok()) {
       return Status::invalid(
-          "transform \"" + node->config->name + "\" cannot resume from " + checkpoints_->path() +
-          ": " + s.message() +
-          " (move the file away to start every window empty; its events already committed are "
+          "transform \"" + node->config->name + "\" cannot resume from checkpoint " +
+          checkpoints_->path() + ": " + s.message() +
+          " (move it away to start every window empty; its events already committed are "
           "then not counted again)");
     }
-    resumed.push_back(node.get());
+    if (state != cp.states.end()) resumed.push_back(node.get());
   }
   for (auto& node : nodes_) {
     if (!node->reader) continue;
     auto topic = cp.offsets.find(node->writer->topic());
     if (topic == cp.offsets.end()) continue;
     for (const auto& [partition, offset] : topic->second) {
-      const int64_t committed = partition < static_cast<int32_t>(node->reader->offsets().size())
-                                    ? node->reader->offsets()[static_cast<size_t>(partition)]
-                                    : offset;
-      if (committed < offset) {
+      auto committed = log_->committed(group_, node->writer->topic(), partition);
+      if (!committed) return committed.status().with_context("log");
+      if (*committed < offset) {
         node->reader->split_at(partition, offset);
         for (Node* t : resumed) t->resumed_below[{node->config->name, partition}] = offset;
-      } else if (committed > offset) {
+      } else if (*committed > offset) {
         spdlog::warn(
             "topic {} partition {}: committed offset {} is past the checkpoint's {}: the {} events "
-            "between "
-            "are not in the restored window state",
-            node->writer->topic(), partition, committed, offset, committed - offset);
+            "between are not in the restored window state",
+            node->writer->topic(), partition, *committed, offset, *committed - offset);
       }
     }
   }
   spdlog::info("resumed {} stateful transform(s) from checkpoint {} ({})", resumed.size(),
                cp.sequence, checkpoints_->path());
   return Status::ok();
+}
+
+Result<std::vector<log::TopicPartition>> Pipeline::activate(
+    const std::vector<log::TopicPartition>& assigned) {
+  const bool chosen =
+      std::any_of(assigned.begin(), assigned.end(),
+                  [&](const log::TopicPartition& tp) { return tp.topic == checkpoints_->topic(); });
+  if (!chosen) {
+    spdlog::info("standing by: another instance of group \"{}\" runs the stateful transforms",
+                 group_);
+    return std::vector<log::TopicPartition>();
+  }
+  std::lock_guard lock(transform_mutex_);
+  auto loaded = checkpoints_->load();
+  if (!loaded) return loaded.status();
+  SLUICE_RETURN_IF_ERROR(apply_checkpoint(*loaded));
+  active_ = true;
+  std::vector<log::TopicPartition> all;
+  for (auto& node : nodes_) {
+    if (!node->reader) continue;
+    for (int32_t p = 0; p < static_cast<int32_t>(node->reader->offsets().size()); ++p)
+      all.push_back({node->reader->topic(), p});
+  }
+  spdlog::info("active: this instance runs the stateful transforms over {} partition(s)",
+               all.size());
+  return all;
+}
+
+void Pipeline::become_standby() {
+  std::lock_guard lock(transform_mutex_);
+  if (!active_) return;
+  take_checkpoint();  // the state so far, for whichever instance is active next
+  active_ = false;
 }
 
 void Pipeline::request_stop() {
@@ -537,7 +594,7 @@ bool Pipeline::joins_group() const {
     stateful = stateful || (node->transform && node->transform->stateful());
     reads = reads || node->reader != nullptr;
   }
-  return reads && !stateful;
+  return reads && (!stateful || stateful_shared_);
 }
 
 void Pipeline::prepare_group() {
@@ -556,8 +613,18 @@ void Pipeline::prepare_group() {
     return true;
   };
   gate_ = std::make_unique<ReadGate>();  // closed: readers wait for their share
+  HandoverHooks hooks;
+  hooks.routed_all = routed_all;
+  if (stateful_shared_) {
+    // Stateful: the instance the group gives the checkpoint topic's partition is the active one.
+    hooks.to_read = [this](const std::vector<log::TopicPartition>& assigned) {
+      return activate(assigned);
+    };
+    hooks.quiet = [this] { become_standby(); };
+  }
+  hooks.failed = [this](const Status& s) { shared_->fail(s.with_context("taking over")); };
   handover_ = std::make_unique<PartitionHandover>(*gate_, *shared_->commits, std::move(sinks),
-                                                  routed_all, timeout_us, stopping_);
+                                                  std::move(hooks), timeout_us, stopping_);
 }
 
 Status Pipeline::join_group() {
@@ -568,6 +635,8 @@ Status Pipeline::join_group() {
         std::find(topics.begin(), topics.end(), node->reader->topic()) == topics.end())
       topics.push_back(node->reader->topic());
   }
+  // Stateful: the instances take turns, by the checkpoint topic's one partition.
+  if (stateful_shared_) topics = {checkpoints_->topic()};
   auto joined = log_->join(group_, topics, *handover_);
   if (!joined) return joined.status();
   membership_ = std::move(joined).value();
@@ -635,6 +704,9 @@ void Pipeline::pipeline_loop() {
     bool closed = false;
     auto item = shared_->source_queue.pop_until(
         std::chrono::steady_clock::time_point(std::chrono::microseconds(next_tick)), &closed);
+    // Transforms and their state are the pipeline thread's, except while another instance
+    // takes over or hands them back (activate(), become_standby()).
+    std::lock_guard lock(transform_mutex_);
     if (item) {
       auto& [node, batch] = *item;
       const BatchOrigin origin = batch.origin;
@@ -651,7 +723,13 @@ void Pipeline::pipeline_loop() {
     } else if (closed) {
       break;
     }
+    // A standby instance holds no state of its own: its transforms neither close windows
+    // nor checkpoint.
     const int64_t now = steady_now_us();
+    if (!active_.load()) {
+      next_tick = now + kTickUs;
+      continue;
+    }
     if (now >= next_tick) {
       tick_transforms(now);
       next_tick = now + kTickUs;
@@ -661,6 +739,8 @@ void Pipeline::pipeline_loop() {
       next_checkpoint = now + checkpoint_interval_us_;
     }
   }
+  std::lock_guard lock(transform_mutex_);
+  if (!active_.load()) return;
   if (input_ended_.load()) flush_transforms();
   if (checkpoints_) take_checkpoint();
 }

@@ -23,14 +23,17 @@
 // Several instances can run the same pipeline on a shared log (Kafka): they join
 // the group (Log::join) and each reads its share of the partitions; when shares
 // move, an instance hands its partitions over only after committing what its sinks
-// made durable (partition_handover.h). Pipelines with stateful transforms read every
-// partition in one instance.
+// made durable (partition_handover.h). Pipelines with stateful transforms do not
+// split their partitions: on a shared log the instances take turns — the active one
+// reads everything and checkpoints into the log, the others stand by to restore that
+// checkpoint when it goes.
 #pragma once
 
 #include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -118,8 +121,18 @@ class Pipeline {
   int64_t checkpoint_interval_us_ = 1'000'000;
   std::map<std::string, std::map<int32_t, int64_t>> routed_offsets_;  // pipeline thread
   std::vector<size_t> round_sinks_;  // sinks given something in the current round (pipeline thread)
-  // Partitions split among the instances of the group (none with stateful transforms:
-  // their state is per instance, so one instance reads every partition).
+  // Partitions split among the instances of the group, or (stateful transforms on a
+  // shared log) taken in turns; no group for stateful transforms on the embedded log.
+  // Stateful transforms on a shared log (stateful_shared_): one instance at a time is
+  // active and runs them; the others stand by with their readers parked.
+  Status apply_checkpoint(const std::optional<Checkpoint>& loaded);
+  Result<std::vector<log::TopicPartition>> activate(
+      const std::vector<log::TopicPartition>& assigned);
+  void become_standby();
+  bool stateful_shared_ = false;
+  std::atomic<bool> active_{true};
+  std::mutex transform_mutex_;  // transforms and their checkpoints: pipeline thread vs takeover
+  std::map<std::string, std::string> initial_states_;  // stateful transforms' fresh state
   bool joins_group() const;
   void prepare_group();  // build(): the gate and the handover, before anything reads
   Status join_group();   // run(): once the readers wait at the gate

@@ -11,29 +11,18 @@
 # sink, intact; duplicates (what a killed instance had read but not committed) are
 # counted and reported.
 source "$(dirname "$0")/lib.sh"
-declare -a port obs pid gen
+source "$SLUICE_SOURCE_DIR/tests/integration/instances.sh"
+declare -a gen
 stop_all() {
-  for p in "${pid[@]}" "${gen[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  cleanup_work
+  for p in "${gen[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  stop_instances
 }
 trap stop_all EXIT
 start_kafka --topic ingest:6
 
 for i in 1 2 3; do
-  port[i]=$(free_port)
-  obs[i]=$(free_port)
-  cat >pipeline$i.yaml <<YAML
-data_dir: $WORK/data$i
-log:
-  type: kafka
-  brokers: $KAFKA_BOOTSTRAP
-  group: scale-out
-  commit_interval: 200ms
-  request_timeout: 2s
-  handover_timeout: 5s
-  properties: {log_level: "2", session.timeout.ms: "6000", heartbeat.interval.ms: "500"}
-observe:
-  address: 127.0.0.1:${obs[i]}
+  instance_header $i scale-out 200ms >pipeline$i.yaml
+  cat >>pipeline$i.yaml <<YAML
 sources:
   ingest:
     type: http
@@ -44,20 +33,10 @@ sinks:
 YAML
 done
 
-start_instance() {
-  "$SLUICE" run "pipeline$1.yaml" --summary-interval 0s >>"server$1.log" 2>&1 &
-  pid[$1]=$!
-  wait_for_port "${port[$1]}" "${pid[$1]}" "server$1.log"
-}
 start_gen() {
   "$SLUICE" gen --url "http://127.0.0.1:${port[$1]}/v1/events" --rate 250 --count 10000000 --batch-size 20 -c 2 \
     --timeout 5s --id-field id --id-start $(($1 * 100000000)) --ack-log "acks$1.txt" >"gen$1.out" 2>"gen$1.err" &
   gen[$1]=$!
-}
-# owned I: partitions of "ingest" instance I reads now (its /metrics).
-owned() {
-  curl -fsS "http://127.0.0.1:${obs[$1]}/metrics" 2>/dev/null |
-    awk '$1 == "sluice_group_partitions_owned{topic=\"ingest\"}" {print $2}'
 }
 # wait_shares "I:N ...": waits up to 90 s until instance I reads N partitions, for each
 # pair, and that stays so for 2 s (the group may rebalance again right after).
@@ -66,14 +45,14 @@ wait_shares() {
   for _ in $(seq 1 900); do
     ok=1
     for pair in $1; do
-      [[ $(owned "${pair%%:*}") == "${pair##*:}" ]] || ok=0
+      [[ $(owned "${pair%%:*}" ingest) == "${pair##*:}" ]] || ok=0
     done
     if [[ $ok -eq 1 ]]; then steady=$((steady + 1)); else steady=0; fi
     [[ $steady -ge 20 ]] && return 0
     sleep 0.1
   done
   local now=""
-  for pair in $1; do now+=" ${pair%%:*}:$(owned "${pair%%:*}")"; done
+  for pair in $1; do now+=" ${pair%%:*}:$(owned "${pair%%:*}" ingest)"; done
   fail "the partitions were not shared as $1 within 90 s (now$now); $(grep -h 'now reads\|handing\|handed' server*.log | tail -6)"
 }
 # The partitions instance I was given last, as "ingest/0 ingest/3".

@@ -178,3 +178,20 @@ kafka_command() {
   answer=$(grep -E '^(ok|error)' "$WORK/kafka.log" | tail -1)
   [[ $answer == ok ]] || fail "kafka mock: '$1': ${answer:-no answer}"
 }
+
+# windows_with_two_values FILE: up to three windows (service and start) that appear in
+# FILE's distinct lines with different values — a double count or a lost event.
+windows_with_two_values() { jq -r '[.service, .window_start] | join(" ")' "$1" | sort | uniq -d | head -3; }
+
+# check_expected_windows FILE EXPECTED FIELD...: the windows in FILE (JSON lines) hold,
+# field by field, the values that EXPECTED (written by window_events.py) gives them;
+# fails otherwise, naming the first differences.
+check_expected_windows() {
+  local file=$1 expected=$2 program='"\(.service) \(.window_start | sub("Z$"; "") | strptime("%Y-%m-%dT%H:%M:%S") | mktime * 1000000)'
+  shift 2
+  for field in "$@"; do program+=" \\(.$field)"; done
+  jq -r "$program\"" "$file" | sort >"$file.got"
+  sort "$expected" >"$file.want"
+  diff -q "$file.want" "$file.got" >/dev/null ||
+    fail "the windows of $file differ from $expected: $(diff "$file.want" "$file.got" | head -4)"
+}

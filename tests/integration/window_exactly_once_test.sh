@@ -10,36 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 KILLS=${KILLS:-5}
 
-python3 - <<'PY'
-import json, random
-random.seed(7)
-services = ["gateway", "users", "orders", "payments", "search", "catalog"]
-base_ms = 1_767_225_600_000  # 2026-01-01T00:00:00Z
-events, t = [], base_ms
-for i in range(600_000):
-    t += random.randint(0, 24)  # ~2 hours in all
-    events.append({"id": i, "service": random.choice(services), "ts": t, "bytes": random.randint(0, 100_000),
-                   "latency_ms": round(random.lognormvariate(3, 1), 3), "user": "u%d" % random.randint(0, 3000)})
-# A last event a day later closes every window of the data set.
-events.append({"id": -1, "service": "zz-end", "ts": t + 86_400_000, "bytes": 0, "latency_ms": 1.0, "user": "end"})
-with open("events.ndjson", "w") as f:
-    for e in events:
-        f.write(json.dumps(e) + "\n")
-tumbling, hopping = {}, {}
-for e in events[:-1]:
-    minute = e["ts"] // 60_000 * 60_000
-    w = tumbling.setdefault((e["service"], minute), [0, 0, 10**9, -1])
-    w[0] += 1; w[1] += e["bytes"]; w[2] = min(w[2], e["bytes"]); w[3] = max(w[3], e["bytes"])
-    for start in range(minute - 4 * 60_000, minute + 1, 60_000):
-        h = hopping.setdefault((e["service"], start), [0, 0])
-        h[0] += 1; h[1] += e["bytes"]
-with open("expected_tumbling.txt", "w") as f:
-    for (s, m), (n, b, lo, hi) in sorted(tumbling.items()):
-        f.write("%s %d %d %d %d %d\n" % (s, m * 1000, n, b, lo, hi))
-with open("expected_hopping.txt", "w") as f:
-    for (s, m), (n, b) in sorted(hopping.items()):
-        f.write("%s %d %d %d\n" % (s, m * 1000, n, b))
-PY
+python3 "$SLUICE_SOURCE_DIR/tests/integration/window_events.py" 7 600000 24
 split -l 5000 events.ndjson chunk.
 
 # The source as every run defines it (its topic must not change); each run listens on
@@ -172,7 +143,7 @@ for kind in minutes hops; do
   cat data/out_crashed/$kind/*.ndjson | sort >crash_all_$kind.txt
   sort -u crash_all_$kind.txt >crash_$kind.txt
   # Two different lines for one window would be a double count or a lost event.
-  conflicting=$(jq -r '[.service, .window_start] | join(" ")' crash_$kind.txt | sort | uniq -d | head -3)
+  conflicting=$(windows_with_two_values crash_$kind.txt)
   [[ -z $conflicting ]] || fail "$kind: windows emitted with different values after crashes: $conflicting"
   [[ $(sort -u ref_$kind.txt | wc -l) -eq $(wc -l <ref_$kind.txt) ]] || fail "$kind: the uninterrupted run repeated a window"
   diff -q ref_$kind.txt crash_$kind.txt >/dev/null ||
@@ -182,16 +153,8 @@ done
   fail "events were counted as late in an in-order data set"
 
 # Against the independent computation: counts, sums, minimum and maximum per window.
-jq -r '"\(.service) \(.window_start | sub("Z$"; "") | strptime("%Y-%m-%dT%H:%M:%S") | mktime * 1000000) \(.n) \(.bytes) \(.low) \(.high)"' \
-  ref_minutes.txt | sort >got_tumbling.txt
-sort expected_tumbling.txt >want_tumbling.txt
-diff -q want_tumbling.txt got_tumbling.txt >/dev/null ||
-  fail "1-minute windows differ from the expected values: $(diff want_tumbling.txt got_tumbling.txt | head -4)"
-jq -r '"\(.service) \(.window_start | sub("Z$"; "") | strptime("%Y-%m-%dT%H:%M:%S") | mktime * 1000000) \(.n) \(.bytes)"' \
-  ref_hops.txt | sort >got_hopping.txt
-sort expected_hopping.txt >want_hopping.txt
-diff -q want_hopping.txt got_hopping.txt >/dev/null ||
-  fail "5-minute hopping windows differ from the expected values: $(diff want_hopping.txt got_hopping.txt | head -4)"
+check_expected_windows ref_minutes.txt expected_tumbling.txt n bytes low high
+check_expected_windows ref_hops.txt expected_hopping.txt n bytes
 
 replayed=$(($(wc -l <crash_all_minutes.txt) - $(wc -l <crash_minutes.txt)))
 pass "$KILLS kills (committed offsets at each:$progress of $total; $resumed restarts resumed from a checkpoint): $want_minutes one-minute and $want_hops hopping windows equal the uninterrupted run and the expected values; $replayed identical re-emissions"

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "log/embedded_log.h"
 #include "support/temp_dir.h"
 
 namespace sluice::runtime {
@@ -129,6 +130,50 @@ TEST(CheckpointStore, APlainCheckpointStillLoadsOnceEncryptionIsOnAndAnUnknownKe
   auto loaded = sealed.load();
   ASSERT_TRUE(loaded.is_ok() && loaded->has_value()) << loaded.status().message();
   EXPECT_FALSE(sealed.encrypt_with(keys(kKey1), "k9").is_ok());
+}
+
+TEST(CheckpointStore, InATopicOfTheLogTheNewestCompleteSetOfChunksIsTheCheckpoint) {
+  sluice::testing::TempDir dir;
+  log::EmbeddedLogOptions options;
+  options.dir = dir.path();
+  auto log = std::move(log::EmbeddedLog::open(options)).value();
+  const log::TopicConfig topic = CheckpointStore::topic_config("g.checkpoints");
+  EXPECT_EQ(topic.partitions, 1);
+  ASSERT_TRUE(log->ensure_topic(topic).is_ok());
+  CheckpointStore store(*log, topic.name);
+  EXPECT_EQ(store.path(), "topic g.checkpoints");
+  auto none = store.load();
+  ASSERT_TRUE(none.is_ok()) << none.status().message();
+  EXPECT_FALSE(none->has_value()) << "an empty topic holds no checkpoint";
+
+  Checkpoint big = sample();
+  big.states["per_minute"] = std::string(3 * CheckpointStore::kChunkBytes / 2, 'w');  // 2 chunks
+  ASSERT_TRUE(store.save(sample()).is_ok());
+  ASSERT_TRUE(store.save(big).is_ok());
+  auto loaded = store.load();
+  ASSERT_TRUE(loaded.is_ok() && loaded->has_value()) << loaded.status().message();
+  EXPECT_EQ((*loaded)->states, big.states);
+  EXPECT_EQ((*loaded)->offsets, big.offsets);
+
+  // An append that stored only the first chunk of three: passed over for the set before.
+  std::string chunk("SLCC", 4);
+  chunk += '\x07';  // sequence 7
+  chunk += '\x00';  // index 0
+  chunk += '\x03';  // of 3
+  chunk += "part";
+  const log::Record cut_short{0, "checkpoint", chunk};
+  ASSERT_TRUE(log->append(topic.name, 0, std::span(&cut_short, 1)).is_ok());
+  auto after = store.load();
+  ASSERT_TRUE(after.is_ok() && after->has_value()) << after.status().message();
+  EXPECT_EQ((*after)->states, big.states);
+
+  // A record that is no chunk at all is an error naming the offset, never state.
+  const log::Record foreign{0, "", "not a chunk"};
+  ASSERT_TRUE(log->append(topic.name, 0, std::span(&foreign, 1)).is_ok());
+  auto bad = store.load();
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.status().message().find("topic g.checkpoints"), std::string::npos);
+  EXPECT_NE(bad.status().message().find("offset"), std::string::npos);
 }
 
 }  // namespace

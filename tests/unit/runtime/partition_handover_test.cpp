@@ -134,8 +134,9 @@ TEST(PartitionHandover, CommitsWhatSinksMadeDurableBeforeLettingGo) {
       *log, "g", 1, [&](size_t) { return sink.given(); }, [&](size_t) { return sink.durable(); });
   ReadGate gate;
   std::atomic<bool> stopping{false};
-  PartitionHandover handover(
-      gate, tracker, {&sink}, [](int64_t) { return true; }, 2'000'000, stopping);
+  HandoverHooks hooks;
+  hooks.routed_all = [](int64_t) { return true; };
+  PartitionHandover handover(gate, tracker, {&sink}, hooks, 2'000'000, stopping);
   handover.assigned({{"t", 0}, {"t", 1}});
 
   auto batch = std::make_shared<const Batch>();
@@ -149,12 +150,11 @@ TEST(PartitionHandover, CommitsWhatSinksMadeDurableBeforeLettingGo) {
 
   // A sink that cannot make its part durable in time: nothing more is committed, and the
   // tracker forgets the partition, so this instance never commits it after letting it go.
-  handover.assigned({{"t", 1}});
+  PartitionHandover quick(gate, tracker, {&sink}, hooks, 100'000, stopping);
+  quick.assigned({{"t", 1}});
   release = false;
   ASSERT_TRUE(sink.push(batch));
   tracker.routed("t", 1, 30);
-  PartitionHandover quick(
-      gate, tracker, {&sink}, [](int64_t) { return true; }, 100'000, stopping);
   quick.revoked({{"t", 1}});
   EXPECT_EQ(quick.incomplete_handovers(), 1u);
   release = true;
@@ -162,6 +162,42 @@ TEST(PartitionHandover, CommitsWhatSinksMadeDurableBeforeLettingGo) {
   ASSERT_TRUE(tracker.commit_durable().is_ok());
   EXPECT_EQ(*log->committed("g", "t", 1), 0) << "the next owner reads partition 1 again";
   ASSERT_TRUE(sink.close_and_join(steady_now_us() + 1'000'000).is_ok());
+}
+
+TEST(PartitionHandover, HooksTurnTheAssignmentIntoWhatToReadAndRunOnceReadingStopped) {
+  testing::TempDir dir;
+  auto log = testing::open_log_with_topic(dir.path(), 3);
+  CommitTracker tracker(
+      *log, "g", 0, [](size_t) { return 0; }, [](size_t) { return 0; });
+  ReadGate gate;
+  std::atomic<bool> stopping{false};
+  int quiet = 0;
+  Status failure;
+  HandoverHooks hooks;
+  hooks.routed_all = [](int64_t) { return true; };
+  // As active/standby does: holding the lock partition means reading all three.
+  hooks.to_read = [](const std::vector<log::TopicPartition>& assigned)
+      -> Result<std::vector<log::TopicPartition>> {
+    if (assigned.empty()) return std::vector<log::TopicPartition>();
+    if (assigned.front().topic == "broken") return Status::corruption("no checkpoint");
+    return std::vector<log::TopicPartition>{{"t", 0}, {"t", 1}, {"t", 2}};
+  };
+  hooks.quiet = [&] { ++quiet; };
+  hooks.failed = [&](const Status& s) { failure = s; };
+  PartitionHandover handover(gate, tracker, {}, hooks, 1'000'000, stopping);
+  handover.assigned({});
+  EXPECT_EQ(gate.owned("t"), 0u) << "standing by";
+  handover.revoked({});
+  EXPECT_EQ(quiet, 0) << "nothing was read, nothing to hand over";
+  EXPECT_EQ(handover.handovers(), 0u);
+  handover.assigned({{"lock", 0}});
+  EXPECT_EQ(gate.owned("t"), 3u);
+  handover.revoked({{"lock", 0}});
+  EXPECT_EQ(quiet, 1);
+  EXPECT_EQ(handover.handovers(), 1u);
+  handover.assigned({{"broken", 0}});
+  EXPECT_EQ(failure.code(), StatusCode::kCorruption);
+  EXPECT_EQ(gate.owned("t"), 0u) << "a failed takeover reads nothing";
 }
 
 class RecordingListener final : public log::GroupListener {
