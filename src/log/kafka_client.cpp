@@ -55,9 +55,12 @@ void on_kafka_delivery(rd_kafka_t*, const rd_kafka_message_t* message, void*) {
   if (message->err) {
     if (!delivery->error_) delivery->error_ = message->err;
   } else {
-    delivery->first_ =
-        delivery->first_ < 0 ? message->offset : std::min(delivery->first_, message->offset);
-    delivery->last_ = std::max(delivery->last_, message->offset);
+    if (message->offset >= 0) {
+      delivery->first_ =
+          delivery->first_ < 0 ? message->offset : std::min(delivery->first_, message->offset);
+      delivery->last_ = std::max(delivery->last_, message->offset);
+    }
+    delivery->stored_.emplace_back(message->partition, message->offset);
   }
   if (--delivery->remaining_ == 0) delivery->done_.notify_all();
   delivery->release(lock);
@@ -120,8 +123,20 @@ KafkaDelivery::Outcome KafkaDelivery::wait(std::chrono::steady_clock::time_point
   out.first_offset = first_;
   out.last_offset = last_;
   out.error = error_;
+  out.unconfirmed = unconfirmed(std::move(stored_));
   release(lock);
   return out;
+}
+
+size_t unconfirmed(std::vector<std::pair<int32_t, int64_t>> stored) {
+  std::sort(stored.begin(), stored.end());
+  size_t count = 0;
+  for (size_t i = 0; i < stored.size(); ++i) {
+    const bool no_offset = stored[i].second < 0;
+    const bool repeated = i > 0 && stored[i] == stored[i - 1];
+    count += no_offset || repeated ? 1 : 0;
+  }
+  return count;
 }
 
 bool has_property(const KafkaProperties& properties, std::string_view name) {

@@ -73,6 +73,8 @@ class KafkaDelivery {
     size_t produced = 0;
     int64_t first_offset = -1, last_offset = -1;
     rd_kafka_resp_err_t error = RD_KAFKA_RESP_ERR_NO_ERROR;  // the first failed report
+    // Records reported delivered that cannot be shown to be stored (unconfirmed()).
+    size_t unconfirmed = 0;
   };
   // Waits for every report; `this` must not be used afterwards.
   Outcome wait(std::chrono::steady_clock::time_point deadline);
@@ -88,8 +90,19 @@ class KafkaDelivery {
   size_t remaining_ = 0;   // reports still to come
   size_t references_ = 1;  // the caller + one per message enqueued
   int64_t first_ = -1, last_ = -1;
+  std::vector<std::pair<int32_t, int64_t>> stored_;  // (partition, offset) of each success
   rd_kafka_resp_err_t error_ = RD_KAFKA_RESP_ERR_NO_ERROR;
 };
+
+// How many of the (partition, offset) reports of one call's successful deliveries do
+// not show that their record is stored: without an offset, or at an offset another
+// record of the call got. librdkafka reports a batch the brokers answer with
+// DUPLICATE_SEQUENCE_NUMBER as delivered without an offset, trusting that an earlier
+// attempt stored it; against its mock brokers, with produce requests failing on
+// purpose, such records were not stored, and appends that acknowledged them lost
+// events. A call with unconfirmed records fails instead and is retried (at-least-once:
+// a record that was stored after all is then stored twice, never lost).
+size_t unconfirmed(std::vector<std::pair<int32_t, int64_t>> stored);
 
 // A make_kafka_client conf_setup for producers whose messages KafkaDelivery tracks.
 void install_delivery_reports(rd_kafka_conf_t* conf, void*);

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/time.h"
 #include "log/kafka_group_member.h"
 
 namespace sluice::log {
@@ -31,6 +32,7 @@ struct KafkaLog::PartitionReader {
   std::mutex mutex;
   bool started = false;
   int64_t next = 0;
+  int64_t last_read_us = 0;  // steady clock
 };
 
 Result<std::unique_ptr<KafkaLog>> KafkaLog::open(KafkaLogOptions options) {
@@ -78,7 +80,14 @@ Status KafkaLog::start() {
   consumer_ = std::move(made).value();
 
   poller_ = std::thread([this] {
-    while (!stopping_.load(std::memory_order_relaxed)) rd_kafka_poll(producer_.get(), 50);
+    int64_t next_sweep = steady_now_us() + 1'000'000;
+    while (!stopping_.load(std::memory_order_relaxed)) {
+      rd_kafka_poll(producer_.get(), 50);
+      if (steady_now_us() >= next_sweep) {
+        stop_idle_reads();
+        next_sweep = steady_now_us() + 1'000'000;
+      }
+    }
   });
   if (!options_.group.empty()) known_groups_.insert(options_.group);
   return Status::ok();
@@ -305,6 +314,15 @@ Result<AppendResult> KafkaLog::append(const std::string& topic, int32_t partitio
   if (!out.reported)
     return kafka_status(RD_KAFKA_RESP_ERR__TIMED_OUT, subject() + ": not acknowledged in time");
   if (out.error) return kafka_status(out.error, subject());
+  if (out.unconfirmed > 0) {
+    spdlog::warn(
+        "{}: {} of {} records were reported delivered without an offset of their own; "
+        "refused so the producer retries (kafka_client.h unconfirmed)",
+        subject(), out.unconfirmed, out.produced);
+    return Status::unavailable(subject() + ": " + std::to_string(out.unconfirmed) + " of " +
+                               std::to_string(out.produced) +
+                               " records cannot be shown stored (no offset of their own); retry");
+  }
   if (out.last_offset - out.first_offset + 1 != static_cast<int64_t>(out.produced)) {
     // Only an outside producer writing to the same partition meanwhile can do this.
     spdlog::warn("{}: {} records got offsets {}..{}, not consecutive", subject(), out.produced,
@@ -319,10 +337,12 @@ Result<ReadResult> KafkaLog::read(const std::string& topic, int32_t partition, i
   if (!rkt) return rkt.status();
   PartitionReader& reader = reader_for(topic, partition);
   std::lock_guard lock(reader.mutex);
+  reader.last_read_us = steady_now_us();
   auto subject = [&] {
     return "log: read of \"" + topic + "\" partition " + std::to_string(partition);
   };
-  if (!reader.started || reader.next != offset) {
+  const bool restarted = !reader.started || reader.next != offset;
+  if (restarted) {
     if (reader.started) rd_kafka_consume_stop(*rkt, partition);
     reader.started = false;
     if (rd_kafka_consume_start(*rkt, partition, offset < 0 ? RD_KAFKA_OFFSET_BEGINNING : offset) ==
@@ -338,12 +358,15 @@ Result<ReadResult> KafkaLog::read(const std::string& topic, int32_t partition, i
   int wait_ms = static_cast<int>(max_wait_us / 1000);
   ssize_t n = rd_kafka_consume_batch(*rkt, partition, 0, messages.data(), capacity);
   if (n == 0) {
-    int64_t low = 0, high = 0;
-    rd_kafka_get_watermark_offsets(consumer_.get(), topic.c_str(), partition, &low, &high);
-    // Not fetched yet: ask the leader (one round trip) rather than wait for a fetch of an empty
-    // partition.
+    int64_t low = 0, high = RD_KAFKA_OFFSET_INVALID;
+    // The watermarks the last fetch saw; a fetch (re)started just now has none newer than the
+    // stop, which may be long ago.
+    if (!restarted)
+      rd_kafka_get_watermark_offsets(consumer_.get(), topic.c_str(), partition, &low, &high);
+    // Not fetched yet: ask the leader (one round trip, on the producer's connections, which no
+    // fetch holds up) rather than wait for a fetch of an empty partition.
     if (high == RD_KAFKA_OFFSET_INVALID &&
-        rd_kafka_query_watermark_offsets(consumer_.get(), topic.c_str(), partition, &low, &high,
+        rd_kafka_query_watermark_offsets(producer_.get(), topic.c_str(), partition, &low, &high,
                                          timeout_ms()))
       high = RD_KAFKA_OFFSET_INVALID;
     if (high == RD_KAFKA_OFFSET_INVALID || high > offset) wait_ms = std::max(wait_ms, 1000);
@@ -430,6 +453,21 @@ void KafkaLog::stop_reading(const std::vector<TopicPartition>& partitions) {
     if (reader->started) rd_kafka_consume_stop(rkt, tp.partition);
     reader->started = false;
   }
+}
+
+void KafkaLog::stop_idle_reads() {
+  const int64_t now = steady_now_us();
+  std::vector<TopicPartition> idle;
+  {
+    std::lock_guard lock(topics_mutex_);
+    for (const auto& [key, reader] : readers_) {
+      std::unique_lock busy(reader->mutex, std::try_to_lock);
+      if (busy.owns_lock() && reader->started &&
+          now - reader->last_read_us >= options_.idle_read_stop_us)
+        idle.push_back({key.first, key.second});
+    }
+  }
+  if (!idle.empty()) stop_reading(idle);
 }
 
 Result<rd_kafka_t*> KafkaLog::group_client(const std::string& group) {

@@ -6,7 +6,8 @@
 // returns once every record of the call was acknowledged by the partition's
 // leader and its in-sync replicas, and records of one call get consecutive
 // offsets because a call enqueues them under the partition's lock. Reads use one
-// consumer that fetches each partition read from, from the asked offset on.
+// consumer that fetches each partition read from, from the asked offset on, and stops
+// fetching a partition nobody read for a while.
 // Commits and committed offsets are Kafka consumer-group offsets, so
 // kafka-consumer-groups and other tools see the pipeline's progress.
 //
@@ -38,6 +39,9 @@ struct KafkaLogOptions {
   int32_t replication_factor = -1;  // for topics sluice creates; -1: the brokers' default
   std::string group;                // the pipeline's group: always listed by group_offsets("")
   int64_t timeout_us = 30'000'000;  // the longest an append, commit or metadata request waits
+  // A partition nobody read for this long stops prefetching (another instance reads it
+  // now, or its reader stalls behind a slow sink); the next read starts it again.
+  int64_t idle_read_stop_us = 30'000'000;
 };
 
 class KafkaLog final : public Log {
@@ -78,6 +82,7 @@ class KafkaLog final : public Log {
   PartitionReader& reader_for(const std::string& topic, int32_t partition);
   // Partitions this instance no longer reads stop prefetching (memory, bandwidth).
   void stop_reading(const std::vector<TopicPartition>& partitions);
+  void stop_idle_reads();
   Result<rd_kafka_t*> group_client(const std::string& group);
   Result<int32_t> partition_count(const std::string& topic);  // -1: no such topic
   // Fills in the start and end offsets of every partition of `topics`.

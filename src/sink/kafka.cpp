@@ -56,6 +56,11 @@ class KafkaSink final : public Sink {
       return log::kafka_status(RD_KAFKA_RESP_ERR__TIMED_OUT,
                                subject + ": not acknowledged in time");
     if (out.error) return log::kafka_status(out.error, subject);
+    if (out.unconfirmed > 0) {
+      return Status::unavailable(subject + ": " + std::to_string(out.unconfirmed) +
+                                 " messages cannot be shown stored (no offset of their own); "
+                                 "retrying the batch");
+    }
     stats_.add_in(batch.size());
     stats_.add_out(batch.size());
     stats_.add_bytes_out(bytes);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -286,6 +287,58 @@ TEST(KafkaLog, InstancesOfAGroupSplitThePartitionsAndHandThemBack) {
   // Commits go to the group itself, which has no members: they work throughout.
   const std::pair<int32_t, int64_t> offsets[] = {{0, 0}};
   EXPECT_TRUE(first_log->commit("pipeline", "shared", offsets).is_ok());
+}
+
+TEST(KafkaLog, APartitionThatStoppedPrefetchingWhileIdleReadsOnWhereAsked) {
+  MockKafkaCluster cluster;
+  cluster.create_topic("idle", 1);
+  KafkaLogOptions options;
+  options.brokers = cluster.bootstrap();
+  options.properties = {{"log_level", "2"}};
+  options.idle_read_stop_us = 100'000;
+  auto log = std::move(KafkaLog::open(std::move(options))).value();
+  ASSERT_TRUE(log->ensure_topic(topic("idle", 1)).is_ok());
+  ASSERT_TRUE(append_numbered(*log, "idle", 0, 0, 10).is_ok());
+  EXPECT_EQ(read_all(*log, "idle", 0).values.size(), 10u);
+  // Past the idle time and a sweep (once a second): the fetch of the partition stopped.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  ASSERT_TRUE(append_numbered(*log, "idle", 0, 10, 10).is_ok());
+  const auto rest = read_all(*log, "idle", 0, 10);
+  ASSERT_EQ(rest.values.size(), 10u);
+  EXPECT_EQ(rest.values.front(), "v10");
+  EXPECT_EQ(rest.offsets.front(), 10);
+}
+
+TEST(KafkaLog, EveryRecordOfAnAcknowledgedAppendIsStoredWhileProduceRequestsFail) {
+  MockKafkaCluster cluster;
+  cluster.create_topic("stress", 3);
+  auto log = open_kafka(cluster);
+  std::atomic<int> acknowledged{0};
+  std::vector<std::thread> appenders;
+  for (int t = 0; t < 3; ++t) {
+    appenders.emplace_back([&, t] {
+      for (int call = 0; call < 40; ++call) {
+        if (t == 0 && call % 10 == 5)
+          cluster.fail_requests(0 /* Produce */, 10, RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION);
+        auto r = append_numbered(*log, "stress", t, (t * 1000 + call) * 25, 25);
+        if (r.is_ok()) acknowledged.fetch_add(25);
+      }
+    });
+  }
+  for (auto& a : appenders) a.join();
+  std::set<std::string> stored;
+  for (int32_t p = 0; p < 3; ++p) {
+    for (const std::string& v : read_all(*log, "stress", p).values) stored.insert(v);
+  }
+  EXPECT_GE(static_cast<int>(stored.size()), acknowledged.load())
+      << "an acknowledged record is missing";
+}
+
+TEST(KafkaDelivery, RecordsReportedWithoutAnOffsetOfTheirOwnAreUnconfirmed) {
+  EXPECT_EQ(unconfirmed({}), 0u);
+  EXPECT_EQ(unconfirmed({{0, 10}, {0, 11}, {1, 10}}), 0u) << "offsets of other partitions";
+  EXPECT_EQ(unconfirmed({{0, 12}, {0, 10}, {0, 12}, {0, 11}, {0, 12}}), 2u);
+  EXPECT_EQ(unconfirmed({{0, 7}, {0, -1}, {0, -1}}), 2u) << "a duplicate-sequence answer";
 }
 
 }  // namespace
