@@ -44,6 +44,14 @@ prometheus --config.file=prometheus.yml --storage.tsdb.path="$WORK/tsdb" --web.l
   >prometheus.log 2>&1 &
 prom=$!
 wait_for_port "$PROM" "$prom" prometheus.log
+# The port alone can be another test's (a free port is only free when picked): wait
+# until this Prometheus answers as itself.
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$PROM/-/ready" >/dev/null 2>&1 && break
+  kill -0 "$prom" 2>/dev/null || fail "Prometheus exited: $(tail -3 prometheus.log)"
+  sleep 0.1
+done
+curl -fsS "http://127.0.0.1:$PROM/-/ready" >/dev/null 2>&1 || fail "Prometheus is not ready: $(tail -3 prometheus.log)"
 
 # query PROMQL: the first result's value ("" when there is none yet).
 query() {
