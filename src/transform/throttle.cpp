@@ -59,6 +59,7 @@ class ThrottleTransform final : public Transform {
   }
 
   bool stateful() const override { return true; }
+  std::vector<FieldPath> state_key() const override { return key_.fields(); }
 
   void save_state(std::string* out) const override {
     ByteWriter w(out);

@@ -18,6 +18,7 @@
 
 #include "core/batch.h"
 #include "core/config/options.h"
+#include "core/field_path.h"
 #include "observe/component_stats.h"
 #include "runtime/build_context.h"
 
@@ -63,6 +64,10 @@ class Transform {
   // counts an event. load_state() gets exactly what save_state() wrote, possibly by
   // an earlier process; a mismatch (corruption) is an error, never a crash.
   virtual bool stateful() const { return false; }
+  // The fields that decide which state an event touches: events that differ in them
+  // never share state, so the runtime may split the work by them across instances
+  // (runtime/partitioned_state.h). Empty: all events may share state.
+  virtual std::vector<FieldPath> state_key() const { return {}; }
   virtual void save_state(std::string* out) const { (void)out; }
   virtual Status load_state(std::string_view bytes) {
     (void)bytes;

@@ -8,6 +8,7 @@
 // problems, so the runtime can trust it.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,6 +72,10 @@ struct PipelineConfig {
 
   const ComponentConfig* find(std::string_view name) const;
   const SchemaConfig* find_schema(std::string_view name) const;
+  // Calls `each` once for every component whose events can reach `component`, by any
+  // path (its inputs, their inputs, ...), sources included.
+  void for_each_upstream(const ComponentConfig& component,
+                         const std::function<void(const ComponentConfig&)>& each) const;
 };
 
 // The component types a loader may accept; the runtime's registry implements it.

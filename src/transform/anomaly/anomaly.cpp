@@ -94,6 +94,7 @@ class AnomalyTransform final : public Transform {
   }
 
   bool stateful() const override { return true; }
+  std::vector<FieldPath> state_key() const override { return series_.fields(); }
 
   void save_state(std::string* out) const override {
     ByteWriter w(out);
