@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/arena.h"
@@ -41,6 +42,16 @@ struct BatchOrigin {
   std::vector<TraceContext> traces;
 };
 
+// Where an event read back from a repartition topic (runtime/partitioned_state.h)
+// was first read: its source's record, and its place among the events that record
+// produced. `source` points into the batch's arena.
+struct UpstreamPosition {
+  std::string_view source;
+  int32_t partition = -1;
+  int64_t offset = -1;  // -1: no single record produced it (no identity)
+  uint32_t ordinal = 0;
+};
+
 class Batch {
  public:
   Batch() : arena_(std::make_shared<Arena>()) {}
@@ -61,6 +72,9 @@ class Batch {
 
   std::vector<Event> events;
   BatchOrigin origin;
+  // Read from a repartition topic: one per event, in order. Empty otherwise; not
+  // carried into derived batches.
+  std::vector<UpstreamPosition> upstream;
 
  private:
   std::shared_ptr<Arena> arena_;

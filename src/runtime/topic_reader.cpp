@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "format/event_codec.h"
+#include "runtime/topic_writer.h"
 
 namespace sluice::runtime {
 
@@ -104,6 +105,11 @@ Result<std::optional<Batch>> TopicReader::next(int64_t max_wait_us) {
         continue;
       }
       batch.events.push_back(e);
+      if (read_upstream_) {
+        UpstreamPosition position = upstream_of_key(r.key).value_or(UpstreamPosition{});
+        position.source = arena.copy_string(position.source);
+        batch.upstream.push_back(position);
+      }
     }
     offsets_[p] = next_offset;
     return std::optional<Batch>(std::move(batch));

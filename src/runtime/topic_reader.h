@@ -33,6 +33,10 @@ class TopicReader {
   // wholly already-counted or wholly new to the stateful transforms.
   void split_at(int32_t partition, int64_t offset);
 
+  // Batches carry each record's upstream position (TopicWriter::carry_upstream):
+  // the reader of a repartition topic.
+  void read_upstream() { read_upstream_ = true; }
+
   // The next batch of records from some partition (they take turns), waiting up to
   // `max_wait_us` when none has any. nullopt: nothing new.
   Result<std::optional<Batch>> next(int64_t max_wait_us);
@@ -55,6 +59,7 @@ class TopicReader {
   std::vector<int32_t> owned_;     // the partitions it reads, in turn
   size_t turn_ = 0;
   uint64_t decode_errors_ = 0;
+  bool read_upstream_ = false;
 };
 
 }  // namespace sluice::runtime

@@ -1,6 +1,10 @@
 #include "runtime/topic_writer.h"
 
+#include <algorithm>
+#include <unordered_map>
+
 #include "core/time.h"
+#include "core/varint.h"
 #include "format/event_codec.h"
 
 namespace sluice::runtime {
@@ -44,7 +48,8 @@ Status TopicWriter::append(const Batch& batch) {
   if (batch.empty()) return Status::ok();
   // Encodings of all events and keys, then views into them: one buffer, no allocation per event.
   thread_local std::string bytes;
-  thread_local std::vector<size_t> bounds;  // per event: value start, key start, key end
+  thread_local std::vector<size_t>
+      bounds;  // per event: value start, key start, key fields end, key end
   thread_local std::vector<std::vector<log::Record>> by_partition;
   bytes.clear();
   bounds.clear();
@@ -62,7 +67,15 @@ Status TopicWriter::append(const Batch& batch) {
   } announced{traced ? registry_ : nullptr, topic_};
   if (announced.registry) announced.registry->begin_append(topic_);
   std::vector<AppendedRange> appended_ranges;
-  for (const Event& e : batch.events) {
+  // Upstream: an event's ordinal among the events of its record (adjacent when the
+  // batch is in offset order, as the runtime hands it; counted otherwise).
+  const auto by_offset = [](const Event& a, const Event& b) { return a.offset < b.offset; };
+  const bool in_order =
+      !carry_upstream_ || std::is_sorted(batch.events.begin(), batch.events.end(), by_offset);
+  std::unordered_map<int64_t, uint32_t> ordinals;
+  uint32_t ordinal = 0;
+  for (size_t i = 0; i < batch.events.size(); ++i) {
+    const Event& e = batch.events[i];
     bounds.push_back(bytes.size());
     format::encode_value(e.fields, &bytes);
     bounds.push_back(bytes.size());
@@ -71,18 +84,39 @@ Status TopicWriter::append(const Batch& batch) {
       format::encode_value(v ? *v : Value::null(), &bytes);
     }
     bounds.push_back(bytes.size());
+    if (carry_upstream_) {
+      if (in_order) {
+        ordinal = i > 0 && batch.events[i - 1].offset == e.offset ? ordinal + 1 : 0;
+      } else {
+        ordinal = ordinals[e.offset]++;
+      }
+      const size_t from = bytes.size();
+      put_varint(static_cast<uint64_t>(std::max(batch.origin.partition, 0)), &bytes);
+      put_varint(static_cast<uint64_t>(std::max<int64_t>(e.offset + 1, 0)), &bytes);
+      put_varint(ordinal, &bytes);
+      const std::string_view source = std::string_view(batch.origin.source).substr(0, 200);
+      bytes += source;
+      bytes.push_back(static_cast<char>(source.size()));
+      bytes.push_back(static_cast<char>(bytes.size() - from));
+    }
+    bounds.push_back(bytes.size());
   }
   by_partition.resize(static_cast<size_t>(partitions_));
   for (auto& records : by_partition) records.clear();
   const int32_t batch_partition =
       key_fields_.empty() ? static_cast<int32_t>(next_partition_.fetch_add(1) % static_cast<uint32_t>(partitions_)) : 0;
   for (size_t i = 0; i < batch.events.size(); ++i) {
-    const size_t value_at = bounds[3 * i], key_at = bounds[3 * i + 1], key_end = bounds[3 * i + 2];
+    const size_t value_at = bounds[4 * i], key_at = bounds[4 * i + 1],
+                 fields_end = bounds[4 * i + 2], key_end = bounds[4 * i + 3];
     log::Record r;
     r.timestamp_us = batch.events[i].time_us != 0 ? batch.events[i].time_us : ingest_time;
     r.value = std::string_view(bytes).substr(value_at, key_at - value_at);
     r.key = std::string_view(bytes).substr(key_at, key_end - key_at);
-    const int32_t p = key_fields_.empty() ? batch_partition : partition_for_key(r.key, partitions_);
+    const int32_t p =
+        key_fields_.empty()
+            ? batch_partition
+            : partition_for_key(std::string_view(bytes).substr(key_at, fields_end - key_at),
+                                partitions_);
     by_partition[static_cast<size_t>(p)].push_back(r);
   }
   for (int32_t p = 0; p < partitions_; ++p) {
@@ -109,6 +143,26 @@ Status TopicWriter::append(const Batch& batch) {
   }
   if (traced) trace_append(batch, started_ns, appended_ranges);
   return Status::ok();
+}
+
+std::optional<UpstreamPosition> upstream_of_key(std::string_view key) {
+  if (key.size() < 2) return std::nullopt;
+  const size_t length = static_cast<unsigned char>(key.back());
+  if (length < 1 || length + 1 > key.size()) return std::nullopt;
+  const char* p = key.data() + key.size() - 1 - length;
+  const char* name_end = key.data() + key.size() - 2;
+  const size_t name_length = static_cast<unsigned char>(*name_end);
+  uint64_t partition = 0, offset = 0, ordinal = 0;
+  if (!get_varint(p, name_end, &partition) || !get_varint(p, name_end, &offset) ||
+      !get_varint(p, name_end, &ordinal) || static_cast<size_t>(name_end - p) != name_length) {
+    return std::nullopt;
+  }
+  UpstreamPosition position;
+  position.source = std::string_view(p, name_length);
+  position.partition = static_cast<int32_t>(partition);
+  position.offset = static_cast<int64_t>(offset) - 1;
+  position.ordinal = static_cast<uint32_t>(ordinal);
+  return position;
 }
 
 }  // namespace sluice::runtime

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,15 @@ class TopicWriter {
     registry_ = registry;
   }
 
+  // Each record's key also carries where its event was first read (the batch's
+  // source and partition, the event's offset and its place among the events of that
+  // record), after the key fields and not part of the partitioning: a repartition
+  // topic (partitioned_state.h), whose reader tells a replayed event from a new one.
+  // Layout: key fields | varint partition | varint offset + 1 | varint ordinal |
+  // source name (≤ 200 bytes) | u8 its length | u8 length of what follows the key
+  // fields, without this byte.
+  void carry_upstream() { carry_upstream_ = true; }
+
   // Appends every event of the batch; returns once all are durable by the topic's policy.
   Status append(const Batch& batch);
 
@@ -57,7 +67,12 @@ class TopicWriter {
   observe::Tracer* tracer_ = nullptr;
   TraceRegistry* registry_ = nullptr;
   std::atomic<uint32_t> next_partition_{0};
+  bool carry_upstream_ = false;
 };
+
+// The upstream position a key written with carry_upstream() ends with; nullopt when
+// it does not end with one (a record some other writer appended).
+std::optional<UpstreamPosition> upstream_of_key(std::string_view key);
 
 // The partition of a key: stable across runs and machines (FNV-1a, 64 bits).
 int32_t partition_for_key(std::string_view key, int32_t partitions);
