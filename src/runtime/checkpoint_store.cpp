@@ -41,13 +41,17 @@ std::optional<Chunk> parse_chunk(std::string_view value) {
 CheckpointStore::CheckpointStore(std::string data_dir, const std::string& group)
     : dir_(std::move(data_dir) + "/_checkpoints"), path_(dir_ + "/" + group + ".checkpoint") {}
 
-CheckpointStore::CheckpointStore(log::Log& log, std::string topic)
-    : log_(&log), topic_(std::move(topic)), path_("topic " + topic_) {}
+CheckpointStore::CheckpointStore(log::Log& log, std::string topic, int32_t partition)
+    : log_(&log),
+      topic_(std::move(topic)),
+      partition_(partition),
+      path_("topic " + topic_ + (partition == 0 ? "" : " partition " + std::to_string(partition))) {
+}
 
-log::TopicConfig CheckpointStore::topic_config(const std::string& topic) {
+log::TopicConfig CheckpointStore::topic_config(const std::string& topic, int32_t partitions) {
   log::TopicConfig config;
   config.name = topic;
-  config.partitions = 1;
+  config.partitions = partitions;
   config.durability = log::Durability::kAlways;  // a checkpoint commits offsets right after
   config.segment_bytes = int64_t(64) << 20;
   config.retention_bytes = int64_t(256) << 20;  // only the newest checkpoint is ever read
@@ -73,7 +77,7 @@ Status CheckpointStore::save_to_topic(const std::string& bytes) {
     v.append(std::string_view(bytes).substr(i * kChunkBytes, kChunkBytes));
     records[i] = log::Record{now_us(), "checkpoint", v};
   }
-  auto appended = log_->append(topic_, 0, records);
+  auto appended = log_->append(topic_, partition_, records);
   if (!appended) return appended.status().with_context("checkpoint " + path_);
   return Status::ok();
 }
@@ -83,9 +87,9 @@ Result<std::optional<std::string>> CheckpointStore::load_from_topic() const {
   if (!topics) return topics.status();
   int64_t start = 0, end = 0;
   for (const log::TopicInfo& t : *topics) {
-    if (t.config.name == topic_ && !t.partitions.empty()) {
-      start = t.partitions[0].start_offset;
-      end = t.partitions[0].end_offset;
+    if (t.config.name == topic_ && static_cast<size_t>(partition_) < t.partitions.size()) {
+      start = t.partitions[static_cast<size_t>(partition_)].start_offset;
+      end = t.partitions[static_cast<size_t>(partition_)].end_offset;
     }
   }
   // Reads `count` records from `from` on (fewer when the partition has fewer).
@@ -93,8 +97,8 @@ Result<std::optional<std::string>> CheckpointStore::load_from_topic() const {
     std::vector<std::string> values;
     int64_t next = from;
     while (values.size() < count && next < end) {
-      auto read =
-          log_->read(topic_, 0, next, (count - values.size()) * (kChunkBytes + 64), 2'000'000);
+      auto read = log_->read(topic_, partition_, next, (count - values.size()) * (kChunkBytes + 64),
+                             2'000'000);
       if (!read) return read.status();
       if (read->records.empty() && read->next_offset <= next)
         return Status::unavailable("reading " + path_ + " at offset " + std::to_string(next) +

@@ -32,7 +32,8 @@
 // encryption on (or rotating its key) needs no migration.
 //
 // In a topic of the log instead (a pipeline on Kafka: instances that share the log
-// restore what another saved): the topic has one partition and every save appends
+// restore what another saved): in one partition of the topic (the only one, or a
+// stateful transform's partition, partitioned_state.h); every save appends
 // the file's bytes as one batch of records of at most kChunkBytes each, value
 //
 //   magic "SLCC"  varint sequence  varint chunk index  varint chunk count  bytes
@@ -59,12 +60,22 @@ struct Checkpoint {
   std::map<std::string, std::string> states;                  // transform name → saved state
 };
 
-class CheckpointStore {
+// Where the CommitTracker saves the checkpoints it commits.
+class CheckpointSaver {
+ public:
+  virtual ~CheckpointSaver() = default;
+  virtual Status save(const Checkpoint& checkpoint) = 0;
+  // Where checkpoints are, for messages.
+  virtual const std::string& path() const = 0;
+};
+
+class CheckpointStore final : public CheckpointSaver {
  public:
   CheckpointStore(std::string data_dir, const std::string& group);
-  // In `topic` of `log` (ensured with topic_config()); `log` must outlive the store.
-  CheckpointStore(log::Log& log, std::string topic);
-  static log::TopicConfig topic_config(const std::string& topic);
+  // In `partition` of `topic` of `log` (ensured with topic_config()); `log` must
+  // outlive the store.
+  CheckpointStore(log::Log& log, std::string topic, int32_t partition = 0);
+  static log::TopicConfig topic_config(const std::string& topic, int32_t partitions = 1);
   static constexpr size_t kChunkBytes = 512 << 10;
 
   // Seal new checkpoints with `key_id` of `keys` (empty: write them plain); every
@@ -72,9 +83,9 @@ class CheckpointStore {
   Status encrypt_with(log::KeyRing keys, std::string key_id);
 
   // Where checkpoints are, for messages: a file path or "topic <name>".
-  const std::string& path() const { return path_; }
+  const std::string& path() const override { return path_; }
   const std::string& topic() const { return topic_; }  // empty: in a file
-  Status save(const Checkpoint& checkpoint);
+  Status save(const Checkpoint& checkpoint) override;
   // The last saved checkpoint; nullopt when there is none. A damaged file is an
   // error that names it (never silently ignored: that would double count).
   Result<std::optional<Checkpoint>> load() const;
@@ -90,6 +101,7 @@ class CheckpointStore {
 
   log::Log* log_ = nullptr;  // set: in topic_ of this log, not in a file
   std::string topic_;
+  int32_t partition_ = 0;
 
   std::string dir_;
   std::string path_;

@@ -13,8 +13,9 @@ CommitTracker::CommitTracker(log::Log& log, std::string group, size_t sinks,
       given_(std::move(given)),
       durable_(std::move(durable)) {}
 
-void CommitTracker::gate_on_checkpoints(CheckpointStore* store) {
+void CommitTracker::gate_on_checkpoints(CheckpointSaver* store, std::set<std::string> topics) {
   store_ = store;
+  gated_topics_ = std::move(topics);
 }
 
 std::vector<uint64_t> CommitTracker::given_now() const {
@@ -71,7 +72,7 @@ Status CommitTracker::commit_offsets(
 }
 
 void CommitTracker::routed(const std::string& topic, int32_t partition, int64_t next_offset) {
-  if (store_ != nullptr) return;  // gated: the checkpoint carries the offsets
+  if (gated(topic)) return;  // the checkpoint carries the offsets
   Point point{topic, partition, next_offset, given_now()};
   std::lock_guard lock(mutex_);
   pending_.push_back(std::move(point));
@@ -97,7 +98,14 @@ Status CommitTracker::commit_durable() {
   std::lock_guard commit_lock(commit_mutex_);
   std::vector<uint64_t> durable(sinks_);
   for (size_t i = 0; i < sinks_; ++i) durable[i] = durable_(i);
-  if (store_ != nullptr) return commit_checkpoints(durable);
+  if (store_ == nullptr) return commit_points(durable);
+  Status s = commit_checkpoints(durable);
+  if (gated_topics_.empty()) return s;
+  Status points = commit_points(durable);
+  return s.is_ok() ? points : s;
+}
+
+Status CommitTracker::commit_points(const std::vector<uint64_t>& durable) {
   // Offsets whose commit failed last time are tried again (a later offset of the same partition
   // replaces them).
   std::map<std::string, std::map<int32_t, int64_t>> ready = std::move(unsaved_);

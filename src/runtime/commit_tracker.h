@@ -14,7 +14,9 @@
 // saved), so offsets advance only at checkpoints. checkpoint() notes a consistent
 // cut taken by the pipeline thread; once every sink made durable what it had been
 // given at that cut, commit_durable() saves the checkpoint (checkpoint_store.h) and
-// then commits its offsets. Only the newest complete checkpoint is saved.
+// then commits its offsets. Only the newest complete checkpoint is saved. Gating
+// may cover only some topics (the repartition topics of partitioned_state.h): the
+// others commit as without checkpoints.
 //
 // Thread-safe: routed() and checkpoint() from the pipeline thread, commit_durable()
 // from another.
@@ -26,6 +28,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -42,8 +45,9 @@ class CommitTracker {
   CommitTracker(log::Log& log, std::string group, size_t sinks,
                 std::function<uint64_t(size_t)> given, std::function<uint64_t(size_t)> durable);
 
-  // From now on, offsets advance only at checkpoints saved to `store`.
-  void gate_on_checkpoints(CheckpointStore* store);
+  // From now on, offsets of `topics` (empty: of every topic) advance only at
+  // checkpoints saved to `store`; those of other topics as their sinks make them durable.
+  void gate_on_checkpoints(CheckpointSaver* store, std::set<std::string> topics = {});
   // What a commit moved: records [first_offset, next_offset) of a partition.
   struct CommittedRange {
     std::string topic;
@@ -88,7 +92,12 @@ class CommitTracker {
     Checkpoint checkpoint;
     std::vector<uint64_t> required;  // per sink
   };
-  CheckpointStore* store_ = nullptr;  // set: gated on checkpoints
+  CheckpointSaver* store_ = nullptr;    // set: gated on checkpoints
+  std::set<std::string> gated_topics_;  // empty: all
+  bool gated(const std::string& topic) const {
+    return store_ != nullptr && (gated_topics_.empty() || gated_topics_.count(topic) > 0);
+  }
+  Status commit_points(const std::vector<uint64_t>& durable);
   DeliveryLatency* delivery_ = nullptr;
   std::function<void(const std::vector<CommittedRange>&)> on_commit_;
   std::map<std::string, std::map<int32_t, int64_t>> last_committed_;  // committing thread
