@@ -70,7 +70,8 @@ std::string render_metrics(const PipelineStatus& st, const ProcessStats& process
   each("sluice_component_evicted_windows_total", Type::kCounter,
        "Windows emitted before they were complete, to bound state.", &StatsSnapshot::evicted);
   each("sluice_component_already_written_total", Type::kCounter,
-       "Replayed events a sink found it already held and did not write again.",
+       "Replayed events a sink found it already held, or a stateful transform found in its state, "
+       "and did not take again.",
        &StatsSnapshot::already_written);
   each("sluice_component_promoted_columns_total", Type::kCounter,
        "Columns a sink widened to a new type.", &StatsSnapshot::promoted);

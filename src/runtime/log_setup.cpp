@@ -84,6 +84,12 @@ Result<std::unique_ptr<log::Log>> open_log(const PipelineConfig& config) {
 log::TopicConfig topic_config_for(const ComponentConfig& source) {
   const OptionValues& o = source.options;
   log::TopicConfig c;
+  if (source.type == kRepartitionType) {
+    // Internal (repartition_plan.h): the plan gives its topic and partitions.
+    c.name = o.get_string("topic");
+    c.partitions = static_cast<int32_t>(o.get_int("partitions"));
+    return c;
+  }
   c.name = o.has("topic") && !o.get_string("topic").empty() ? o.get_string("topic") : source.name;
   c.partitions = static_cast<int32_t>(o.get_int("partitions"));
   const std::string& fsync = o.get_string("fsync");

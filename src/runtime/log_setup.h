@@ -39,6 +39,10 @@ Result<std::unique_ptr<CheckpointStore>> open_checkpoint_store(const PipelineCon
                                                                const std::string& group,
                                                                bool* shared);
 
+// The type of the internal components that write and read a repartition topic
+// (repartition_plan.h).
+inline constexpr const char* kRepartitionType = "repartition";
+
 // The topic a source appends to, from its topic options.
 log::TopicConfig topic_config_for(const ComponentConfig& source);
 

@@ -18,53 +18,15 @@
 #include "runtime/bounded_queue.h"
 #include "runtime/commit_tracker.h"
 #include "runtime/log_setup.h"
+#include "runtime/pipeline_parts.h"
+#include "runtime/repartition_plan.h"
+#include "runtime/repartition_sink.h"
 #include "runtime/sink_round.h"
 #include "runtime/sink_runner.h"
 #include "runtime/topic_reader.h"
 #include "runtime/topic_writer.h"
 
 namespace sluice::runtime {
-
-struct Pipeline::Node {
-  const ComponentConfig* config = nullptr;
-  observe::ComponentStats* stats = nullptr;
-  std::unique_ptr<source::Source> source;
-  std::unique_ptr<transform::Transform> transform;
-  std::unique_ptr<SinkRunner> sink;
-  std::unique_ptr<governance::ExposureGuard> guard;  // sinks with accepts: below restricted
-  SinkRound round;                             // sinks: what reached this one in the current round
-  std::unique_ptr<TopicWriter> writer;         // sources: appends to the topic
-  std::unique_ptr<TopicReader> reader;         // sources: reads the topic back
-  std::vector<std::string> ports;              // "" first, "dead_letter" last for transforms
-  std::vector<std::vector<size_t>> consumers;  // per port: the nodes that read it
-  uint64_t unread_warnings = 0;
-  uint64_t refusal_warnings = 0;  // sinks with a guard: events refused, logged 1 in 1000
-  // Stateful transforms resumed from a checkpoint: (source, partition) → the offset
-  // below which input is already in the state and must not be counted again.
-  std::map<std::pair<std::string, int32_t>, int64_t> resumed_below;
-};
-
-// What the source threads and the pipeline thread share.
-struct Pipeline::Shared {
-  explicit Shared(size_t capacity) : source_queue(capacity) {}
-  // A batch and the index of the source node that produced it.
-  BoundedQueue<std::pair<size_t, Batch>> source_queue;
-  std::mutex mutex;
-  std::condition_variable wake;  // sources sleeping for their pace; run() waiting for the end
-  size_t sources_running = 0;
-  size_t readers_running = 0;
-  Status first_error;
-  std::unique_ptr<CommitTracker> commits;
-  // Batches readers queued and the pipeline thread routed: equal when nothing is in between.
-  std::atomic<uint64_t> batches_queued{0};
-  std::atomic<uint64_t> batches_routed{0};
-
-  void fail(const Status& s) {
-    std::lock_guard lock(mutex);
-    if (first_error.is_ok()) first_error = s;
-    wake.notify_all();
-  }
-};
 
 class Pipeline::SourceContextImpl final : public source::SourceContext {
  public:
@@ -96,23 +58,11 @@ namespace {
 std::vector<std::pair<std::string, int32_t>> upstream_partitions(const PipelineConfig& config,
                                                                  const ComponentConfig& component) {
   std::vector<std::pair<std::string, int32_t>> found;
-  std::vector<const ComponentConfig*> stack{&component};
-  std::set<std::string> seen;
-  while (!stack.empty()) {
-    const ComponentConfig* c = stack.back();
-    stack.pop_back();
-    for (const InputRef& input : c->inputs) {
-      if (!seen.insert(input.component).second) continue;
-      const ComponentConfig* from = config.find(input.component);
-      if (from == nullptr) continue;
-      if (from->kind == ComponentKind::kSource) {
-        const int32_t partitions = topic_config_for(*from).partitions;
-        for (int32_t p = 0; p < partitions; ++p) found.emplace_back(from->name, p);
-      } else {
-        stack.push_back(from);
-      }
-    }
-  }
+  config.for_each_upstream(component, [&](const ComponentConfig& from) {
+    if (from.kind != ComponentKind::kSource) return;
+    const int32_t partitions = topic_config_for(from).partitions;
+    for (int32_t p = 0; p < partitions; ++p) found.emplace_back(from.name, p);
+  });
   return found;
 }
 
@@ -138,6 +88,25 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config,
   const size_t read_bytes = p->config_.log.has("read_batch")
                                 ? static_cast<size_t>(p->config_.log.get_int("read_batch"))
                                 : 1 << 20;
+  const std::string group =
+      p->config_.log.has("group") ? p->config_.log.get_string("group") : "sluice";
+  p->group_ = group;
+  RepartitionPlan plan;
+  if (uses_kafka_log(p->config_) && p->config_.log.get_string("stateful") == "partitioned") {
+    auto planned = plan_repartitions(p->config_, registry, group);
+    if (!planned) return planned.status();
+    plan = std::move(planned).value();
+    if (!plan.why_not.empty())
+      spdlog::info("stateful transforms run on one active instance: {}", plan.why_not);
+    for (ComponentConfig& c : p->config_.components) {
+      if (const RepartitionedTransform* t = plan.by_component(c.name);
+          t && c.kind == ComponentKind::kSource) {
+        c.options.set("topic", t->topic.name, c.location);
+        c.options.set("partitions", int64_t{t->topic.partitions}, c.location);
+      }
+    }
+    if (!plan.transforms.empty()) p->partitioned_ = std::make_unique<PartitionedState>(group);
+  }
   std::map<std::string, size_t> index;
   for (const ComponentConfig& c : p->config_.components) {
     index[c.name] = p->nodes_.size();
@@ -153,8 +122,19 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config,
     if (c.kind == ComponentKind::kTransform)
       ctx.input_partitions = upstream_partitions(p->config_, c);
     const std::string subject = std::string(component_kind_name(c.kind)) + " \"" + c.name + "\"";
+    const RepartitionedTransform* repartitioned = plan.by_component(c.name);
     switch (c.kind) {
       case ComponentKind::kSource: {
+        if (repartitioned) {
+          if (Status s = p->log_->ensure_topic(repartitioned->topic); !s.is_ok())
+            return s.with_context(subject);
+          node->reader = std::make_unique<TopicReader>(*p->log_, repartitioned->topic.name,
+                                                       repartitioned->topic.partitions, c.name,
+                                                       read_bytes, *node->stats);
+          node->reader->read_upstream();
+          node->reads_repartition = true;
+          break;
+        }
         auto made = registry.source(c.type)->make(ctx);
         if (!made) return made.status().with_context(subject);
         node->source = std::move(made).value();
@@ -173,9 +153,20 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config,
         auto made = registry.transform(c.type)->make(ctx);
         if (!made) return made.status().with_context(subject);
         node->transform = std::move(made).value();
+        if (const RepartitionedTransform* t = plan.by_transform(c.name))
+          node->lanes_topic = t->topic.name;
         break;
       }
       case ComponentKind::kSink: {
+        if (repartitioned) {
+          auto writer = std::make_unique<TopicWriter>(*p->log_, repartitioned->topic.name,
+                                                      repartitioned->topic.partitions,
+                                                      repartitioned->key, node->stats);
+          node->sink = std::make_unique<SinkRunner>(
+              c.name, std::make_unique<RepartitionSink>(std::move(writer)), *node->stats,
+              options.sink_queue_batches, commit_interval_us);
+          break;
+        }
         auto made = registry.sink(c.type)->make(ctx);
         if (!made) return made.status().with_context(subject);
         node->sink = std::make_unique<SinkRunner>(c.name, std::move(made).value(), *node->stats,
@@ -228,9 +219,6 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config,
   for (auto& node : p->nodes_) {
     if (node->sink) sinks.push_back(node->sink.get());
   }
-  const std::string group =
-      p->config_.log.has("group") ? p->config_.log.get_string("group") : "sluice";
-  p->group_ = group;
   p->shared_->commits = std::make_unique<CommitTracker>(
       *p->log_, group, sinks.size(), [sinks](size_t i) { return sinks[i]->given(); },
       [sinks](size_t i) { return sinks[i]->durable(); });
@@ -268,121 +256,12 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config,
     }
   }
   p->checkpoint_interval_us_ = commit_interval_us;
+  if (p->partitioned_) {
+    if (Status s = p->add_lanes(plan, registry, *state_keys); !s.is_ok()) return s;
+  }
   if (Status s = p->resume_from_checkpoint(group, *state_keys); !s.is_ok()) return s;
   p->prepare_group();
   return p;
-}
-
-Status Pipeline::resume_from_checkpoint(const std::string& group, const log::KeyRing& keys) {
-  bool any_stateful = false;
-  for (auto& node : nodes_)
-    any_stateful = any_stateful || (node->transform && node->transform->stateful());
-  if (!any_stateful) return Status::ok();
-  auto store = open_checkpoint_store(config_, *log_, group, &stateful_shared_);
-  if (!store) return store.status().with_context("log");
-  checkpoints_ = std::move(store).value();
-  if (Status s = checkpoints_->encrypt_with(keys, state_key_id(config_)); !s.is_ok()) {
-    return s.with_context("log");
-  }
-  shared_->commits->gate_on_checkpoints(checkpoints_.get());
-  // Fresh state, to start from when the instance that takes over finds no checkpoint.
-  for (auto& node : nodes_) {
-    if (node->transform && node->transform->stateful())
-      node->transform->save_state(&initial_states_[node->config->name]);
-  }
-  if (stateful_shared_) {
-    active_ = false;  // until the group makes this instance the active one (activate())
-    return Status::ok();
-  }
-  auto loaded = checkpoints_->load();
-  if (!loaded) return loaded.status();
-  return apply_checkpoint(*loaded);
-}
-
-Status Pipeline::apply_checkpoint(const std::optional<Checkpoint>& loaded) {
-  for (auto& node : nodes_) node->resumed_below.clear();
-  if (!loaded) {
-    for (auto& node : nodes_) {
-      if (!node->transform || !node->transform->stateful()) continue;
-      if (Status s = node->transform->load_state(initial_states_[node->config->name]); !s.is_ok())
-        return s.with_context("transform \"" + node->config->name + "\"");
-    }
-    routed_offsets_.clear();
-    return Status::ok();
-  }
-  const Checkpoint& cp = *loaded;
-  checkpoint_sequence_ = std::max(checkpoint_sequence_, cp.sequence);
-  routed_offsets_ = cp.offsets;
-  std::vector<Node*> resumed;
-  for (auto& node : nodes_) {
-    if (!node->transform || !node->transform->stateful()) continue;
-    auto state = cp.states.find(node->config->name);
-    // New since the checkpoint: starts empty.
-    const std::string& bytes =
-        state == cp.states.end() ? initial_states_[node->config->name] : state->second;
-    if (Status s = node->transform->load_state(bytes); !s.is_ok()) {
-      return Status::invalid(
-          "transform \"" + node->config->name + "\" cannot resume from checkpoint " +
-          checkpoints_->path() + ": " + s.message() +
-          " (move it away to start every window empty; its events already committed are "
-          "then not counted again)");
-    }
-    if (state != cp.states.end()) resumed.push_back(node.get());
-  }
-  for (auto& node : nodes_) {
-    if (!node->reader) continue;
-    auto topic = cp.offsets.find(node->writer->topic());
-    if (topic == cp.offsets.end()) continue;
-    for (const auto& [partition, offset] : topic->second) {
-      auto committed = log_->committed(group_, node->writer->topic(), partition);
-      if (!committed) return committed.status().with_context("log");
-      if (*committed < offset) {
-        node->reader->split_at(partition, offset);
-        for (Node* t : resumed) t->resumed_below[{node->config->name, partition}] = offset;
-      } else if (*committed > offset) {
-        spdlog::warn(
-            "topic {} partition {}: committed offset {} is past the checkpoint's {}: the {} events "
-            "between are not in the restored window state",
-            node->writer->topic(), partition, *committed, offset, *committed - offset);
-      }
-    }
-  }
-  spdlog::info("resumed {} stateful transform(s) from checkpoint {} ({})", resumed.size(),
-               cp.sequence, checkpoints_->path());
-  return Status::ok();
-}
-
-Result<std::vector<log::TopicPartition>> Pipeline::activate(
-    const std::vector<log::TopicPartition>& assigned) {
-  const bool chosen =
-      std::any_of(assigned.begin(), assigned.end(),
-                  [&](const log::TopicPartition& tp) { return tp.topic == checkpoints_->topic(); });
-  if (!chosen) {
-    spdlog::info("standing by: another instance of group \"{}\" runs the stateful transforms",
-                 group_);
-    return std::vector<log::TopicPartition>();
-  }
-  std::lock_guard lock(transform_mutex_);
-  auto loaded = checkpoints_->load();
-  if (!loaded) return loaded.status();
-  SLUICE_RETURN_IF_ERROR(apply_checkpoint(*loaded));
-  active_ = true;
-  std::vector<log::TopicPartition> all;
-  for (auto& node : nodes_) {
-    if (!node->reader) continue;
-    for (int32_t p = 0; p < static_cast<int32_t>(node->reader->offsets().size()); ++p)
-      all.push_back({node->reader->topic(), p});
-  }
-  spdlog::info("active: this instance runs the stateful transforms over {} partition(s)",
-               all.size());
-  return all;
-}
-
-void Pipeline::become_standby() {
-  std::lock_guard lock(transform_mutex_);
-  if (!active_) return;
-  take_checkpoint();  // the state so far, for whichever instance is active next
-  active_ = false;
 }
 
 void Pipeline::request_stop() {
@@ -402,11 +281,16 @@ Status Pipeline::run() {
   std::vector<std::thread> source_threads, reader_threads;
   shared_->sources_running = 0;
   shared_->readers_running = 0;
+  shared_->upstream_readers_running = 0;
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    if (!nodes_[i]->reader) continue;
+    ++shared_->readers_running;
+    if (!nodes_[i]->reads_repartition) ++shared_->upstream_readers_running;
+    reader_threads.emplace_back([this, i] { read_loop(i); });
+  }
   for (size_t i = 0; i < nodes_.size(); ++i) {
     if (!nodes_[i]->source) continue;
     ++shared_->sources_running;
-    ++shared_->readers_running;
-    reader_threads.emplace_back([this, i] { read_loop(i); });
     source_threads.emplace_back([this, i] {
       SourceContextImpl ctx(*this, i);
       Status s = nodes_[i]->source->run(ctx);
@@ -588,61 +472,6 @@ observe::PipelineStatus Pipeline::status() {
   return st;
 }
 
-bool Pipeline::joins_group() const {
-  bool stateful = false, reads = false;
-  for (auto& node : nodes_) {
-    stateful = stateful || (node->transform && node->transform->stateful());
-    reads = reads || node->reader != nullptr;
-  }
-  return reads && (!stateful || stateful_shared_);
-}
-
-void Pipeline::prepare_group() {
-  if (!joins_group()) return;
-  std::vector<SinkRunner*> sinks;
-  for (auto& node : nodes_) {
-    if (node->sink) sinks.push_back(node->sink.get());
-  }
-  const int64_t timeout_us =
-      config_.log.has("handover_timeout") ? config_.log.get_int("handover_timeout") : 10'000'000;
-  auto routed_all = [this](int64_t deadline_us) {
-    while (shared_->batches_routed.load() < shared_->batches_queued.load()) {
-      if (steady_now_us() >= deadline_us || stopping_.load()) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    return true;
-  };
-  gate_ = std::make_unique<ReadGate>();  // closed: readers wait for their share
-  HandoverHooks hooks;
-  hooks.routed_all = routed_all;
-  if (stateful_shared_) {
-    // Stateful: the instance the group gives the checkpoint topic's partition is the active one.
-    hooks.to_read = [this](const std::vector<log::TopicPartition>& assigned) {
-      return activate(assigned);
-    };
-    hooks.quiet = [this] { become_standby(); };
-  }
-  hooks.failed = [this](const Status& s) { shared_->fail(s.with_context("taking over")); };
-  handover_ = std::make_unique<PartitionHandover>(*gate_, *shared_->commits, std::move(sinks),
-                                                  std::move(hooks), timeout_us, stopping_);
-}
-
-Status Pipeline::join_group() {
-  if (!gate_) return Status::ok();
-  std::vector<std::string> topics;
-  for (auto& node : nodes_) {
-    if (node->reader &&
-        std::find(topics.begin(), topics.end(), node->reader->topic()) == topics.end())
-      topics.push_back(node->reader->topic());
-  }
-  // Stateful: the instances take turns, by the checkpoint topic's one partition.
-  if (stateful_shared_) topics = {checkpoints_->topic()};
-  auto joined = log_->join(group_, topics, *handover_);
-  if (!joined) return joined.status();
-  membership_ = std::move(joined).value();
-  return Status::ok();
-}
-
 void Pipeline::read_loop(size_t node) {
   TopicReader& reader = *nodes_[node]->reader;
   std::optional<std::vector<int64_t>> drain_to;  // set once every source has finished
@@ -663,7 +492,12 @@ void Pipeline::read_loop(size_t node) {
       {
         std::lock_guard lock(shared_->mutex);
         sources_done = shared_->sources_running == 0;
+        // A repartition topic is complete once what feeds it is: every source's topic
+        // read, routed and appended to it.
+        if (nodes_[node]->reads_repartition)
+          sources_done = sources_done && shared_->upstream_readers_running == 0;
       }
+      if (sources_done && nodes_[node]->reads_repartition) sources_done = repartition_settled();
       if (sources_done) {
         auto ends = reader.end_offsets();
         if (!ends) {
@@ -693,6 +527,7 @@ void Pipeline::read_loop(size_t node) {
   if (gate_) gate_->leave();
   std::lock_guard lock(shared_->mutex);
   --shared_->readers_running;
+  if (!nodes_[node]->reads_repartition) --shared_->upstream_readers_running;
   shared_->wake.notify_all();
 }
 
@@ -710,7 +545,7 @@ void Pipeline::pipeline_loop() {
     if (item) {
       auto& [node, batch] = *item;
       const BatchOrigin origin = batch.origin;
-      const std::string& topic = nodes_[node]->writer->topic();
+      const std::string& topic = nodes_[node]->reader->topic();
       std::vector<Batch> ports;
       ports.push_back(std::move(batch));
       route_outputs(node, ports);
@@ -734,7 +569,7 @@ void Pipeline::pipeline_loop() {
       tick_transforms(now);
       next_tick = now + kTickUs;
     }
-    if (checkpoints_ && now >= next_checkpoint) {
+    if ((checkpoints_ || partitioned_) && now >= next_checkpoint) {
       take_checkpoint();
       next_checkpoint = now + checkpoint_interval_us_;
     }
@@ -742,28 +577,19 @@ void Pipeline::pipeline_loop() {
   std::lock_guard lock(transform_mutex_);
   if (!active_.load()) return;
   if (input_ended_.load()) flush_transforms();
-  if (checkpoints_) take_checkpoint();
-}
-
-void Pipeline::take_checkpoint() {
-  Checkpoint cut;
-  cut.sequence = ++checkpoint_sequence_;
-  cut.offsets = routed_offsets_;
-  for (size_t n : transform_order_) {
-    Node& node = *nodes_[n];
-    if (node.transform->stateful()) node.transform->save_state(&cut.states[node.config->name]);
-  }
-  shared_->commits->checkpoint(std::move(cut));
+  if (checkpoints_ || partitioned_) take_checkpoint();
 }
 
 void Pipeline::tick_transforms(int64_t now_us) {
   for (size_t n : transform_order_) {
     Node& node = *nodes_[n];
-    Batch empty;
-    std::vector<Batch> ports(node.ports.size(), empty.derive());
-    transform::TransformOutputs outputs(ports, node.config->name, *node.stats);
-    node.transform->on_tick(now_us, outputs);
-    route_outputs(n, ports);
+    for_each_instance(node, [&](transform::Transform& t) {
+      Batch empty;
+      std::vector<Batch> ports(node.ports.size(), empty.derive());
+      transform::TransformOutputs outputs(ports, node.config->name, *node.stats);
+      t.on_tick(now_us, outputs);
+      route_outputs(n, ports);
+    });
   }
   end_round();
 }
@@ -812,14 +638,20 @@ void Pipeline::deliver(size_t node, const std::shared_ptr<const Batch>& batch) {
       to.resumed_below.erase(below);
     }
   }
-  std::vector<Batch> ports(to.ports.size(), batch->derive());
+  transform::Transform* transform = to.transform.get();
+  std::shared_ptr<const Batch> input = batch;
+  if (!to.lanes_topic.empty()) {
+    transform = lane_input(to, &input);
+    if (transform == nullptr) return;
+  }
+  std::vector<Batch> ports(to.ports.size(), input->derive());
   transform::TransformOutputs outputs(ports, to.config->name, *to.stats);
   const int64_t started = steady_now_us();
-  const int64_t started_ns = batch->origin.traces.empty() ? 0 : observe::unix_now_ns();
-  to.transform->process(*batch, outputs);
+  const int64_t started_ns = input->origin.traces.empty() ? 0 : observe::unix_now_ns();
+  transform->process(*input, outputs);
   to.stats->batch_seconds.observe_us(steady_now_us() - started);
   to.stats->add_batch();
-  if (started_ns != 0 && options_.tracer) trace_transform(to, *batch, ports, started_ns);
+  if (started_ns != 0 && options_.tracer) trace_transform(to, *input, ports, started_ns);
   route_outputs(node, ports);
 }
 
@@ -875,11 +707,13 @@ void Pipeline::trace_transform(const Node& node, const Batch& in, std::vector<Ba
 void Pipeline::flush_transforms() {
   for (size_t n : transform_order_) {
     Node& node = *nodes_[n];
-    Batch empty;
-    std::vector<Batch> ports(node.ports.size(), empty.derive());
-    transform::TransformOutputs outputs(ports, node.config->name, *node.stats);
-    node.transform->flush(outputs);
-    route_outputs(n, ports);
+    for_each_instance(node, [&](transform::Transform& t) {
+      Batch empty;
+      std::vector<Batch> ports(node.ports.size(), empty.derive());
+      transform::TransformOutputs outputs(ports, node.config->name, *node.stats);
+      t.flush(outputs);
+      route_outputs(n, ports);
+    });
   }
   end_round();
 }

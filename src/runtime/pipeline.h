@@ -23,13 +23,16 @@
 // Several instances can run the same pipeline on a shared log (Kafka): they join
 // the group (Log::join) and each reads its share of the partitions; when shares
 // move, an instance hands its partitions over only after committing what its sinks
-// made durable (partition_handover.h). Pipelines with stateful transforms do not
-// split their partitions: on a shared log the instances take turns — the active one
-// reads everything and checkpoints into the log, the others stand by to restore that
-// checkpoint when it goes.
+// made durable (partition_handover.h). Stateful transforms on a shared log: by
+// default (log: stateful: partitioned) each reads a repartition topic keyed by its
+// state key, and the instances split its partitions like any other, each partition's
+// state checkpointed on its own (partitioned_state.h); with active_standby the
+// instances take turns — the active one reads everything and checkpoints into the
+// log, the others stand by to restore that checkpoint when it goes.
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -48,8 +51,10 @@
 #include "runtime/delivery_latency.h"
 #include "runtime/lineage_recorder.h"
 #include "runtime/partition_handover.h"
+#include "runtime/partitioned_state.h"
 #include "runtime/read_gate.h"
 #include "runtime/registry.h"
+#include "runtime/repartition_plan.h"
 #include "runtime/trace_registry.h"
 
 namespace sluice::runtime {
@@ -136,6 +141,20 @@ class Pipeline {
   bool joins_group() const;
   void prepare_group();  // build(): the gate and the handover, before anything reads
   Status join_group();   // run(): once the readers wait at the gate
+  // Stateful transforms on a shared log with their state split by partition
+  // (partitioned_state.h): each instance runs a lane per partition of its share.
+  std::unique_ptr<PartitionedState> partitioned_;
+  Status add_lanes(const RepartitionPlan& plan, const Registry& registry, const log::KeyRing& keys);
+  // The lane that takes `*input` (from a repartition topic), with what it already
+  // holds left out of `*input`; null when it holds all of it.
+  transform::Transform* lane_input(Node& to, std::shared_ptr<const Batch>* input);
+  // The transform of a node, or each of its lanes.
+  void for_each_instance(Node& node, const std::function<void(transform::Transform&)>& each);
+  // Everything read from sources' topics is in the repartition topics (bounded input's end).
+  bool repartition_settled() const;
+  Result<std::vector<log::TopicPartition>> assign_lanes(
+      const std::vector<log::TopicPartition>& assigned);
+  void checkpoint_lanes();  // before the partitions go: their state, then no lanes
   std::string group_;
   std::unique_ptr<ReadGate> gate_;
   std::unique_ptr<PartitionHandover> handover_;

@@ -8,8 +8,9 @@ stop_instances() {
 }
 trap stop_instances EXIT
 
-# instance_header I GROUP COMMIT_INTERVAL: the start of instance I's pipeline file (its
-# data_dir, a Kafka log of GROUP that notices a dead instance in 6 s, its observe port).
+# instance_header I GROUP COMMIT_INTERVAL [LOG_SETTING]: the start of instance I's pipeline
+# file (its data_dir, a Kafka log of GROUP that notices a dead instance in 6 s, its observe
+# port); LOG_SETTING, `name: value`, is one more setting of its log.
 instance_header() {
   port[$1]=$(free_port)
   obs[$1]=$(free_port)
@@ -22,7 +23,8 @@ log:
   commit_interval: $3
   request_timeout: 2s
   handover_timeout: 5s
-  properties: {log_level: "2", session.timeout.ms: "6000", heartbeat.interval.ms: "500"}
+${4:+  $4
+}  properties: {log_level: "2", session.timeout.ms: "6000", heartbeat.interval.ms: "500"}
 observe:
   address: 127.0.0.1:${obs[$1]}
 YAML
@@ -39,4 +41,27 @@ start_instance() {
 owned() {
   curl -fsS "http://127.0.0.1:${obs[$1]}/metrics" 2>/dev/null |
     awk -v series="sluice_group_partitions_owned{topic=\"$2\"}" '$1 == series {print $2}'
+}
+
+# minute_windows_yaml LATENESS: the transforms and sinks of the window tests: one-minute
+# windows of the source "events" per service (count, sum, min, max of .bytes) with
+# LATENESS allowed, written to the file sinks "minutes" and "late".
+minute_windows_yaml() {
+  cat <<YAML
+transforms:
+  per_minute:
+    type: window
+    inputs: [events]
+    size: 1m
+    allowed_lateness: $1
+    key_fields: [service]
+    aggregates:
+      n: count()
+      bytes: sum(.bytes)
+      low: min(.bytes)
+      high: max(.bytes)
+sinks:
+  minutes: {type: file, inputs: [per_minute], path: minutes}
+  late: {type: file, inputs: [per_minute.late], path: late}
+YAML
 }

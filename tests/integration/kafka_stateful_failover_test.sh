@@ -1,7 +1,8 @@
-# Windows on Kafka with three instances: one runs them, two stand by, and the active
-# one is killed with SIGKILL mid-stream.
+# Windows on Kafka with three instances in active/standby (log: stateful:
+# active_standby): one runs them, two stand by, and the active one is killed with
+# SIGKILL mid-stream.
 #
-# A pipeline with stateful transforms does not split its partitions: the instance the
+# The pipeline does not split its partitions: the instance the
 # group gives the one partition of "<group>.checkpoints" is active, reads every
 # partition and checkpoints its window state into that topic; the others keep
 # ingesting and stand by. Events (six services, twenty minutes of event time, in
@@ -18,7 +19,7 @@ python3 "$SLUICE_SOURCE_DIR/tests/integration/window_events.py" 11 60000 40
 split -l 1000 events.ndjson chunk.
 
 for i in 1 2 3; do
-  instance_header $i windows 100ms >pipeline$i.yaml
+  instance_header $i windows 100ms 'stateful: active_standby' >pipeline$i.yaml
   cat >>pipeline$i.yaml <<YAML
 sources:
   events:
@@ -28,22 +29,8 @@ sources:
     key_fields: [service]
     time_field: ts
     time_format: unix_ms
-transforms:
-  per_minute:
-    type: window
-    inputs: [events]
-    size: 1m
-    allowed_lateness: 0s
-    key_fields: [service]
-    aggregates:
-      n: count()
-      bytes: sum(.bytes)
-      low: min(.bytes)
-      high: max(.bytes)
-sinks:
-  minutes: {type: file, inputs: [per_minute], path: minutes}
-  late: {type: file, inputs: [per_minute.late], path: late}
 YAML
+  minute_windows_yaml 0s >>pipeline$i.yaml
   start_instance $i
 done
 

@@ -306,8 +306,8 @@ class Loader {
                 "quotas do (docs/scale-out.md)");
       }
     }
-    for (const char* option :
-         {"brokers", "properties", "replication_factor", "request_timeout", "handover_timeout"}) {
+    for (const char* option : {"brokers", "properties", "replication_factor", "request_timeout",
+                               "handover_timeout", "stateful"}) {
       if (!kafka && o.location(option).line > 0) {
         diagnostics_.error(
             o.location(option),

@@ -27,6 +27,12 @@ const std::vector<OptionSpec>& log_section_options() {
                            "before it commits and lets go; the rest is read again by the next "
                            "owner.")
           .at_least(0),
+      OptionSpec::optional("stateful", OptionType::kEnum, "partitioned",
+                           "With type kafka, how instances share stateful transforms (windows, "
+                           "dedup, throttle, anomaly): partitioned (each runs the keys of its "
+                           "share, through a repartition topic per transform) or active_standby "
+                           "(one runs them all, the others take over from its checkpoint).")
+          .one_of({"partitioned", "active_standby"}),
       OptionSpec::optional("group", OptionType::kString, "sluice",
                            "Consumer group whose committed offsets the pipeline resumes from."),
       OptionSpec::optional(

@@ -1,0 +1,115 @@
+#include "runtime/repartition_plan.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "runtime/log_setup.h"
+
+namespace sluice::runtime {
+
+const RepartitionedTransform* RepartitionPlan::by_transform(const std::string& name) const {
+  for (const RepartitionedTransform& t : transforms) {
+    if (t.transform == name) return &t;
+  }
+  return nullptr;
+}
+
+const RepartitionedTransform* RepartitionPlan::by_component(const std::string& name) const {
+  for (const RepartitionedTransform& t : transforms) {
+    if (t.sink == name || t.source == name) return &t;
+  }
+  return nullptr;
+}
+
+namespace {
+
+struct Upstream {
+  std::vector<const ComponentConfig*> sources;
+  bool through_stateful = false;
+};
+
+// The sources whose events reach `component`, and whether any path passes a stateful transform.
+Upstream upstream_of(const PipelineConfig& config, const ComponentConfig& component,
+                     const std::set<std::string>& stateful) {
+  Upstream found;
+  config.for_each_upstream(component, [&](const ComponentConfig& from) {
+    if (from.kind == ComponentKind::kSource) {
+      found.sources.push_back(&from);
+    } else if (stateful.count(from.name)) {
+      found.through_stateful = true;
+    }
+  });
+  return found;
+}
+
+}  // namespace
+
+Result<RepartitionPlan> plan_repartitions(PipelineConfig& config, const Registry& registry,
+                                          const std::string& group) {
+  RepartitionPlan plan;
+  std::set<std::string> stateful;
+  std::map<std::string, std::vector<FieldPath>> keys;
+  for (const ComponentConfig& c : config.components) {
+    if (c.kind != ComponentKind::kTransform) continue;
+    observe::ComponentStats scratch(c.name, c.kind, c.type);
+    BuildContext ctx{c, config, scratch};
+    auto made = registry.transform(c.type)->make(ctx);
+    if (!made) return made.status().with_context("transform \"" + c.name + "\"");
+    if (!(*made)->stateful()) continue;
+    stateful.insert(c.name);
+    keys[c.name] = (*made)->state_key();
+  }
+  std::vector<RepartitionedTransform> planned;
+  for (const ComponentConfig& c : config.components) {
+    if (!stateful.count(c.name)) continue;
+    const Upstream upstream = upstream_of(config, c, stateful);
+    if (upstream.through_stateful) {
+      plan.why_not = "transform \"" + c.name + "\" reads the output of another stateful transform";
+      return plan;
+    }
+    RepartitionedTransform t;
+    t.transform = c.name;
+    t.sink = c.name + ":repartition";
+    t.source = c.name + ":repartitioned";
+    t.key = keys[c.name];
+    t.topic.name = group + "." + c.name + ".repartition";
+    // As many partitions as the widest input: the work splits as far as the input did.
+    t.topic.partitions = 1;
+    for (const ComponentConfig* source : upstream.sources) {
+      const log::TopicConfig in = topic_config_for(*source);
+      t.topic.partitions = std::max(t.topic.partitions, in.partitions);
+      if (t.topic.encryption_key.empty()) t.topic.encryption_key = in.encryption_key;
+      t.topic.codec = in.codec;
+    }
+    t.topic.retention_age_us =
+        int64_t(86400) * 1'000'000;  // read within moments; kept a day for replays
+    t.changelog = group + "." + c.name + ".changelog";
+    planned.push_back(std::move(t));
+  }
+  // The graph rewritten: T's inputs feed its repartition sink; T reads the topic back.
+  for (const RepartitionedTransform& t : planned) {
+    ComponentConfig* transform = nullptr;
+    for (ComponentConfig& c : config.components) {
+      if (c.name == t.transform) transform = &c;
+    }
+    ComponentConfig sink;
+    sink.name = t.sink;
+    sink.kind = ComponentKind::kSink;
+    sink.type = kRepartitionType;
+    sink.inputs = transform->inputs;
+    sink.location = transform->location;
+    ComponentConfig source;
+    source.name = t.source;
+    source.kind = ComponentKind::kSource;
+    source.type = kRepartitionType;
+    source.location = transform->location;
+    transform->inputs = {InputRef{t.source, "", transform->location}};
+    config.components.push_back(std::move(sink));
+    config.components.push_back(std::move(source));
+  }
+  plan.transforms = std::move(planned);
+  return plan;
+}
+
+}  // namespace sluice::runtime

@@ -1,0 +1,116 @@
+#include "runtime/repartition_plan.h"
+
+#include <gtest/gtest.h>
+
+#include "support/pipeline_fixture.h"
+
+namespace sluice::runtime {
+namespace {
+
+using testing::load_config;
+
+std::vector<std::string> inputs_of(const PipelineConfig& config, const std::string& name) {
+  std::vector<std::string> names;
+  const ComponentConfig* c = config.find(name);
+  EXPECT_NE(c, nullptr) << name;
+  if (c == nullptr) return names;
+  for (const InputRef& input : c->inputs) names.push_back(input.component);
+  return names;
+}
+
+TEST(RepartitionPlan, EachStatefulTransformReadsATopicKeyedByItsStateKeyAsWideAsItsWidestInput) {
+  PipelineConfig config = load_config(R"(
+data_dir: /tmp/never-used
+sources:
+  api: {type: http, address: "127.0.0.1:1", partitions: 4}
+  devices: {type: http, address: "127.0.0.1:2", path: /devices, partitions: 6}
+transforms:
+  clean: {type: filter, inputs: [api, devices], condition: ".bytes > 0"}
+  per_minute:
+    type: window
+    inputs: [clean]
+    size: 1m
+    key_fields: [service, region]
+    aggregates: {n: count()}
+  once: {type: dedup, inputs: [api], key_fields: [id]}
+sinks:
+  minutes: {type: blackhole, inputs: [per_minute]}
+  unique: {type: blackhole, inputs: [once, clean]}
+)");
+  auto plan = plan_repartitions(config, Registry::builtin(), "g");
+  ASSERT_TRUE(plan.is_ok()) << plan.status().message();
+  EXPECT_EQ(plan->why_not, "");
+  ASSERT_EQ(plan->transforms.size(), 2u);
+
+  const RepartitionedTransform* windows = plan->by_transform("per_minute");
+  ASSERT_NE(windows, nullptr);
+  EXPECT_EQ(windows->topic.name, "g.per_minute.repartition");
+  EXPECT_EQ(windows->topic.partitions, 6) << "the widest source upstream";
+  EXPECT_EQ(windows->changelog, "g.per_minute.changelog");
+  ASSERT_EQ(windows->key.size(), 2u);
+  EXPECT_EQ(windows->key[0].to_string(), ".service");
+  EXPECT_EQ(windows->key[1].to_string(), ".region");
+  EXPECT_EQ(plan->by_component("per_minute:repartition"), windows);
+  EXPECT_EQ(plan->by_component("per_minute:repartitioned"), windows);
+
+  const RepartitionedTransform* dedup = plan->by_transform("once");
+  ASSERT_NE(dedup, nullptr);
+  EXPECT_EQ(dedup->topic.partitions, 4);
+  EXPECT_EQ(dedup->key.size(), 1u);
+
+  // The graph rewritten around each: its inputs feed the topic, it reads the topic back.
+  EXPECT_EQ(inputs_of(config, "per_minute:repartition"), (std::vector<std::string>{"clean"}));
+  EXPECT_EQ(inputs_of(config, "per_minute"),
+            (std::vector<std::string>{"per_minute:repartitioned"}));
+  EXPECT_EQ(inputs_of(config, "once:repartition"), (std::vector<std::string>{"api"}));
+  EXPECT_EQ(inputs_of(config, "once"), (std::vector<std::string>{"once:repartitioned"}));
+  EXPECT_EQ(inputs_of(config, "unique"), (std::vector<std::string>{"once", "clean"}))
+      << "sinks untouched";
+  EXPECT_EQ(config.find("per_minute:repartition")->kind, ComponentKind::kSink);
+  EXPECT_EQ(config.find("per_minute:repartitioned")->kind, ComponentKind::kSource);
+  EXPECT_EQ(plan->by_component("clean"), nullptr);
+}
+
+TEST(RepartitionPlan, AStatefulTransformFedByAnotherKeepsThePipelineWhole) {
+  PipelineConfig config = load_config(R"(
+data_dir: /tmp/never-used
+sources:
+  api: {type: http, address: "127.0.0.1:1", partitions: 4}
+transforms:
+  once: {type: dedup, inputs: [api], key_fields: [id]}
+  per_minute:
+    type: window
+    inputs: [once]
+    size: 1m
+    key_fields: [service]
+    aggregates: {n: count()}
+sinks:
+  minutes: {type: blackhole, inputs: [per_minute]}
+)");
+  const size_t components = config.components.size();
+  auto plan = plan_repartitions(config, Registry::builtin(), "g");
+  ASSERT_TRUE(plan.is_ok()) << plan.status().message();
+  EXPECT_TRUE(plan->transforms.empty());
+  EXPECT_NE(plan->why_not.find("\"per_minute\" reads the output of another stateful transform"),
+            std::string::npos)
+      << plan->why_not;
+  EXPECT_EQ(config.components.size(), components) << "the graph is left as it was";
+  EXPECT_EQ(inputs_of(config, "per_minute"), (std::vector<std::string>{"once"}));
+}
+
+TEST(RepartitionPlan, APipelineWithoutStateNeedsNoRepartition) {
+  PipelineConfig config = load_config(R"(
+data_dir: /tmp/never-used
+sources:
+  api: {type: http, address: "127.0.0.1:1"}
+sinks:
+  out: {type: blackhole, inputs: [api]}
+)");
+  auto plan = plan_repartitions(config, Registry::builtin(), "g");
+  ASSERT_TRUE(plan.is_ok());
+  EXPECT_TRUE(plan->transforms.empty());
+  EXPECT_EQ(plan->why_not, "");
+}
+
+}  // namespace
+}  // namespace sluice::runtime
