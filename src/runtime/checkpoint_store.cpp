@@ -55,7 +55,9 @@ log::TopicConfig CheckpointStore::topic_config(const std::string& topic, int32_t
   config.durability = log::Durability::kAlways;  // a checkpoint commits offsets right after
   config.segment_bytes = int64_t(64) << 20;
   config.retention_bytes = int64_t(256) << 20;  // only the newest checkpoint is ever read
-  config.retention_age_us = int64_t(86400) * 1'000'000;
+  // No age limit: the only checkpoint of a partition that receives nothing for days
+  // must not age out (size retention never deletes the newest segment).
+  config.retention_age_us = -1;
   config.retention_deletes_uncommitted = true;  // no group reads it
   return config;
 }

@@ -75,15 +75,22 @@ Result<RepartitionPlan> plan_repartitions(PipelineConfig& config, const Registry
     t.key = keys[c.name];
     t.topic.name = group + "." + c.name + ".repartition";
     // As many partitions as the widest input: the work splits as far as the input did.
+    // Without a key every event may share state with every other: one partition.
+    // Kept as long as the longest-kept input: a pipeline that stops for a while loses
+    // nothing from the repartition topic its sources would still have.
     t.topic.partitions = 1;
-    for (const ComponentConfig* source : upstream.sources) {
-      const log::TopicConfig in = topic_config_for(*source);
+    for (size_t i = 0; i < upstream.sources.size(); ++i) {
+      const log::TopicConfig in = topic_config_for(*upstream.sources[i]);
       t.topic.partitions = std::max(t.topic.partitions, in.partitions);
       if (t.topic.encryption_key.empty()) t.topic.encryption_key = in.encryption_key;
       t.topic.codec = in.codec;
+      const bool unlimited = in.retention_age_us < 0 || t.topic.retention_age_us < 0;
+      t.topic.retention_age_us = i == 0 ? in.retention_age_us
+                                 : unlimited
+                                     ? -1
+                                     : std::max(t.topic.retention_age_us, in.retention_age_us);
     }
-    t.topic.retention_age_us =
-        int64_t(86400) * 1'000'000;  // read within moments; kept a day for replays
+    if (t.key.empty()) t.topic.partitions = 1;
     t.changelog = group + "." + c.name + ".changelog";
     planned.push_back(std::move(t));
   }

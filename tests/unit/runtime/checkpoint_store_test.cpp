@@ -139,6 +139,8 @@ TEST(CheckpointStore, InATopicOfTheLogTheNewestCompleteSetOfChunksIsTheCheckpoin
   auto log = std::move(log::EmbeddedLog::open(options)).value();
   const log::TopicConfig topic = CheckpointStore::topic_config("g.checkpoints");
   EXPECT_EQ(topic.partitions, 1);
+  EXPECT_EQ(topic.retention_age_us, -1) << "a quiet pipeline's only checkpoint must not age out";
+  EXPECT_GT(topic.retention_bytes, 0);
   ASSERT_TRUE(log->ensure_topic(topic).is_ok());
   CheckpointStore store(*log, topic.name);
   EXPECT_EQ(store.path(), "topic g.checkpoints");

@@ -22,8 +22,8 @@ TEST(RepartitionPlan, EachStatefulTransformReadsATopicKeyedByItsStateKeyAsWideAs
   PipelineConfig config = load_config(R"(
 data_dir: /tmp/never-used
 sources:
-  api: {type: http, address: "127.0.0.1:1", partitions: 4}
-  devices: {type: http, address: "127.0.0.1:2", path: /devices, partitions: 6}
+  api: {type: http, address: "127.0.0.1:1", partitions: 4, retention_age: 2d}
+  devices: {type: http, address: "127.0.0.1:2", path: /devices, partitions: 6, retention_age: 3d}
 transforms:
   clean: {type: filter, inputs: [api, devices], condition: ".bytes > 0"}
   per_minute:
@@ -33,20 +33,27 @@ transforms:
     key_fields: [service, region]
     aggregates: {n: count()}
   once: {type: dedup, inputs: [api], key_fields: [id]}
+  total:
+    type: window
+    inputs: [devices]
+    size: 1m
+    aggregates: {n: count()}
 sinks:
-  minutes: {type: blackhole, inputs: [per_minute]}
+  minutes: {type: blackhole, inputs: [per_minute, total]}
   unique: {type: blackhole, inputs: [once, clean]}
 )");
   auto plan = plan_repartitions(config, Registry::builtin(), "g");
   ASSERT_TRUE(plan.is_ok()) << plan.status().message();
   EXPECT_EQ(plan->why_not, "");
-  ASSERT_EQ(plan->transforms.size(), 2u);
+  ASSERT_EQ(plan->transforms.size(), 3u);
 
   const RepartitionedTransform* windows = plan->by_transform("per_minute");
   ASSERT_NE(windows, nullptr);
   EXPECT_EQ(windows->topic.name, "g.per_minute.repartition");
   EXPECT_EQ(windows->topic.partitions, 6) << "the widest source upstream";
   EXPECT_EQ(windows->changelog, "g.per_minute.changelog");
+  EXPECT_EQ(windows->topic.retention_age_us, int64_t(3) * 86400'000'000)
+      << "kept as long as the longest-kept input";
   ASSERT_EQ(windows->key.size(), 2u);
   EXPECT_EQ(windows->key[0].to_string(), ".service");
   EXPECT_EQ(windows->key[1].to_string(), ".region");
@@ -57,6 +64,12 @@ sinks:
   ASSERT_NE(dedup, nullptr);
   EXPECT_EQ(dedup->topic.partitions, 4);
   EXPECT_EQ(dedup->key.size(), 1u);
+  EXPECT_EQ(dedup->topic.retention_age_us, int64_t(2) * 86400'000'000);
+
+  const RepartitionedTransform* one_series = plan->by_transform("total");
+  ASSERT_NE(one_series, nullptr);
+  EXPECT_TRUE(one_series->key.empty());
+  EXPECT_EQ(one_series->topic.partitions, 1) << "without a key, all its events may share state";
 
   // The graph rewritten around each: its inputs feed the topic, it reads the topic back.
   EXPECT_EQ(inputs_of(config, "per_minute:repartition"), (std::vector<std::string>{"clean"}));
