@@ -1,7 +1,5 @@
 #include "runtime/partitioned_state.h"
 
-#include <spdlog/spdlog.h>
-
 namespace sluice::runtime {
 
 namespace {
@@ -22,21 +20,11 @@ std::string PartitionedState::state_name(const std::string& topic, int32_t parti
   return topic + "/" + std::to_string(partition);
 }
 
-Result<PartitionedState::Lane*> PartitionedState::lane(const std::string& topic,
-                                                       int32_t partition) {
+PartitionedState::Lane* PartitionedState::lane(const std::string& topic, int32_t partition) {
   auto s = by_topic_.find(topic);
-  if (s == by_topic_.end()) return Status::internal("no stateful transform reads topic " + topic);
+  if (s == by_topic_.end()) return nullptr;
   auto it = s->second.lanes.find(partition);
-  if (it != s->second.lanes.end()) return &it->second;
-  spdlog::warn(
-      "transform \"{}\": partition {} of {} was not assigned to this instance; its state starts "
-      "empty",
-      s->second.transform, partition, topic);
-  auto made = s->second.make(partition);
-  if (!made) return made.status();
-  Lane& lane = s->second.lanes[partition];
-  lane.transform = std::move(made).value();
-  return &lane;
+  return it == s->second.lanes.end() ? nullptr : &it->second;
 }
 
 void PartitionedState::for_each_lane(const std::string& topic,
@@ -105,16 +93,17 @@ size_t PartitionedState::lanes() const {
   return n;
 }
 
-Checkpoint PartitionedState::cut(
-    uint64_t sequence, const std::map<std::string, std::map<int32_t, int64_t>>& routed) const {
+Checkpoint PartitionedState::cut(uint64_t sequence,
+                                 const std::map<std::string, std::map<int32_t, int64_t>>& routed) {
   Checkpoint cut;
   cut.sequence = sequence;
-  for (const auto& [topic, s] : by_topic_) {
+  for (auto& [topic, s] : by_topic_) {
     auto offsets = routed.find(topic);
     if (offsets == routed.end()) continue;
-    for (const auto& [partition, lane] : s.lanes) {
+    for (auto& [partition, lane] : s.lanes) {
       auto next = offsets->second.find(partition);
-      if (next == offsets->second.end()) continue;
+      if (next == offsets->second.end() || next->second == lane.cut_at) continue;
+      lane.cut_at = next->second;
       cut.offsets[topic][partition] = next->second;
       const std::string name = state_name(topic, partition);
       lane.transform->save_state(&cut.states[name]);

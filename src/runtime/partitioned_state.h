@@ -41,6 +41,7 @@ class PartitionedState final : public CheckpointSaver {
     std::unique_ptr<transform::Transform> transform;
     UpstreamMarks marks;
     int64_t resumed_below = -1;  // repartition offsets below it are in the restored state
+    int64_t cut_at = -1;         // the offset of its newest cut: not cut again until it moves
   };
   // Where one lane's state was restored from: records below `offset` are in it.
   struct Restored {
@@ -57,9 +58,10 @@ class PartitionedState final : public CheckpointSaver {
            std::vector<std::unique_ptr<CheckpointStore>> changelog);
   const std::set<std::string>& topics() const { return topics_; }
 
-  // The lane of `partition` of `topic`; made empty when assign() did not restore
-  // one (it restores every partition the group gives, so this is only a fallback).
-  Result<Lane*> lane(const std::string& topic, int32_t partition);
+  // The lane of `partition` of `topic`; nullptr when this instance does not hold it
+  // (batches read before a handover that reach the pipeline after it: the next owner
+  // reads them again, so they are left alone here).
+  Lane* lane(const std::string& topic, int32_t partition);
   void for_each_lane(const std::string& topic, const std::function<void(Lane&)>& each);
 
   // Restores the lane of every repartition partition among `assigned` from its
@@ -69,10 +71,11 @@ class PartitionedState final : public CheckpointSaver {
   size_t lanes() const;
 
   // Every lane's state with the offset it reflects (`routed`: topic → partition →
-  // next offset routed); lanes with nothing routed since they were restored are left
-  // out (their checkpoint is what they hold).
+  // next offset routed); lanes with nothing routed since they were restored or last
+  // cut are left out (their newest checkpoint is what they hold: an idle partition
+  // costs no changelog traffic).
   Checkpoint cut(uint64_t sequence,
-                 const std::map<std::string, std::map<int32_t, int64_t>>& routed) const;
+                 const std::map<std::string, std::map<int32_t, int64_t>>& routed);
   Status save(const Checkpoint& cut) override;
   const std::string& path() const override { return path_; }
 

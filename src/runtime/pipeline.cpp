@@ -546,6 +546,12 @@ void Pipeline::pipeline_loop() {
       auto& [node, batch] = *item;
       const BatchOrigin origin = batch.origin;
       const std::string& topic = nodes_[node]->reader->topic();
+      if (nodes_[node]->reads_repartition && !partitioned_->lane(topic, origin.partition)) {
+        // Read before this instance let the partition go: its next owner reads it from
+        // the commit. Routed here, it would reach a state this instance no longer holds.
+        shared_->batches_routed.fetch_add(1);
+        continue;
+      }
       std::vector<Batch> ports;
       ports.push_back(std::move(batch));
       route_outputs(node, ports);

@@ -49,12 +49,9 @@ Status Pipeline::add_lanes(const RepartitionPlan& plan, const Registry& registry
 
 transform::Transform* Pipeline::lane_input(Node& to, std::shared_ptr<const Batch>* input) {
   const Batch& in = **input;
-  auto lane = partitioned_->lane(to.lanes_topic, in.origin.partition);
-  if (!lane) {
-    shared_->fail(lane.status().with_context("transform \"" + to.config->name + "\""));
-    return nullptr;
-  }
-  PartitionedState::Lane& l = **lane;
+  PartitionedState::Lane* lane = partitioned_->lane(to.lanes_topic, in.origin.partition);
+  if (lane == nullptr) return nullptr;  // let go of (pipeline_loop leaves those batches out)
+  PartitionedState::Lane& l = *lane;
   if (l.resumed_below >= 0) {
     if (in.origin.last_offset < l.resumed_below) return nullptr;  // already in the restored state
     l.resumed_below = -1;

@@ -8,6 +8,7 @@
 #include "core/byte_codec.h"
 #include "log/embedded_log.h"
 #include "runtime/commit_tracker.h"
+#include "runtime/repartition_sink.h"
 #include "runtime/topic_reader.h"
 #include "runtime/topic_writer.h"
 #include "runtime/upstream_marks.h"
@@ -144,9 +145,9 @@ std::unique_ptr<PartitionedState> counters(log::Log& log, int32_t partitions) {
 }
 
 uint64_t count_of(PartitionedState& state, int32_t partition) {
-  auto lane = state.lane("g.count.repartition", partition);
-  EXPECT_TRUE(lane.is_ok());
-  return static_cast<Counter*>((*lane)->transform.get())->count;
+  PartitionedState::Lane* lane = state.lane("g.count.repartition", partition);
+  EXPECT_NE(lane, nullptr) << "partition " << partition;
+  return lane ? static_cast<Counter*>(lane->transform.get())->count : 0;
 }
 
 TEST(PartitionedState, EachPartitionsStateGoesToWhicheverInstanceIsGivenItNext) {
@@ -165,14 +166,16 @@ TEST(PartitionedState, EachPartitionsStateGoesToWhicheverInstanceIsGivenItNext) 
   std::vector<Batch> ports;
   observe::ComponentStats stats("count", ComponentKind::kTransform, "count");
   transform::TransformOutputs unused_outputs(ports, "count", stats);
-  for (int32_t p : {0, 1, 1}) (*first->lane(topic, p))->transform->process(batch, unused_outputs);
-  (*first->lane(topic, 1))->marks.first_time(at("events", 2, 1));
+  for (int32_t p : {0, 1, 1}) first->lane(topic, p)->transform->process(batch, unused_outputs);
+  first->lane(topic, 1)->marks.first_time(at("events", 2, 1));
 
   // Partition 2 routed nothing: left out of the cut, its checkpoint stays what it was.
   Checkpoint cut = first->cut(1, {{topic, {{0, 10}, {1, 20}}}, {"events", {{0, 99}}}});
   EXPECT_EQ(cut.offsets,
             (std::map<std::string, std::map<int32_t, int64_t>>{{topic, {{0, 10}, {1, 20}}}}));
   ASSERT_TRUE(first->save(cut).is_ok());
+  EXPECT_TRUE(first->cut(2, {{topic, {{0, 10}, {1, 20}}}}).offsets.empty())
+      << "nothing routed since the last cut: nothing to save again";
 
   // Another instance is given partitions 1 and 2: 1 with its count, marks and offset.
   auto second = counters(*log, 3);
@@ -182,8 +185,8 @@ TEST(PartitionedState, EachPartitionsStateGoesToWhicheverInstanceIsGivenItNext) 
   EXPECT_EQ((*restored)[0].partition, 1);
   EXPECT_EQ((*restored)[0].offset, 20);
   EXPECT_EQ(count_of(*second, 1), 4u);
-  EXPECT_EQ((*second->lane(topic, 1))->resumed_below, 20);
-  EXPECT_FALSE((*second->lane(topic, 1))->marks.first_time(at("events", 2, 1)));
+  EXPECT_EQ(second->lane(topic, 1)->resumed_below, 20);
+  EXPECT_FALSE(second->lane(topic, 1)->marks.first_time(at("events", 2, 1)));
   EXPECT_EQ(count_of(*second, 2), 0u);
   EXPECT_EQ(second->lanes(), 2u);
 
@@ -191,6 +194,34 @@ TEST(PartitionedState, EachPartitionsStateGoesToWhicheverInstanceIsGivenItNext) 
   ASSERT_TRUE(second->assign({{topic, 0}}).is_ok());
   EXPECT_EQ(second->lanes(), 1u);
   EXPECT_EQ(count_of(*second, 0), 2u);
+  EXPECT_EQ(second->lane(topic, 1), nullptr) << "let go: never made again here";
+  EXPECT_EQ(second->lane("events", 0), nullptr);
+}
+
+TEST(RepartitionSink, AfterAFailedBatchOnlyItsRetryGoesInSoTheTopicHasNoGap) {
+  testing::TempDir dir;
+  log::EmbeddedLogOptions options;
+  options.dir = dir.path();
+  auto log = std::move(log::EmbeddedLog::open(options)).value();
+  RepartitionSink sink(std::make_unique<TopicWriter>(*log, "t", 1, std::vector<FieldPath>{}));
+  Batch first = events_of({{"a", 1}, {"b", 2}});
+  first.origin.first_offset = 1;
+  first.origin.last_offset = 2;
+  Batch later = events_of({{"c", 3}});
+  later.origin.first_offset = later.origin.last_offset = 3;
+  EXPECT_FALSE(sink.write(first).is_ok()) << "the topic does not exist yet";
+  Status refused = sink.write(later);
+  EXPECT_FALSE(refused.is_ok());
+  EXPECT_NE(refused.message().find("no gap"), std::string::npos) << refused.message();
+  log::TopicConfig t;
+  t.name = "t";
+  ASSERT_TRUE(log->ensure_topic(t).is_ok());
+  EXPECT_FALSE(sink.write(later).is_ok()) << "still not before the failed batch";
+  ASSERT_TRUE(sink.write(first).is_ok()) << "its retry";
+  ASSERT_TRUE(sink.write(later).is_ok());
+  auto read = log->read("t", 0, 0, 1 << 20, 0);
+  ASSERT_TRUE(read.is_ok());
+  EXPECT_EQ(read->records.size(), 3u) << "the first batch, then the later one";
 }
 
 TEST(CommitTracker, GatedOnlyForSomeTopicsCommitsTheOthersAsTheirSinksMakeThemDurable) {
