@@ -49,7 +49,17 @@ for _ in $(seq 1 300); do
   curl -fsS "http://127.0.0.1:$ADMIN_PORT/ready" >/dev/null 2>&1 && break
   sleep 0.1
 done
-sleep 6
+# Until the lake took events (under a loaded run the first ones can take a while to
+# pass the whole graph), then a few seconds more.
+lake_events() {
+  curl -fsS "http://127.0.0.1:$ADMIN_PORT/metrics" 2>/dev/null |
+    awk '$1 ~ /^sluice_component_events_in_total\{component="lake",/ {print int($2)}'
+}
+for _ in $(seq 1 600); do
+  [[ $(lake_events) -gt 0 ]] && break
+  sleep 0.1
+done
+sleep 4
 kill -INT "$server"
 set +e
 wait "$server"
