@@ -1,5 +1,7 @@
 #include "runtime/checkpoint_store.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
@@ -54,7 +56,7 @@ log::TopicConfig CheckpointStore::topic_config(const std::string& topic, int32_t
   config.partitions = partitions;
   config.durability = log::Durability::kAlways;  // a checkpoint commits offsets right after
   config.segment_bytes = int64_t(64) << 20;
-  config.retention_bytes = int64_t(256) << 20;  // only the newest checkpoint is ever read
+  config.retention_bytes = kTopicRetentionBytes;  // only the newest checkpoint is ever read
   // No age limit: the only checkpoint of a partition that receives nothing for days
   // must not age out (size retention never deletes the newest segment).
   config.retention_age_us = -1;
@@ -63,6 +65,17 @@ log::TopicConfig CheckpointStore::topic_config(const std::string& topic, int32_t
 }
 
 Status CheckpointStore::save_to_topic(const std::string& bytes) {
+  // Retention deletes the oldest segments first: a checkpoint near the size kept would
+  // lose its first chunks, and with them the only complete one. Said once, loudly.
+  const bool large = static_cast<int64_t>(bytes.size()) > kTopicRetentionBytes / 2;
+  if (large && !warned_large_) {
+    spdlog::warn(
+        "checkpoint {}: {} MiB, over half of the {} MiB the topic keeps per partition; a "
+        "checkpoint that retention cuts into cannot be restored: split the state over more "
+        "partitions",
+        path_, bytes.size() >> 20, kTopicRetentionBytes >> 20);
+  }
+  warned_large_ = large;
   // Tells the chunks of this save from those of another instance's (random, not a clock:
   // instances' clocks differ).
   std::random_device random;

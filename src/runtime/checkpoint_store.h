@@ -77,6 +77,8 @@ class CheckpointStore final : public CheckpointSaver {
   CheckpointStore(log::Log& log, std::string topic, int32_t partition = 0);
   static log::TopicConfig topic_config(const std::string& topic, int32_t partitions = 1);
   static constexpr size_t kChunkBytes = 512 << 10;
+  // Size retention of a checkpoint topic's partitions (no age limit).
+  static constexpr int64_t kTopicRetentionBytes = int64_t(256) << 20;
 
   // Seal new checkpoints with `key_id` of `keys` (empty: write them plain); every
   // key of `keys` can read one. An error when `key_id` is not among `keys`.
@@ -107,6 +109,7 @@ class CheckpointStore final : public CheckpointSaver {
   std::string path_;
   log::KeyRing keys_;
   std::string key_id_;
+  bool warned_large_ = false;  // a checkpoint near what the topic keeps was logged
 };
 
 }  // namespace sluice::runtime
