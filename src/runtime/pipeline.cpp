@@ -658,6 +658,7 @@ void Pipeline::deliver(size_t node, const std::shared_ptr<const Batch>& batch) {
   to.stats->batch_seconds.observe_us(steady_now_us() - started);
   to.stats->add_batch();
   if (started_ns != 0 && options_.tracer) trace_transform(to, *input, ports, started_ns);
+  if (!to.lanes_topic.empty()) count_lane_state(to);
   route_outputs(node, ports);
 }
 

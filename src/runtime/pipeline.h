@@ -150,6 +150,8 @@ class Pipeline {
   transform::Transform* lane_input(Node& to, std::shared_ptr<const Batch>* input);
   // The transform of a node, or each of its lanes.
   void for_each_instance(Node& node, const std::function<void(transform::Transform&)>& each);
+  void count_lane_state(Node& node);  // its state_entries gauge: the sum over its lanes
+  void count_all_lane_state();
   // Everything read from sources' topics is in the repartition topics (bounded input's end).
   bool repartition_settled() const;
   Result<std::vector<log::TopicPartition>> assign_lanes(

@@ -81,6 +81,22 @@ void Pipeline::for_each_instance(Node& node,
   }
   partitioned_->for_each_lane(node.lanes_topic,
                               [&](PartitionedState::Lane& lane) { each(*lane.transform); });
+  count_lane_state(node);
+}
+
+void Pipeline::count_lane_state(Node& node) {
+  // Each lane sets the shared gauge to its own count; the transform's is all of them.
+  uint64_t entries = 0;
+  partitioned_->for_each_lane(node.lanes_topic, [&](PartitionedState::Lane& lane) {
+    entries += lane.transform->state_entries();
+  });
+  node.stats->set_state_entries(entries);
+}
+
+void Pipeline::count_all_lane_state() {
+  for (auto& node : nodes_) {
+    if (!node->lanes_topic.empty()) count_lane_state(*node);
+  }
 }
 
 bool Pipeline::repartition_settled() const {
@@ -114,6 +130,7 @@ Result<std::vector<log::TopicPartition>> Pipeline::assign_lanes(
           r.topic, r.partition, *committed, r.offset, *committed - r.offset);
     }
   }
+  count_all_lane_state();
   if (partitioned_->lanes() > 0)
     spdlog::info("restored the state of {} partition(s) ({} from a checkpoint)",
                  partitioned_->lanes(), restored->size());
@@ -125,6 +142,7 @@ void Pipeline::checkpoint_lanes() {
   take_checkpoint();  // the state so far, for whichever instance gets each partition next
   partitioned_->drop_all();
   for (const std::string& topic : partitioned_->topics()) routed_offsets_.erase(topic);
+  count_all_lane_state();
 }
 
 }  // namespace sluice::runtime

@@ -60,6 +60,7 @@ class ThrottleTransform final : public Transform {
 
   bool stateful() const override { return true; }
   std::vector<FieldPath> state_key() const override { return key_.fields(); }
+  uint64_t state_entries() const override { return now_.size() + before_.size(); }
 
   void save_state(std::string* out) const override {
     ByteWriter w(out);

@@ -68,6 +68,9 @@ class Transform {
   // never share state, so the runtime may split the work by them across instances
   // (runtime/partitioned_state.h). Empty: all events may share state.
   virtual std::vector<FieldPath> state_key() const { return {}; }
+  // Entries of state held now (open windows, keys seen, series): the runtime sums
+  // them over the partitions of a split transform for its state_entries gauge.
+  virtual uint64_t state_entries() const { return 0; }
   virtual void save_state(std::string* out) const { (void)out; }
   virtual Status load_state(std::string_view bytes) {
     (void)bytes;

@@ -95,6 +95,7 @@ class AnomalyTransform final : public Transform {
 
   bool stateful() const override { return true; }
   std::vector<FieldPath> state_key() const override { return series_.fields(); }
+  uint64_t state_entries() const override { return series_map_.size(); }
 
   void save_state(std::string* out) const override {
     ByteWriter w(out);

@@ -95,6 +95,7 @@ class WindowTransform final : public Transform {
 
   bool stateful() const override { return true; }
   std::vector<FieldPath> state_key() const override { return key_fields_; }
+  uint64_t state_entries() const override { return open_windows_; }
 
   void process(const Batch& in, TransformOutputs& out) override {
     const int64_t now = steady_now_us();
