@@ -45,13 +45,16 @@ void PartitionHandover::revoked(const std::vector<log::TopicPartition>&) {
   if (!stopping_.load()) {
     // Stopping: the pipeline's own shutdown flushes and commits.
     complete = gate_.wait_parked(deadline) && hooks_.routed_all(deadline);
-    if (hooks_.quiet) hooks_.quiet();
+    if (hooks_.quiet) hooks_.quiet(deadline);
     complete = sinks_durable(deadline) && complete;
     if (Status s = commits_.commit_durable(); !s.is_ok()) {
       complete = false;
       spdlog::error("handing over partitions: offset commit: {}", s.message());
     }
   }
+  // Before the tracker forgets: a batch read before now and routed later is not
+  // committed by this instance. (Stopping: the shutdown drains and commits itself.)
+  if (!stopping_.load()) gate_.let_go();
   commits_.forget(reading_);
   reading_.clear();
   handovers_.fetch_add(1);

@@ -10,11 +10,12 @@
 // commits for a partition after letting it go. On assignment it opens the gate with
 // the new share.
 //
-// Hooks adapt it to pipelines with stateful transforms, which do not split their
-// partitions but take turns (active/standby): `to_read` turns an assignment into
-// the partitions to read (every one when this instance became the active one,
-// after restoring the state; none otherwise) and `quiet` runs once nothing more is
-// read or routed, before the wait for the sinks (the last checkpoint).
+// Hooks adapt it to pipelines with stateful transforms: `to_read` turns an
+// assignment into the partitions to read, after restoring their state (split by
+// partition: the lanes of the repartition partitions given; active/standby: every
+// partition when this instance became the active one, none otherwise), and `quiet`
+// runs once nothing more is read or routed, before the wait for the sinks (the last
+// checkpoint).
 //
 // Called from the group membership's thread (log.h GroupListener).
 #pragma once
@@ -35,7 +36,9 @@ struct HandoverHooks {
   std::function<bool(int64_t)> routed_all;  // true once every batch read went through the graph
   std::function<Result<std::vector<log::TopicPartition>>(const std::vector<log::TopicPartition>&)>
       to_read;                                // empty: read what was assigned
-  std::function<void()> quiet;                // may be empty
+  // Once nothing more is read or routed, or at `deadline_us` (steady clock) when the
+  // pipeline is stuck behind a full sink; must return by then. May be empty.
+  std::function<void(int64_t deadline_us)> quiet;
   std::function<void(const Status&)> failed;  // to_read failed: the pipeline cannot go on
 };
 

@@ -478,6 +478,7 @@ void Pipeline::read_loop(size_t node) {
   uint64_t assignment_seen = 0;
   if (gate_) gate_->enter();
   while (!stopping_.load()) {
+    uint64_t read_under = 0;  // the gate's let-go count while this read's partitions were ours
     if (gate_) {
       if (auto owned = gate_->pass(reader.topic(), &assignment_seen, stopping_)) {
         if (Status s = reader.own(*owned, group_); !s.is_ok()) {
@@ -486,6 +487,7 @@ void Pipeline::read_loop(size_t node) {
         }
       }
       if (stopping_.load()) break;
+      read_under = gate_->let_go_count();
     }
     if (!drain_to) {
       bool sources_done;
@@ -521,7 +523,7 @@ void Pipeline::read_loop(size_t node) {
       (**batch).origin.traces =
           traces_.find(reader.topic(), o.partition, o.first_offset, o.last_offset, 100'000);
     }
-    if (!shared_->source_queue.push({node, std::move(**batch)})) break;
+    if (!shared_->source_queue.push({node, std::move(**batch), read_under})) break;
     shared_->batches_queued.fetch_add(1);
   }
   if (gate_) gate_->leave();
@@ -540,15 +542,21 @@ void Pipeline::pipeline_loop() {
     auto item = shared_->source_queue.pop_until(
         std::chrono::steady_clock::time_point(std::chrono::microseconds(next_tick)), &closed);
     // Transforms and their state are the pipeline thread's, except while another instance
-    // takes over or hands them back (activate(), become_standby()).
+    // takes over or hands them back (activate(), become_standby(), the lanes' hooks).
     std::lock_guard lock(transform_mutex_);
+    if (let_go_pending_.exchange(false)) let_go_of_state();
     if (item) {
-      auto& [node, batch] = *item;
+      auto& [node, batch, read_under] = *item;
       const BatchOrigin origin = batch.origin;
       const std::string& topic = nodes_[node]->reader->topic();
-      if (nodes_[node]->reads_repartition && !partitioned_->lane(topic, origin.partition)) {
-        // Read before this instance let the partition go: its next owner reads it from
-        // the commit. Routed here, it would reach a state this instance no longer holds.
+      // Read before a handover that let its partition go without waiting for it: the next
+      // owner reads it from the commit. Routed here, it could reach a state this instance
+      // no longer holds, and committed, move the next owner's commit back.
+      const auto let_go_since = [&, read_under = read_under] {
+        return gate_ && gate_->let_go_count() != read_under;
+      };
+      if (let_go_since() ||
+          (nodes_[node]->reads_repartition && !partitioned_->lane(topic, origin.partition))) {
         shared_->batches_routed.fetch_add(1);
         continue;
       }
@@ -556,7 +564,7 @@ void Pipeline::pipeline_loop() {
       ports.push_back(std::move(batch));
       route_outputs(node, ports);
       end_round();
-      if (origin.partition >= 0) {
+      if (origin.partition >= 0 && !let_go_since()) {  // let go of while it was routed
         routed_offsets_[topic][origin.partition] = origin.last_offset + 1;
         shared_->commits->routed(topic, origin.partition, origin.last_offset + 1);
       }
@@ -564,6 +572,9 @@ void Pipeline::pipeline_loop() {
     } else if (closed) {
       break;
     }
+    // A handover that gave up waiting for this thread while it routed: before any tick
+    // or checkpoint touches state that is another instance's now.
+    if (let_go_pending_.exchange(false)) let_go_of_state();
     // A standby instance holds no state of its own: its transforms neither close windows
     // nor checkpoint.
     const int64_t now = steady_now_us();
@@ -581,6 +592,7 @@ void Pipeline::pipeline_loop() {
     }
   }
   std::lock_guard lock(transform_mutex_);
+  if (let_go_pending_.exchange(false)) let_go_of_state();
   if (!active_.load()) return;
   if (input_ended_.load()) flush_transforms();
   if (checkpoints_ || partitioned_) take_checkpoint();

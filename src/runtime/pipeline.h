@@ -133,10 +133,17 @@ class Pipeline {
   Status apply_checkpoint(const std::optional<Checkpoint>& loaded);
   Result<std::vector<log::TopicPartition>> activate(
       const std::vector<log::TopicPartition>& assigned);
-  void become_standby();
+  void become_standby(int64_t deadline_us);
   bool stateful_shared_ = false;
   std::atomic<bool> active_{true};
-  std::mutex transform_mutex_;  // transforms and their checkpoints: pipeline thread vs takeover
+  // Transforms and their checkpoints: pipeline thread vs takeover. Timed: a handover
+  // must not wait for a pipeline thread stuck behind a full sink queue.
+  std::timed_mutex transform_mutex_;
+  // A handover could not take the lock by its deadline: the pipeline thread lets the
+  // state go itself as soon as it can (let_go_of_state), without a last checkpoint.
+  std::atomic<bool> let_go_pending_{false};
+  bool lock_by(std::unique_lock<std::timed_mutex>& lock, int64_t deadline_us, const char* what);
+  void let_go_of_state();
   std::map<std::string, std::string> initial_states_;  // stateful transforms' fresh state
   bool joins_group() const;
   void prepare_group();  // build(): the gate and the handover, before anything reads
@@ -156,7 +163,8 @@ class Pipeline {
   bool repartition_settled() const;
   Result<std::vector<log::TopicPartition>> assign_lanes(
       const std::vector<log::TopicPartition>& assigned);
-  void checkpoint_lanes();  // before the partitions go: their state, then no lanes
+  void checkpoint_lanes(
+      int64_t deadline_us);  // before the partitions go: their state, then no lanes
   std::string group_;
   std::unique_ptr<ReadGate> gate_;
   std::unique_ptr<PartitionHandover> handover_;

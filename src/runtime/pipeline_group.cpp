@@ -42,13 +42,13 @@ void Pipeline::prepare_group() {
     hooks.to_read = [this](const std::vector<log::TopicPartition>& assigned) {
       return assign_lanes(assigned);
     };
-    hooks.quiet = [this] { checkpoint_lanes(); };
+    hooks.quiet = [this](int64_t deadline_us) { checkpoint_lanes(deadline_us); };
   } else if (stateful_shared_) {
     // Stateful: the instance the group gives the checkpoint topic's partition is the active one.
     hooks.to_read = [this](const std::vector<log::TopicPartition>& assigned) {
       return activate(assigned);
     };
-    hooks.quiet = [this] { become_standby(); };
+    hooks.quiet = [this](int64_t deadline_us) { become_standby(deadline_us); };
   }
   hooks.failed = [this](const Status& s) { shared_->fail(s.with_context("taking over")); };
   handover_ = std::make_unique<PartitionHandover>(*gate_, *shared_->commits, std::move(sinks),

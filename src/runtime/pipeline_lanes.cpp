@@ -112,6 +112,7 @@ bool Pipeline::repartition_settled() const {
 Result<std::vector<log::TopicPartition>> Pipeline::assign_lanes(
     const std::vector<log::TopicPartition>& assigned) {
   std::lock_guard lock(transform_mutex_);
+  let_go_pending_ = false;  // what it would have let go is replaced now
   auto restored = partitioned_->assign(assigned);
   if (!restored) return restored.status();
   for (const std::string& topic : partitioned_->topics()) routed_offsets_.erase(topic);
@@ -137,8 +138,9 @@ Result<std::vector<log::TopicPartition>> Pipeline::assign_lanes(
   return assigned;
 }
 
-void Pipeline::checkpoint_lanes() {
-  std::lock_guard lock(transform_mutex_);
+void Pipeline::checkpoint_lanes(int64_t deadline_us) {
+  std::unique_lock<std::timed_mutex> lock(transform_mutex_, std::defer_lock);
+  if (!lock_by(lock, deadline_us, "the state of its partitions")) return;
   take_checkpoint();  // the state so far, for whichever instance gets each partition next
   partitioned_->drop_all();
   for (const std::string& topic : partitioned_->topics()) routed_offsets_.erase(topic);

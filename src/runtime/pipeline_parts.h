@@ -46,8 +46,14 @@ struct Pipeline::Node {
 // What the source threads and the pipeline thread share.
 struct Pipeline::Shared {
   explicit Shared(size_t capacity) : source_queue(capacity) {}
-  // A batch and the index of the source node that produced it.
-  BoundedQueue<std::pair<size_t, Batch>> source_queue;
+  // A batch read from the log (or made by a source), the index of its node and the
+  // gate's let-go count when it was read (ReadGate::let_go).
+  struct ReadBatch {
+    size_t node;
+    Batch batch;
+    uint64_t let_go_count = 0;
+  };
+  BoundedQueue<ReadBatch> source_queue;
   std::mutex mutex;
   std::condition_variable wake;  // sources sleeping for their pace; run() waiting for the end
   size_t sources_running = 0;

@@ -106,6 +106,7 @@ Result<std::vector<log::TopicPartition>> Pipeline::activate(
     return std::vector<log::TopicPartition>();
   }
   std::lock_guard lock(transform_mutex_);
+  let_go_pending_ = false;  // what it would have let go is replaced now
   auto loaded = checkpoints_->load();
   if (!loaded) return loaded.status();
   SLUICE_RETURN_IF_ERROR(apply_checkpoint(*loaded));
@@ -121,11 +122,37 @@ Result<std::vector<log::TopicPartition>> Pipeline::activate(
   return all;
 }
 
-void Pipeline::become_standby() {
-  std::lock_guard lock(transform_mutex_);
+void Pipeline::become_standby(int64_t deadline_us) {
+  std::unique_lock<std::timed_mutex> lock(transform_mutex_, std::defer_lock);
+  if (!lock_by(lock, deadline_us, "the stateful transforms")) return;
   if (!active_) return;
   take_checkpoint();  // the state so far, for whichever instance is active next
   active_ = false;
+}
+
+bool Pipeline::lock_by(std::unique_lock<std::timed_mutex>& lock, int64_t deadline_us,
+                       const char* what) {
+  const auto deadline =
+      std::chrono::steady_clock::time_point(std::chrono::microseconds(deadline_us));
+  if (lock.try_lock_until(deadline)) return true;
+  // The pipeline thread is stuck (a sink's queue is full): the next owner restores the
+  // last checkpoint and reads on from its offsets; nothing since is committed here.
+  let_go_pending_ = true;
+  spdlog::warn(
+      "handing over {}: the pipeline is held up (a sink not taking writes?); no last "
+      "checkpoint, the next owner continues from the one before",
+      what);
+  return false;
+}
+
+void Pipeline::let_go_of_state() {
+  if (partitioned_) {
+    partitioned_->drop_all();
+    for (const std::string& topic : partitioned_->topics()) routed_offsets_.erase(topic);
+    count_all_lane_state();
+  } else {
+    active_ = false;
+  }
 }
 
 void Pipeline::take_checkpoint() {

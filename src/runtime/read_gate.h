@@ -38,6 +38,12 @@ class ReadGate {
   bool wait_parked(int64_t deadline_us);
   void open(const std::vector<log::TopicPartition>& assigned);
 
+  // Counts handovers that let partitions go. A batch read before one and routed after
+  // it belongs to a partition another instance may read now (the handover gave up
+  // waiting for the pipeline): the pipeline neither routes nor commits it.
+  void let_go() { let_go_count_.fetch_add(1); }
+  uint64_t let_go_count() const { return let_go_count_.load(); }
+
   // Partitions of `topic` this instance reads now (0 while closed).
   size_t owned(const std::string& topic) const;
   uint64_t assignments() const;
@@ -50,6 +56,7 @@ class ReadGate {
   std::map<std::string, std::vector<int32_t>> owned_;
   size_t readers_ = 0;
   size_t parked_ = 0;
+  std::atomic<uint64_t> let_go_count_{0};
 };
 
 }  // namespace sluice::runtime

@@ -182,7 +182,7 @@ TEST(PartitionHandover, HooksTurnTheAssignmentIntoWhatToReadAndRunOnceReadingSto
     if (assigned.front().topic == "broken") return Status::corruption("no checkpoint");
     return std::vector<log::TopicPartition>{{"t", 0}, {"t", 1}, {"t", 2}};
   };
-  hooks.quiet = [&] { ++quiet; };
+  hooks.quiet = [&](int64_t) { ++quiet; };
   hooks.failed = [&](const Status& s) { failure = s; };
   PartitionHandover handover(gate, tracker, {}, hooks, 1'000'000, stopping);
   handover.assigned({});
