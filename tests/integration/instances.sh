@@ -65,3 +65,45 @@ sinks:
   late: {type: file, inputs: [per_minute.late], path: late}
 YAML
 }
+
+# events_source_yaml I PARTITIONS [SETTING]: the HTTP source "events" of instance I for the
+# window tests (event time in .ts, epoch milliseconds); SETTING, `name: value`, one more.
+events_source_yaml() {
+  cat <<YAML
+sources:
+  events:
+    type: http
+    address: 127.0.0.1:${port[$1]}
+    partitions: $2
+    time_field: ts
+    time_format: unix_ms
+YAML
+  if [[ -n ${3:-} ]]; then echo "    $3"; fi
+}
+
+# post_ndjson FILE I: posts FILE to instance I's source; anything but 200 fails the test.
+post_ndjson() {
+  local code
+  code=$(curl -s -o /dev/null -w '%{http_code}' --data-binary "@$1" -H 'Content-Type: application/x-ndjson' \
+    "http://127.0.0.1:${port[$2]}/v1/events")
+  [[ $code == 200 ]] || fail "posting $1 to instance $2 answered $code"
+}
+
+# distinct_windows: how many (service, window) the instances' "minutes" sinks wrote.
+distinct_windows() {
+  cat "$WORK"/data*/minutes/*.ndjson 2>/dev/null | jq -r '[.service, .window_start] | join(" ")' | sort -u | wc -l
+}
+
+# check_minute_windows WHAT: the windows all instances wrote are those of
+# expected_tumbling.txt, each with one value (a window emitted again around WHAT must
+# be identical), none late; sets `reemitted` to the identical re-emissions.
+check_minute_windows() {
+  cat "$WORK"/data*/minutes/*.ndjson | sort >all.txt
+  sort -u all.txt >windows.txt
+  local conflicting
+  conflicting=$(windows_with_two_values windows.txt)
+  [[ -z $conflicting ]] || fail "windows emitted with different values around $1: $conflicting"
+  [[ $(cat "$WORK"/data*/late/*.ndjson 2>/dev/null | wc -l) -eq 0 ]] || fail "events were counted as late"
+  check_expected_windows windows.txt expected_tumbling.txt n bytes low high
+  reemitted=$(($(wc -l <all.txt) - $(wc -l <windows.txt)))
+}
