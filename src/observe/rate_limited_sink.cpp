@@ -7,6 +7,13 @@
 namespace sluice::observe {
 
 void RateLimitedSink::sink_it_(const spdlog::details::log_msg& msg) {
+  // Floods are warnings and errors (a sink down, bad events). Below them are the events
+  // of the process's life, each worth its line: which partitions an instance reads now
+  // differs from the last assignment only in digits, and must not be held back.
+  if (msg.level < spdlog::level::warn) {
+    target_->log(msg);
+    return;
+  }
   std::string key(1, static_cast<char>('0' + static_cast<int>(msg.level)));
   for (char c : std::string_view(msg.payload.data(), msg.payload.size())) {
     if (c < '0' || c > '9') key += c;

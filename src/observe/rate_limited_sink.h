@@ -1,7 +1,8 @@
 // RateLimitedSink: keeps a repeated log message from flooding the log.
 //
-// Messages are grouped by level and text with their digits ignored, so "write
-// failed (3 so far), retrying in 400 ms" and "(4 so far), … 800 ms" are one kind.
+// Warnings and errors are grouped by level and text with their digits ignored, so
+// "write failed (3 so far), retrying in 400 ms" and "(4 so far), … 800 ms" are one
+// kind; info and debug messages (assignments, handovers, restores) always pass.
 // The first of a kind passes; after that at most one per `interval`, carrying how
 // many were held back: "… (27 similar messages suppressed in the last 10s)". At
 // most kMaxKinds kinds are remembered (the least recently seen is forgotten).

@@ -56,7 +56,7 @@ wait_shares() {
   fail "the partitions were not shared as $1 within 90 s (now$now); $(grep -h 'now reads\|handing\|handed' server*.log | tail -6)"
 }
 # The partitions instance I was given last, as "ingest/0 ingest/3".
-last_share() { grep 'this instance now reads' "server$1.log" | tail -1 | sed 's/.*now reads //'; }
+last_share() { grep 'info log: this instance now reads' "server$1.log" | tail -1 | sed 's/.*now reads //'; }
 
 start_instance 1
 start_gen 1

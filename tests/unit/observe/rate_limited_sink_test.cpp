@@ -56,9 +56,20 @@ TEST(RateLimitedSink, DifferentMessagesAndLevelsAreNotHeldBack) {
 TEST(RateLimitedSink, RemembersABoundedNumberOfKinds) {
   Logged log(60'000'000);
   for (size_t i = 0; i < RateLimitedSink::kMaxKinds + 10; ++i) {
-    log.logger->info("kind " + std::string(1 + i % 26, 'a') + std::string(1 + i / 26, 'b'));
+    log.logger->warn("kind " + std::string(1 + i % 26, 'a') + std::string(1 + i / 26, 'b'));
   }
   EXPECT_EQ(log.lines(), static_cast<int>(RateLimitedSink::kMaxKinds + 10));
+  log.logger->warn("kind ab");  // forgotten as the least recently seen: passes again
+  EXPECT_EQ(log.lines(), static_cast<int>(RateLimitedSink::kMaxKinds + 11));
+}
+
+TEST(RateLimitedSink, InfoMessagesThatDifferOnlyInDigitsAllPass) {
+  Logged log(60'000'000);
+  log.logger->info("log: this instance now reads ingest/0 ingest/3");
+  log.logger->info("log: this instance now reads ingest/1 ingest/4");
+  log.logger->info("log: this instance now reads ingest/1 ingest/4");
+  EXPECT_EQ(log.lines(), 3);
+  EXPECT_EQ(log.limited->suppressed_total(), 0u);
 }
 
 }  // namespace
