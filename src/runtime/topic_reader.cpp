@@ -107,7 +107,10 @@ Result<std::optional<Batch>> TopicReader::next(int64_t max_wait_us) {
       batch.events.push_back(e);
       if (read_upstream_) {
         UpstreamPosition position = upstream_of_key(r.key).value_or(UpstreamPosition{});
-        position.source = arena.copy_string(position.source);
+        // Records of a batch mostly share one source: its name is copied once.
+        const bool same =
+            !batch.upstream.empty() && batch.upstream.back().source == position.source;
+        position.source = same ? batch.upstream.back().source : arena.copy_string(position.source);
         batch.upstream.push_back(position);
       }
     }
