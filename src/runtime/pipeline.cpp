@@ -279,18 +279,25 @@ Status Pipeline::run() {
   std::thread pipeline_thread([this] { pipeline_loop(); });
 
   std::vector<std::thread> source_threads, reader_threads;
-  shared_->sources_running = 0;
-  shared_->readers_running = 0;
-  shared_->upstream_readers_running = 0;
+  {
+    // Counted before any thread starts: a reader that saw no source running yet would
+    // take the topic as complete, read up to its end offsets at start and stop for good.
+    std::lock_guard lock(shared_->mutex);
+    shared_->sources_running = 0;
+    shared_->readers_running = 0;
+    shared_->upstream_readers_running = 0;
+    for (const auto& node : nodes_) {
+      if (node->source) ++shared_->sources_running;
+      if (!node->reader) continue;
+      ++shared_->readers_running;
+      if (!node->reads_repartition) ++shared_->upstream_readers_running;
+    }
+  }
   for (size_t i = 0; i < nodes_.size(); ++i) {
-    if (!nodes_[i]->reader) continue;
-    ++shared_->readers_running;
-    if (!nodes_[i]->reads_repartition) ++shared_->upstream_readers_running;
-    reader_threads.emplace_back([this, i] { read_loop(i); });
+    if (nodes_[i]->reader) reader_threads.emplace_back([this, i] { read_loop(i); });
   }
   for (size_t i = 0; i < nodes_.size(); ++i) {
     if (!nodes_[i]->source) continue;
-    ++shared_->sources_running;
     source_threads.emplace_back([this, i] {
       SourceContextImpl ctx(*this, i);
       Status s = nodes_[i]->source->run(ctx);

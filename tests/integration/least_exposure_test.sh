@@ -59,6 +59,7 @@ for _ in $(seq 1 600); do
   [[ $(lake_events) -gt 0 ]] && break
   sleep 0.1
 done
+[[ $(lake_events) -gt 0 ]] || fail "the demo's lake took no event in a minute: $(tail -5 demo.log)"
 sleep 4
 kill -INT "$server"
 set +e
