@@ -51,12 +51,12 @@ Result<RepartitionPlan> plan_repartitions(PipelineConfig& config, const Registry
   std::set<std::string> stateful;
   std::map<std::string, std::vector<FieldPath>> keys;
   for (const ComponentConfig& c : config.components) {
-    if (c.kind != ComponentKind::kTransform) continue;
+    if (c.kind != ComponentKind::kTransform || !registry.transform(c.type)->stateful) continue;
+    // Built only to ask its state key (a window's key_fields, a dedup's key...).
     observe::ComponentStats scratch(c.name, c.kind, c.type);
     BuildContext ctx{c, config, scratch};
     auto made = registry.transform(c.type)->make(ctx);
     if (!made) return made.status().with_context("transform \"" + c.name + "\"");
-    if (!(*made)->stateful()) continue;
     stateful.insert(c.name);
     keys[c.name] = (*made)->state_key();
   }

@@ -156,9 +156,11 @@ TransformType dedup_transform_type() {
                            "Keys remembered at most; past it the oldest are forgotten (their repeats pass).")
           .at_least(1),
   };
-  return TransformType{std::move(spec), [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
+  return TransformType{std::move(spec),
+                       [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
                          return std::unique_ptr<Transform>(std::make_unique<DedupTransform>(ctx));
-                       }};
+                       },
+                       /*stateful=*/true};
 }
 
 }  // namespace sluice::transform

@@ -148,9 +148,11 @@ TransformType throttle_transform_type() {
                            "Keys counted per window at most; past it new keys pass unthrottled (and it is logged).")
           .at_least(1),
   };
-  return TransformType{std::move(spec), [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
+  return TransformType{std::move(spec),
+                       [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
                          return std::unique_ptr<Transform>(std::make_unique<ThrottleTransform>(ctx));
-                       }};
+                       },
+                       /*stateful=*/true};
 }
 
 }  // namespace sluice::transform

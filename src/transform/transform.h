@@ -82,6 +82,9 @@ class Transform {
 struct TransformType {
   ComponentSpec spec;
   std::function<Result<std::unique_ptr<Transform>>(const BuildContext&)> make;
+  // Whether what `make` builds is stateful(): known without building one (the scale-out
+  // plan asks before the pipeline is built; an enrich table is not loaded for it).
+  bool stateful = false;
 };
 
 }  // namespace sluice::transform

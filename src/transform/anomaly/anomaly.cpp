@@ -336,7 +336,8 @@ TransformType anomaly_transform_type() {
   return TransformType{std::move(spec),
                        [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
                          return std::unique_ptr<Transform>(std::make_unique<AnomalyTransform>(ctx));
-                       }};
+                       },
+                       /*stateful=*/true};
 }
 
 }  // namespace sluice::transform

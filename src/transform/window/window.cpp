@@ -593,7 +593,8 @@ TransformType window_transform_type() {
   return TransformType{std::move(spec),
                        [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
                          return std::unique_ptr<Transform>(std::make_unique<WindowTransform>(ctx));
-                       }};
+                       },
+                       /*stateful=*/true};
 }
 
 }  // namespace sluice::transform

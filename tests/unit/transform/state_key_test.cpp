@@ -3,6 +3,9 @@
 // by, and how many entries it holds (summed over the partitions for its gauge).
 #include <gtest/gtest.h>
 
+#include <set>
+
+#include "runtime/registry.h"
 #include "support/transform_harness.h"
 
 namespace sluice::transform {
@@ -47,9 +50,12 @@ TEST(StateKey, EveryStatefulTransformNamesItsKeyAndCountsTheEntriesItHolds) {
        {".service"},
        3},
   };
+  std::set<std::string> stateful_types;
   for (const Case& c : cases) {
     TransformHarness t(c.yaml);
     EXPECT_TRUE(t.transform().stateful()) << c.yaml;
+    stateful_types.insert(
+        c.yaml.substr(c.yaml.find("type: ") + 6, c.yaml.find('\n') - c.yaml.find("type: ") - 6));
     EXPECT_EQ(key_of(t), c.key) << c.yaml;
     EXPECT_EQ(t.transform().state_entries(), 0u) << c.yaml;
     t.run(kEvents, kTimes);
@@ -57,6 +63,13 @@ TEST(StateKey, EveryStatefulTransformNamesItsKeyAndCountsTheEntriesItHolds) {
     EXPECT_EQ(t.transform().state_entries(), t.stats().snapshot().state_entries)
         << "the count agrees with the gauge it sets itself: " << c.yaml;
   }
+  // The scale-out plan knows them by their type's flag, without building one; every
+  // other type declares none (Pipeline::build refuses a type whose flag is wrong).
+  const runtime::Registry& registry = runtime::Registry::builtin();
+  for (const std::string& type : registry.types(ComponentKind::kTransform)) {
+    EXPECT_EQ(registry.transform(type)->stateful, stateful_types.count(type) == 1) << type;
+  }
+  EXPECT_EQ(stateful_types.size(), 4u);
 }
 
 TEST(StateKey, AStatelessTransformHoldsNothingToSplit) {
