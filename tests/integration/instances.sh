@@ -89,6 +89,22 @@ post_ndjson() {
   [[ $code == 200 ]] || fail "posting $1 to instance $2 answered $code"
 }
 
+# window_test_data SEED EVENTS CHUNK: events.ndjson and expected_tumbling.txt from
+# window_events.py, its events but the last in files chunk.* of CHUNK lines, and
+# end.ndjson: one event per service at the last event's time. Event time advances per
+# partition of the repartition topic, so these close every service's windows wherever
+# it lives; they go last, once everything before them is in the repartition topic
+# (chunks posted to different instances reach it in any order, within the lateness).
+window_test_data() {
+  python3 "$SLUICE_SOURCE_DIR/tests/integration/window_events.py" "$1" "$2" 40
+  local last_ts s
+  last_ts=$(tail -1 events.ndjson | jq .ts)
+  for s in gateway users orders payments search catalog; do
+    echo "{\"id\": -2, \"service\": \"$s\", \"ts\": $last_ts, \"bytes\": 0}"
+  done >end.ndjson
+  head -n -1 events.ndjson | split -l "$3" - chunk.
+}
+
 # distinct_windows: how many (service, window) the instances' "minutes" sinks wrote.
 distinct_windows() {
   cat "$WORK"/data*/minutes/*.ndjson 2>/dev/null | jq -r '[.service, .window_start] | join(" ")' | sort -u | wc -l

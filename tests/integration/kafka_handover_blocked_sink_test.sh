@@ -12,12 +12,7 @@ source "$SLUICE_SOURCE_DIR/tests/integration/instances.sh"
 command -v sqlite3 >/dev/null || fail "sqlite3 is not installed: run scripts/setup"
 start_kafka --topic events:2 --topic blocked.per_minute.repartition:2 --topic blocked.per_minute.changelog:2
 
-python3 "$SLUICE_SOURCE_DIR/tests/integration/window_events.py" 5 20000 40
-last_ts=$(tail -1 events.ndjson | jq .ts)
-for s in gateway users orders payments search catalog; do
-  echo "{\"id\": -2, \"service\": \"$s\", \"ts\": $last_ts, \"bytes\": 0}"
-done >end.ndjson
-head -n -1 events.ndjson | split -l 500 - chunk.
+window_test_data 5 20000 500
 chunks=(chunk.*)
 
 for i in 1 2; do

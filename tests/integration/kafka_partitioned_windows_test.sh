@@ -16,16 +16,7 @@ source "$SLUICE_SOURCE_DIR/tests/integration/instances.sh"
 # The mock brokers cannot create topics: those sluice would create are made up front.
 start_kafka --topic events:4 --topic windows.per_minute.repartition:4 --topic windows.per_minute.changelog:4
 
-python3 "$SLUICE_SOURCE_DIR/tests/integration/window_events.py" 23 40000 40
-# Event time advances per partition of the repartition topic: one event a day later
-# per service closes its windows wherever it lives. They go last, once everything
-# before them is in the repartition topic (the chunks posted to different instances
-# reach it in any order, within the allowed lateness).
-last_ts=$(tail -1 events.ndjson | jq .ts)
-for s in gateway users orders payments search catalog; do
-  echo "{\"id\": -2, \"service\": \"$s\", \"ts\": $last_ts, \"bytes\": 0}"
-done >end.ndjson
-head -n -1 events.ndjson | split -l 1000 - chunk.
+window_test_data 23 40000 1000
 
 for i in 1 2 3; do
   instance_header $i windows 1s >pipeline$i.yaml
