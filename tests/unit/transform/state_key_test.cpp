@@ -29,23 +29,28 @@ const std::vector<int64_t> kTimes = {1'000'000, 2'000'000, 3'000'000,
 
 TEST(StateKey, EveryStatefulTransformNamesItsKeyAndCountsTheEntriesItHolds) {
   struct Case {
+    std::string type;
     std::string yaml;
     std::vector<std::string> key;
     uint64_t entries;  // after kEvents
   };
   const std::vector<Case> cases = {
-      {"    type: window\n    inputs: [in]\n    size: 1m\n    key_fields: [service]\n"
+      {"window",
+       "    type: window\n    inputs: [in]\n    size: 1m\n    key_fields: [service]\n"
        "    aggregates: {n: count()}",
        {".service"},
        3},
-      {"    type: dedup\n    inputs: [in]\n    key_fields: [service, user]",
+      {"dedup",
+       "    type: dedup\n    inputs: [in]\n    key_fields: [service, user]",
        {".service", ".user"},
        6},
-      {"    type: throttle\n    inputs: [in]\n    key_fields: [user]\n    limit: 10\n    window: "
+      {"throttle",
+       "    type: throttle\n    inputs: [in]\n    key_fields: [user]\n    limit: 10\n    window: "
        "1m",
        {".user"},
        4},
-      {"    type: anomaly\n    inputs: [in]\n    value: .ms\n    series: [service]\n    interval: "
+      {"anomaly",
+       "    type: anomaly\n    inputs: [in]\n    value: .ms\n    series: [service]\n    interval: "
        "1s",
        {".service"},
        3},
@@ -54,8 +59,7 @@ TEST(StateKey, EveryStatefulTransformNamesItsKeyAndCountsTheEntriesItHolds) {
   for (const Case& c : cases) {
     TransformHarness t(c.yaml);
     EXPECT_TRUE(t.transform().stateful()) << c.yaml;
-    stateful_types.insert(
-        c.yaml.substr(c.yaml.find("type: ") + 6, c.yaml.find('\n') - c.yaml.find("type: ") - 6));
+    stateful_types.insert(c.type);
     EXPECT_EQ(key_of(t), c.key) << c.yaml;
     EXPECT_EQ(t.transform().state_entries(), 0u) << c.yaml;
     t.run(kEvents, kTimes);
