@@ -52,15 +52,25 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 grep -q locked lock.out || fail "could not lock the database: $(cat lock.out)"
-half=$((${#chunks[@]} / 2))
-for c in "${chunks[@]:1:$half}"; do post_ndjson "$c" 1; done
-# Full: the sink holds all it may queue and the pipeline thread waits for room.
+# Full: the sink holds all it may queue (16 batches) and the pipeline thread waits
+# for room. How many chunks that takes depends on how many of them the reader finds
+# in one fetch, so chunks go one at a time until it is full, keeping some for later.
+queued() { metric 1 'sluice_sink_queued_batches{component="raw"'; }
+next=1
 for _ in $(seq 1 300); do
-  [[ $(metric 1 'sluice_sink_queued_batches{component="raw"') -ge 16 ]] && break
+  [[ $(queued) -ge 16 ]] && break
+  if ((next < ${#chunks[@]} - 8)); then
+    post_ndjson "${chunks[next]}" 1
+    next=$((next + 1))
+  fi
   sleep 0.1
 done
-[[ $(metric 1 'sluice_sink_queued_batches{component="raw"') -ge 16 ]] ||
-  fail "the blocked sink's queue did not fill: $(metric 1 'sluice_sink_queued_batches{component="raw"') batches"
+[[ $(queued) -ge 16 ]] || fail "the blocked sink's queue did not fill: $(queued) batches after $((next - 1)) chunks"
+# Two more, so the pipeline thread holds a batch the full queue has no room for.
+post_ndjson "${chunks[next]}" 1
+post_ndjson "${chunks[next + 1]}" 1
+next=$((next + 2))
+sleep 1
 
 start_instance 2
 # Bounded: the rebalance itself takes the mock brokers a few seconds, the handover 5 s.
@@ -79,7 +89,7 @@ ended=$(grep -m1 -E 'handing over [0-9]+ partition\(s\): not everything|handed o
 took_ms=$(( ($(date -d "$ended" +%s%N) - $(date -d "$started" +%s%N)) / 1000000 ))
 [[ $took_ms -le 15000 ]] || fail "instance 1's handover took $took_ms ms with a 5 s handover_timeout"
 k=0
-for c in "${chunks[@]:$((half + 1))}"; do post_ndjson "$c" $((k++ % 2 + 1)); done
+for c in "${chunks[@]:next}"; do post_ndjson "$c" $((k++ % 2 + 1)); done
 
 # The database free again: instance 1 writes what it held and goes on.
 printf 'COMMIT;\n.quit\n' >&7
@@ -91,7 +101,7 @@ backlog() {
   echo $((n / 2))  # both instances report every partition
 }
 for _ in $(seq 1 900); do
-  [[ $(backlog) == 0 && $(metric 1 'sluice_sink_queued_batches{component="raw"') == 0 ]] && break
+  [[ $(backlog) == 0 && $(queued) == 0 ]] && break
   sleep 0.1
 done
 [[ $(backlog) == 0 ]] || fail "the source's topic was not consumed within 90 s: $(backlog) records left: $(
