@@ -68,6 +68,9 @@ const char* reason_for(int status) {
 beast::tcp_stream& lowest(beast::tcp_stream& s) { return s; }
 beast::tcp_stream& lowest(beast::ssl_stream<beast::tcp_stream>& s) { return beast::get_lowest_layer(s); }
 
+constexpr size_t kHeaderReadBytes = 4096;
+constexpr size_t kBodyReadBytes = 64 * 1024;  // Beast's largest single read
+
 template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
@@ -92,6 +95,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
  private:
   void read_header() {
+    // An idle keep-alive connection holds no body-sized buffer (there may be thousands).
+    if (buffer_.size() == 0 && buffer_.capacity() > kHeaderReadBytes) buffer_.shrink_to_fit();
     parser_.emplace();
     parser_->header_limit(16 * 1024);
     parser_->body_limit(server_.options.max_body_bytes);
@@ -142,6 +147,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   void read_body() {
+    // Beast reads at most the buffer's free capacity (512 bytes at least), and the body
+    // parser empties the buffer after each read: without room made here, a body is
+    // received 512 bytes per recv (and per timer re-arm), ~600 system calls per 300 KB.
+    if (buffer_.capacity() - buffer_.size() < kBodyReadBytes)
+      buffer_.reserve(buffer_.size() + kBodyReadBytes);
     lowest(stream_).expires_after(us(server_.options.body_timeout_us));
     http::async_read(stream_, buffer_, *parser_,
                      [self = this->shared_from_this()](beast::error_code ec, size_t) { self->on_body(ec); });
