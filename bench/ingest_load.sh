@@ -4,6 +4,8 @@
 #   1. as fast as it goes: events/s, acknowledgement latency, server CPU, peak RSS;
 #   2. at half that rate: acknowledgement latency p50/p99.
 #   bench/ingest_load.sh [EVENTS]   (default 3000000; build with scripts/build release first)
+#   PRERENDER=64 bench/ingest_load.sh …: the generator sends 64 batches rendered before
+#   the run in turn (`sluice gen --prerender`), so its CPU hardly competes with the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SLUICE=${SLUICE:-$PWD/build/release/sluice}
@@ -29,6 +31,7 @@ run_phase() {
   local cpu_before
   cpu_before=$(cpu_seconds "$server")
   "$SLUICE" gen --url "http://127.0.0.1:$PORT/v1/events" -n "$EVENTS" --batch-size 1000 -c 4 --rate "$rate" \
+    --prerender "${PRERENDER:-0}" \
     >"$WORK/gen.out" 2>&1
   local cpu_after rss
   cpu_after=$(cpu_seconds "$server")

@@ -43,6 +43,7 @@ struct GenFlags {
   std::string id_field;
   uint64_t id_start = 0;
   std::string ack_log;
+  size_t prerender = 0;
 };
 
 // Writes NDJSON to a file or stdout, paced like the generator source.
@@ -120,6 +121,12 @@ void add_gen_command(CLI::App& app, int* exit_code) {
   cmd->add_option("--id-start", flags.id_start,
                   "With --id-field: the first sequence number (generators feeding one pipeline "
                   "get disjoint numbers)");
+  cmd->add_option(
+         "--prerender", flags.prerender,
+         "With --url: render this many batches before the run and send them in turn, so the "
+         "generator's own CPU stays out of the measurement (events repeat; not with --id-field)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10000));
   cmd->add_option("--ack-log", flags.ack_log,
                   "With --url: append \"<first> <last>\" sequence numbers of every acknowledged batch to this file");
 
@@ -178,6 +185,7 @@ void add_gen_command(CLI::App& app, int* exit_code) {
     load.id_field = flags.id_field;
     load.id_start = flags.id_start;
     load.ack_log = flags.ack_log;
+    load.prerender = flags.prerender;
     load.traffic = traffic;
     auto report = run_http_load(load, stop);
     if (!report) {

@@ -24,17 +24,30 @@ int64_t steady_us() {
 size_t discard_body(char*, size_t size, size_t count, void*) { return size * count; }
 
 // Hands out numbered batches of events from one model, so the sequence of events
-// does not depend on which connection sends which batch.
+// does not depend on which connection sends which batch. With `prerender` batches,
+// those are rendered before the run and handed out in turn (a last, short batch is
+// rendered when its turn comes).
 class BatchSource {
  public:
-  BatchSource(const HttpLoadOptions& options, int64_t start_us)
+  explicit BatchSource(const HttpLoadOptions& options)
       : options_(options),
         model_(options.traffic),
-        start_us_(start_us),
-        id_field_(options.id_field.empty() ? kInvalidFieldId : FieldNames::intern(options.id_field)) {}
+        id_field_(options.id_field.empty() ? kInvalidFieldId
+                                           : FieldNames::intern(options.id_field)) {
+    uint64_t full_batches = options.prerender;
+    if (options.count > 0)
+      full_batches = std::min<uint64_t>(full_batches, options.count / options.batch_size);
+    prerendered_.resize(full_batches);
+    for (std::string& body : prerendered_) render(options.batch_size, body);
+  }
 
-  // Fills `body` with the next batch; false when a limit is reached or stop is set.
-  bool next(std::string& body, uint64_t* events, uint64_t* batch_index, const std::atomic<bool>& stop) {
+  // The clock the duration limit counts from.
+  void start(int64_t start_us) { start_us_ = start_us; }
+
+  // Points `body` at the next batch (`scratch` or a pre-rendered one); false when a
+  // limit is reached or stop is set.
+  bool next(std::string& scratch, const std::string** body, uint64_t* events, uint64_t* batch_index,
+            const std::atomic<bool>& stop) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (stop.load()) return false;
     if (options_.duration_us > 0 && steady_us() - start_us_ >= options_.duration_us) return false;
@@ -45,7 +58,22 @@ class BatchSource {
     }
     *batch_index = batches_++;
     *events = n;
+    if (!prerendered_.empty() && n == options_.batch_size) {
+      *body = &prerendered_[*batch_index % prerendered_.size()];
+    } else {
+      render(n, scratch);
+      *body = &scratch;
+    }
     produced_ += n;
+    return true;
+  }
+
+  // Events handed out before batch `index` (batches before the last are full).
+  uint64_t events_before(uint64_t index) const { return index * options_.batch_size; }
+
+ private:
+  // The model's next `n` events as one body; ids continue from those rendered before.
+  void render(uint64_t n, std::string& body) {
     arena_.reset();
     body.clear();
     if (options_.body == LoadBody::kJsonArray) body += '[';
@@ -54,7 +82,7 @@ class BatchSource {
       if (id_field_ != kInvalidFieldId) {
         ObjectBuilder with_id(arena_, e.fields.size() + 1);
         with_id.append_unique(
-            id_field_, Value::integer(static_cast<int64_t>(options_.id_start + produced_ - n + i)));
+            id_field_, Value::integer(static_cast<int64_t>(options_.id_start + rendered_ + i)));
         for (const Field& f : e.fields.as_object()) with_id.set(f.name, f.value);
         e.fields = with_id.finish();
       }
@@ -66,21 +94,19 @@ class BatchSource {
       }
     }
     if (options_.body == LoadBody::kJsonArray) body += ']';
-    return true;
+    rendered_ += n;
   }
 
-  // Events handed out before batch `index` (batches before the last are full).
-  uint64_t events_before(uint64_t index) const { return index * options_.batch_size; }
-
- private:
   const HttpLoadOptions& options_;
   std::mutex mutex_;
   source::TrafficModel model_;
   Arena arena_;
-  int64_t start_us_;
+  int64_t start_us_ = 0;
   uint64_t produced_ = 0;
+  uint64_t rendered_ = 0;
   uint64_t batches_ = 0;
   FieldId id_field_;
+  std::vector<std::string> prerendered_;
 };
 
 // Appends acknowledged ranges to the ack log; shared by the connections.
@@ -143,16 +169,17 @@ void run_connection(const HttpLoadOptions& options, BatchSource& batches, curl_s
   curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
   if (!options.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, options.ca_file.c_str());
 
-  std::string body;
+  std::string scratch;
+  const std::string* body = nullptr;
   uint64_t events = 0, index = 0;
-  while (batches.next(body, &events, &index, stop)) {
+  while (batches.next(scratch, &body, &events, &index, stop)) {
     if (options.rate_eps > 0) {
       wait_until(start_us + int64_t(double(batches.events_before(index)) * 1e6 / options.rate_eps), stop);
       // A batch whose turn comes after the end of the run is not sent.
       if (stop.load() || (options.duration_us > 0 && steady_us() - start_us >= options.duration_us)) break;
     }
-    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
-    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.size()));
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body->data());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body->size()));
     error_buffer[0] = '\0';
     const int64_t sent_at = steady_us();
     CURLcode code = curl_easy_perform(h);
@@ -217,8 +244,14 @@ Result<HttpLoadReport> run_http_load(const HttpLoadOptions& options, const std::
     add_header(h);
   }
 
+  if (options.prerender > 0 && !options.id_field.empty()) {
+    return Status::invalid(
+        "pre-rendered batches repeat their events, so they cannot carry unique ids (" +
+        options.id_field + "): use one or the other");
+  }
+  BatchSource batches(options);  // renders any pre-rendered batches: not part of the run
   const int64_t start_us = steady_us();
-  BatchSource batches(options, start_us);
+  batches.start(start_us);
   AckLog acks(options.ack_log);
   if (acks.failed_to_open(options.ack_log)) return Status::io_error("cannot open ack log " + options.ack_log);
   std::vector<ConnectionResult> results(options.concurrency);

@@ -9,6 +9,9 @@
 // failures (refused, reset, timeout) separately. Nothing is retried: this is a
 // measuring tool, and a retry would hide what the endpoint did.
 //
+// `prerender` renders some batches before the run and cycles through them, for
+// measuring an endpoint at rates a model-driven generator cannot feed.
+//
 // For delivery audits, `id_field` numbers the events and `ack_log` records which
 // numbers the endpoint acknowledged, so a test can check each of them arrived.
 #pragma once
@@ -40,6 +43,10 @@ struct HttpLoadOptions {
   std::string id_field;  // non-empty: add this field to every event, its sequence number (0, 1, …)
   uint64_t id_start = 0;  // the first sequence number (several generators, disjoint numbers)
   std::string ack_log;   // non-empty: append "<first> <last>" sequence numbers of each acknowledged batch
+  // > 0: render this many batches before the run and send them in turn, so the
+  // generator's own CPU (building and rendering events) stays out of the measurement.
+  // The events then repeat, so this excludes id_field.
+  size_t prerender = 0;
   source::TrafficOptions traffic;
 };
 

@@ -150,6 +150,53 @@ TEST(HttpLoad, StopFlagEndsAnUnboundedRun) {
   EXPECT_LT(report->elapsed_s, 5.0);
 }
 
+TEST(HttpLoad, PrerenderedBatchesAreSentInTurnAndAShortLastOneIsRenderedAtItsTurn) {
+  testing::LoopbackHttpServer server;
+  HttpLoadOptions o = options_for(server.url(), 1000);  // 15 batches of 64, one of 40
+  o.prerender = 4;
+  std::atomic<bool> stop{false};
+  auto report = run_http_load(o, stop);
+  ASSERT_TRUE(report) << report.status().message();
+  EXPECT_EQ(report->events_accepted, 1000u);
+  EXPECT_EQ(report->requests, 16u);
+
+  // The model's events 0..255 (batches 0-3) sent in turn, then its next 40 events.
+  source::TrafficModel model(o.traffic);
+  Arena arena;
+  std::vector<std::string> model_events;
+  for (int i = 0; i < 4 * 64 + 40; ++i)
+    model_events.push_back(format::to_json(model.next(arena).fields));
+  std::multiset<std::string> expected;
+  for (int batch = 0; batch < 15; ++batch) {
+    for (int i = 0; i < 64; ++i) expected.insert(model_events[(batch % 4) * 64 + i]);
+  }
+  for (int i = 0; i < 40; ++i) expected.insert(model_events[4 * 64 + i]);
+  EXPECT_EQ(received_events(server, format::BodyFormat::kArray), expected);
+}
+
+TEST(HttpLoad, PrerenderingFewerEventsThanOneBatchRendersOnlyTheShortBatch) {
+  testing::LoopbackHttpServer server;
+  HttpLoadOptions o = options_for(server.url(), 10);
+  o.prerender = 8;
+  std::atomic<bool> stop{false};
+  auto report = run_http_load(o, stop);
+  ASSERT_TRUE(report) << report.status().message();
+  EXPECT_EQ(report->requests, 1u);
+  EXPECT_EQ(received_events(server, format::BodyFormat::kArray), expected_events(o));
+}
+
+TEST(HttpLoad, PrerenderedBatchesCannotCarryUniqueIds) {
+  HttpLoadOptions o = options_for("http://127.0.0.1:1/x", 100);
+  o.prerender = 2;
+  o.id_field = "seq";
+  std::atomic<bool> stop{false};
+  auto report = run_http_load(o, stop);
+  ASSERT_FALSE(report);
+  EXPECT_EQ(report.status().message(),
+            "pre-rendered batches repeat their events, so they cannot carry unique ids (seq): use "
+            "one or the other");
+}
+
 TEST(HttpLoad, BadUrlsAndHeadersAreClearErrors) {
   std::atomic<bool> stop{false};
   auto bad_scheme = run_http_load(options_for("ftp://127.0.0.1/x", 1), stop);
