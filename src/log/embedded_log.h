@@ -67,6 +67,9 @@ class EmbeddedLog final : public Log {
 
   // Applies retention to every partition now (also done periodically).
   Status apply_retention();
+  // Drops the page cache of what every group has committed (Partition::release_consumed_cache);
+  // the background thread does this every 200 ms. Returns the bytes newly released.
+  int64_t release_consumed_cache();
   int64_t disk_bytes() const { return disk_bytes_.load(); }
 
  private:
@@ -81,6 +84,9 @@ class EmbeddedLog final : public Log {
   Result<Partition*> partition(const std::string& topic, int32_t partition, Topic** out_topic = nullptr);
   void background_loop();
   int64_t recount_disk_bytes();
+  // Every partition with its topic's name, taken under the lock (partitions live as long as the
+  // log).
+  std::vector<std::pair<std::string, Partition*>> all_partitions();
 
   EmbeddedLogOptions options_;
   FileSystem* fs_ = nullptr;

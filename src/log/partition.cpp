@@ -325,6 +325,20 @@ Status Partition::apply_retention(int64_t keep_from, int64_t now) {
   return Status::ok();
 }
 
+int64_t Partition::release_consumed_cache(int64_t consumed_to) {
+  std::lock_guard lock(mutex_);
+  int64_t released = 0;
+  for (const auto& seg : segments_) {
+    if (seg->base_offset() >= consumed_to) break;
+    // A segment read to its end goes whole; the one holding `consumed_to` up to the
+    // batch the index finds for it (at or before it, so never a page still to be read).
+    const int64_t position =
+        seg->next_offset() <= consumed_to ? seg->size_bytes() : seg->position_for(consumed_to);
+    released += seg->release_cache_before(position);
+  }
+  return released;
+}
+
 PartitionInfo Partition::info() const {
   std::lock_guard lock(mutex_);
   PartitionInfo info;

@@ -47,6 +47,10 @@ class Partition {
   // Deletes whole segments past the retention bounds, never the active one, and
   // (unless the topic allows it) none holding offsets at or after `keep_from`.
   Status apply_retention(int64_t keep_from, int64_t now_us);
+  // Drops from the page cache the log data before `consumed_to` (every group has
+  // committed past it), so a log written and read at a high rate does not fill memory
+  // with pages nobody will read again; returns the bytes newly released.
+  int64_t release_consumed_cache(int64_t consumed_to);
 
   PartitionInfo info() const;
   int64_t end_offset() const;

@@ -226,4 +226,15 @@ Status Segment::remove_files() {
   return Status::ok();
 }
 
+int64_t Segment::release_cache_before(int64_t position) {
+  position = std::min(position, size_bytes());
+  if (read_fd_ < 0 || position <= cache_released_to_) return 0;
+  // Whole pages only: the kernel keeps a partly covered page anyway.
+  const int64_t from = cache_released_to_ & ~int64_t{4095};
+  ::posix_fadvise(read_fd_, from, position - from, POSIX_FADV_DONTNEED);
+  const int64_t released = position - cache_released_to_;
+  cache_released_to_ = position;
+  return released;
+}
+
 }  // namespace sluice::log

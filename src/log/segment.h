@@ -75,6 +75,11 @@ class Segment {
   const std::string& index_path() const { return index_path_; }
   // Removes both files; the open descriptor keeps reads by others working.
   Status remove_files();
+  // Asks the kernel to drop the cached pages of the log file before `position` (data
+  // every reader is done with); returns the bytes newly covered. Advisory: dirty pages
+  // stay until written back, and a later read just reads the disk.
+  int64_t release_cache_before(int64_t position);
+  int64_t cache_released_to() const { return cache_released_to_; }
 
  private:
   Segment() = default;
@@ -96,6 +101,7 @@ class Segment {
   int64_t max_timestamp_us_ = INT64_MIN;
   std::vector<IndexEntry> index_;
   int64_t last_indexed_position_ = -kIndexIntervalBytes;
+  int64_t cache_released_to_ = 0;
 };
 
 }  // namespace sluice::log

@@ -395,6 +395,52 @@ TEST(EmbeddedLog, RetentionBySizeNeverDeletesUncommittedRecords) {
   EXPECT_EQ(all.offsets.back(), 249);
 }
 
+TEST(EmbeddedLog, PageCacheIsReleasedOnlyForWhatEveryGroupCommitted) {
+  TempDir dir;
+  auto log = open_log(dir.path());
+  TopicConfig c = topic("t");
+  c.segment_bytes = 1000;
+  ASSERT_TRUE(log->ensure_topic(c).is_ok());
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(append_numbered(*log, "t", 0, i * 5, 5, 30));
+  EXPECT_EQ(log->release_consumed_cache(), 0) << "no group reads the topic: nothing is consumed";
+
+  // Segment files by base offset; the bytes of those a group at `committed` read to their end.
+  std::vector<std::pair<int64_t, int64_t>> segments;  // base offset, bytes
+  for (const auto& f : segment_files(dir.path() + "/log/t/0")) {
+    segments.emplace_back(std::stoll(fs::path(f).stem().string()),
+                          static_cast<int64_t>(fs::file_size(f)));
+  }
+  ASSERT_GE(segments.size(), 5u);
+  auto bytes_read_through = [&](int64_t committed) {
+    int64_t n = 0;
+    for (size_t i = 0; i + 1 < segments.size() && segments[i + 1].first <= committed; ++i)
+      n += segments[i].second;
+    return n;
+  };
+  int64_t total = 0;
+  for (const auto& seg : segments) total += seg.second;
+
+  std::vector<std::pair<int32_t, int64_t>> offsets{{0, 150}};
+  ASSERT_TRUE(log->commit("ahead", "t", offsets).is_ok());
+  offsets = {{0, 60}};
+  ASSERT_TRUE(log->commit("behind", "t", offsets).is_ok());
+  // Segments of 1000 bytes have one index entry (their first batch), so the segment
+  // holding offset 60 keeps all of its pages; only the whole ones before it go.
+  const int64_t first = log->release_consumed_cache();
+  EXPECT_EQ(first, bytes_read_through(60));
+  EXPECT_GT(first, 0);
+  EXPECT_LT(first, bytes_read_through(150)) << "the group further behind decides";
+  EXPECT_EQ(log->release_consumed_cache(), 0) << "nothing new to release";
+
+  offsets = {{0, 250}};
+  ASSERT_TRUE(log->commit("behind", "t", offsets).is_ok());
+  ASSERT_TRUE(log->commit("ahead", "t", offsets).is_ok());
+  EXPECT_EQ(log->release_consumed_cache(), total - first)
+      << "everything committed, the active segment too";
+  EXPECT_EQ(read_all(*log, "t", 0).values, numbered(0, 250))
+      << "released pages are read from the disk again";
+}
+
 TEST(EmbeddedLog, RetentionMayDeleteUncommittedWhenTold) {
   TempDir dir;
   auto log = open_log(dir.path());
