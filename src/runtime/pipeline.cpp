@@ -153,14 +153,8 @@ Result<std::unique_ptr<Pipeline>> Pipeline::build(const PipelineConfig& config,
         const transform::TransformType* type = registry.transform(c.type);
         auto made = type->make(ctx);
         if (!made) return made.status().with_context(subject);
-        if ((*made)->stateful() != type->stateful) {
-          // The scale-out plan goes by the type's flag: a mismatch would split state wrongly.
-          return Status::internal(subject + ": transform type \"" + c.type + "\" " +
-                                  (type->stateful
-                                       ? "declares state but builds a stateless transform"
-                                       : "builds a stateful transform without declaring it"));
-        }
         node->transform = std::move(made).value();
+        node->stateful = type->stateful;
         if (const RepartitionedTransform* t = plan.by_transform(c.name))
           node->lanes_topic = t->topic.name;
         break;

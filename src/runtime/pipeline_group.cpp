@@ -13,7 +13,7 @@ namespace sluice::runtime {
 bool Pipeline::joins_group() const {
   bool stateful = false, reads = false;
   for (auto& node : nodes_) {
-    stateful = stateful || (node->transform && node->transform->stateful());
+    stateful = stateful || node->stateful;
     reads = reads || node->reader != nullptr;
   }
   return reads && (!stateful || stateful_shared_ || partitioned_);

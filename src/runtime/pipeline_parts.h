@@ -27,6 +27,7 @@ struct Pipeline::Node {
   observe::ComponentStats* stats = nullptr;
   std::unique_ptr<source::Source> source;
   std::unique_ptr<transform::Transform> transform;
+  bool stateful = false;  // transforms: their type's flag (TransformType::stateful)
   std::unique_ptr<SinkRunner> sink;
   std::unique_ptr<governance::ExposureGuard> guard;  // sinks with accepts: below restricted
   SinkRound round;                      // sinks: what reached this one in the current round

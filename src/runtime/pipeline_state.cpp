@@ -18,8 +18,7 @@ Status Pipeline::resume_from_checkpoint(const std::string& group, const log::Key
     return Status::ok();
   }
   bool any_stateful = false;
-  for (auto& node : nodes_)
-    any_stateful = any_stateful || (node->transform && node->transform->stateful());
+  for (auto& node : nodes_) any_stateful = any_stateful || node->stateful;
   if (!any_stateful) return Status::ok();
   auto store = open_checkpoint_store(config_, *log_, group, &stateful_shared_);
   if (!store) return store.status().with_context("log");
@@ -30,8 +29,7 @@ Status Pipeline::resume_from_checkpoint(const std::string& group, const log::Key
   shared_->commits->gate_on_checkpoints(checkpoints_.get());
   // Fresh state, to start from when the instance that takes over finds no checkpoint.
   for (auto& node : nodes_) {
-    if (node->transform && node->transform->stateful())
-      node->transform->save_state(&initial_states_[node->config->name]);
+    if (node->stateful) node->transform->save_state(&initial_states_[node->config->name]);
   }
   if (stateful_shared_) {
     active_ = false;  // until the group makes this instance the active one (activate())
@@ -46,7 +44,7 @@ Status Pipeline::apply_checkpoint(const std::optional<Checkpoint>& loaded) {
   for (auto& node : nodes_) node->resumed_below.clear();
   if (!loaded) {
     for (auto& node : nodes_) {
-      if (!node->transform || !node->transform->stateful()) continue;
+      if (!node->stateful) continue;
       if (Status s = node->transform->load_state(initial_states_[node->config->name]); !s.is_ok())
         return s.with_context("transform \"" + node->config->name + "\"");
     }
@@ -58,7 +56,7 @@ Status Pipeline::apply_checkpoint(const std::optional<Checkpoint>& loaded) {
   routed_offsets_ = cp.offsets;
   std::vector<Node*> resumed;
   for (auto& node : nodes_) {
-    if (!node->transform || !node->transform->stateful()) continue;
+    if (!node->stateful) continue;
     auto state = cp.states.find(node->config->name);
     // New since the checkpoint: starts empty.
     const std::string& bytes =
@@ -166,7 +164,7 @@ void Pipeline::take_checkpoint() {
   cut.offsets = routed_offsets_;
   for (size_t n : transform_order_) {
     Node& node = *nodes_[n];
-    if (node.transform->stateful()) node.transform->save_state(&cut.states[node.config->name]);
+    if (node.stateful) node.transform->save_state(&cut.states[node.config->name]);
   }
   shared_->commits->checkpoint(std::move(cut));
 }

@@ -53,7 +53,6 @@ class DedupTransform final : public Transform {
     stats_.set_state_entries(seen_.size());
   }
 
-  bool stateful() const override { return true; }
   std::vector<FieldPath> state_key() const override { return key_.fields(); }
   uint64_t state_entries() const override { return seen_.size(); }
 

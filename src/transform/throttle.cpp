@@ -58,7 +58,6 @@ class ThrottleTransform final : public Transform {
     stats_.set_state_entries(now_.size() + before_.size());
   }
 
-  bool stateful() const override { return true; }
   std::vector<FieldPath> state_key() const override { return key_.fields(); }
   uint64_t state_entries() const override { return now_.size() + before_.size(); }
 

@@ -62,8 +62,8 @@ class Transform {
   // it together with the input offsets it reflects (runtime/checkpoint_store.h) and
   // loads it back before reading resumes, so a restart neither loses nor double
   // counts an event. load_state() gets exactly what save_state() wrote, possibly by
-  // an earlier process; a mismatch (corruption) is an error, never a crash.
-  virtual bool stateful() const { return false; }
+  // an earlier process; a mismatch (corruption) is an error, never a crash. A
+  // transform with such state says so in its type (TransformType::stateful).
   // The fields that decide which state an event touches: events that differ in them
   // never share state, so the runtime may split the work by them across instances
   // (runtime/partitioned_state.h). Empty: all events may share state.
@@ -82,7 +82,8 @@ class Transform {
 struct TransformType {
   ComponentSpec spec;
   std::function<Result<std::unique_ptr<Transform>>(const BuildContext&)> make;
-  // Whether what `make` builds is stateful(): known without building one (the scale-out
+  // Whether what `make` builds keeps state past a batch (save_state/load_state above):
+  // the one place the runtime learns it, known without building one (the scale-out
   // plan asks before the pipeline is built; an enrich table is not loaded for it).
   bool stateful = false;
 };

@@ -93,7 +93,6 @@ class AnomalyTransform final : public Transform {
     stats_.set_state_entries(series_map_.size());
   }
 
-  bool stateful() const override { return true; }
   std::vector<FieldPath> state_key() const override { return series_.fields(); }
   uint64_t state_entries() const override { return series_map_.size(); }
 

@@ -93,7 +93,6 @@ class WindowTransform final : public Transform {
     emit_field_ = kEmit;
   }
 
-  bool stateful() const override { return true; }
   std::vector<FieldPath> state_key() const override { return key_fields_; }
   uint64_t state_entries() const override { return open_windows_; }
 

@@ -119,7 +119,6 @@ TEST(RepartitionTopic, RecordsLandWhereTheirKeyFieldsSendThemAndCarryTheirUpstre
 class Counter final : public transform::Transform {
  public:
   void process(const Batch& in, transform::TransformOutputs&) override { count += in.size(); }
-  bool stateful() const override { return true; }
   void save_state(std::string* out) const override { *out = std::to_string(count); }
   Status load_state(std::string_view bytes) override {
     count = std::stoull(std::string(bytes));

@@ -267,38 +267,6 @@ Registry registry_with_flaky_sink(const std::string& type, int failures, std::at
   return registry;
 }
 
-// A transform type whose `stateful` flag disagrees with what it builds would be left
-// out of checkpoints and the scale-out plan (or put in them): the build refuses it.
-TEST(Pipeline, TransformTypeWhoseStatefulFlagIsWrongIsRefused) {
-  for (const bool declared : {true, false}) {
-    Registry registry = Registry::builtin();
-    // A window (stateful) or a filter (stateless) under a flag saying the opposite.
-    const transform::TransformType* real = registry.transform(declared ? "filter" : "window");
-    transform::TransformType wrong = *real;
-    wrong.spec.type = "wrong";
-    wrong.stateful = declared;
-    registry.add(std::move(wrong));
-    TempDir dir;
-    const std::string options = declared ? "condition: .status >= 500"
-                                         : "size: 1m, aggregates: {n: count()}";
-    auto config = load_config("data_dir: " + dir.path() + R"(
-sources:
-  traffic: {type: generator, rate: 0, count: 10}
-transforms:
-  t: {type: wrong, inputs: [traffic], )" + options + R"(}
-sinks:
-  out: {type: blackhole, inputs: [t]}
-)",
-                              registry);
-    auto pipeline = Pipeline::build(config, registry);
-    ASSERT_FALSE(pipeline) << "declared stateful=" << declared;
-    EXPECT_NE(pipeline.status().message().find(declared ? "declares state but builds a stateless transform"
-                                                        : "builds a stateful transform without declaring it"),
-              std::string::npos)
-        << pipeline.status().message();
-  }
-}
-
 TEST(Pipeline, FailingSinkWritesAreRetriedUntilTheySucceed) {
   static std::atomic<uint64_t> written{0};
   Registry registry = registry_with_flaky_sink("flaky", 3, &written);

@@ -58,7 +58,6 @@ TEST(StateKey, EveryStatefulTransformNamesItsKeyAndCountsTheEntriesItHolds) {
   std::set<std::string> stateful_types;
   for (const Case& c : cases) {
     TransformHarness t(c.yaml);
-    EXPECT_TRUE(t.transform().stateful()) << c.yaml;
     stateful_types.insert(c.type);
     EXPECT_EQ(key_of(t), c.key) << c.yaml;
     EXPECT_EQ(t.transform().state_entries(), 0u) << c.yaml;
@@ -66,9 +65,12 @@ TEST(StateKey, EveryStatefulTransformNamesItsKeyAndCountsTheEntriesItHolds) {
     EXPECT_EQ(t.transform().state_entries(), c.entries) << c.yaml;
     EXPECT_EQ(t.transform().state_entries(), t.stats().snapshot().state_entries)
         << "the count agrees with the gauge it sets itself: " << c.yaml;
+    std::string state;
+    t.transform().save_state(&state);
+    EXPECT_FALSE(state.empty()) << "what it holds goes into checkpoints: " << c.yaml;
   }
-  // The scale-out plan knows them by their type's flag, without building one; every
-  // other type declares none (Pipeline::build refuses a type whose flag is wrong).
+  // The runtime knows them by their type's flag alone (checkpoints, the scale-out
+  // plan); every other type declares none.
   const runtime::Registry& registry = runtime::Registry::builtin();
   for (const std::string& type : registry.types(ComponentKind::kTransform)) {
     EXPECT_EQ(registry.transform(type)->stateful, stateful_types.count(type) == 1) << type;
@@ -78,10 +80,13 @@ TEST(StateKey, EveryStatefulTransformNamesItsKeyAndCountsTheEntriesItHolds) {
 
 TEST(StateKey, AStatelessTransformHoldsNothingToSplit) {
   TransformHarness t("    type: filter\n    inputs: [in]\n    condition: .ms > 6");
-  EXPECT_FALSE(t.transform().stateful());
+  EXPECT_FALSE(runtime::Registry::builtin().transform("filter")->stateful);
   EXPECT_TRUE(t.transform().state_key().empty());
   t.run(kEvents, kTimes);
   EXPECT_EQ(t.transform().state_entries(), 0u);
+  std::string state;
+  t.transform().save_state(&state);
+  EXPECT_TRUE(state.empty());
 }
 
 }  // namespace
