@@ -3,6 +3,11 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <vector>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "core/time.h"
 
@@ -34,16 +39,36 @@ void append_double(double d, std::string& out) {
   if (std::memchr(buf, '.', n) == nullptr && std::memchr(buf, 'e', n) == nullptr) out += ".0";
 }
 
-}  // namespace
+// The index of the first byte of `text` that needs escaping, or text.size().
+size_t plain_prefix(std::string_view text) {
+  const char* p = text.data();
+  const size_t n = text.size();
+  size_t i = 0;
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i control_max = _mm_set1_epi8(0x1f);
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    // v <= 0x1f unsigned  ⇔  max(v, 0x1f) == 0x1f
+    const __m128i special =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                     _mm_cmpeq_epi8(_mm_max_epu8(v, control_max), control_max));
+    if (const int mask = _mm_movemask_epi8(special))
+      return i + static_cast<size_t>(__builtin_ctz(mask));
+  }
+#endif
+  while (i < n && !kEscape.table[static_cast<unsigned char>(p[i])]) ++i;
+  return i;
+}
 
-void append_json_string(std::string_view text, std::string& out) {
-  out += '"';
+void append_escaped(std::string_view text, std::string& out) {
   const char* p = text.data();
   const char* end = p + text.size();
   while (p < end) {
-    const char* run = p;
-    while (p < end && !kEscape.table[static_cast<unsigned char>(*p)]) ++p;
-    out.append(run, static_cast<size_t>(p - run));
+    const size_t run = plain_prefix({p, static_cast<size_t>(end - p)});
+    out.append(p, run);
+    p += run;
     if (p == end) break;
     unsigned char c = static_cast<unsigned char>(*p++);
     switch (c) {
@@ -61,6 +86,37 @@ void append_json_string(std::string_view text, std::string& out) {
       }
     }
   }
+}
+
+// `"name":` of every field name met so far, by id: object keys repeat in every event,
+// so each is escaped once per thread and then copied in one piece.
+void append_key(FieldId id, std::string& out) {
+  thread_local std::vector<std::string> keys;
+  if (id >= keys.size()) keys.resize(static_cast<size_t>(id) + 1);
+  std::string& key = keys[id];
+  if (key.empty()) {
+    append_json_string(FieldNames::name(id), key);
+    key += ':';
+  }
+  out += key;
+}
+
+}  // namespace
+
+void append_json_string(std::string_view text, std::string& out) {
+  // The common case, nothing to escape: one copy between the quotes.
+  const size_t plain = plain_prefix(text);
+  const size_t at = out.size();
+  out.resize(at + plain + 2);
+  char* dst = out.data() + at;
+  dst[0] = '"';
+  std::memcpy(dst + 1, text.data(), plain);
+  if (plain == text.size()) {
+    dst[plain + 1] = '"';
+    return;
+  }
+  out.resize(at + 1 + plain);
+  append_escaped(text.substr(plain), out);
   out += '"';
 }
 
@@ -110,8 +166,7 @@ void append_json(const Value& value, std::string& out) {
       for (const Field& field : value.as_object()) {
         if (!first) out += ',';
         first = false;
-        append_json_string(FieldNames::name(field.name), out);
-        out += ':';
+        append_key(field.name, out);
         append_json(field.value, out);
       }
       out += '}';
