@@ -110,7 +110,7 @@ void append_json_string(std::string_view text, std::string& out) {
   out.resize(at + plain + 2);
   char* dst = out.data() + at;
   dst[0] = '"';
-  std::memcpy(dst + 1, text.data(), plain);
+  if (plain > 0) std::memcpy(dst + 1, text.data(), plain);  // an empty view may have no data
   if (plain == text.size()) {
     dst[plain + 1] = '"';
     return;

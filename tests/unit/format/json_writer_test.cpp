@@ -72,6 +72,10 @@ TEST(JsonWriter, EveryByteThatNeedsEscapingIsEscapedAtEveryPosition) {
   }
 }
 
+TEST(JsonWriter, AnEmptyViewWithNoDataIsAnEmptyString) {
+  EXPECT_EQ(written(std::string_view{}), "prefix:\"\"");
+}
+
 TEST(JsonWriter, BytesThatNeedNoEscapingPassUnchanged) {
   // DEL, the bytes of multi-byte UTF-8 (≥ 0x80, which a signed compare would take for
   // control characters) and the printable range.
