@@ -15,12 +15,13 @@
 #include <string_view>
 
 #include "core/batch.h"
+#include "core/json_string.h"
 #include "core/value.h"
 
 namespace sluice::format {
 
 void append_json(const Value& value, std::string& out);
-void append_json_string(std::string_view text, std::string& out);
+using sluice::append_json_string;
 
 // One event as a JSON object followed by '\n' (an NDJSON line).
 void append_ndjson_line(const Event& event, std::string& out);

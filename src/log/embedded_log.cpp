@@ -16,8 +16,8 @@ namespace sluice::log {
 
 namespace fs = std::filesystem;
 
-// How often the page cache of consumed log data is handed back: at hundreds of MB/s
-// written, every 200 ms keeps that cache within about a commit interval's worth.
+// How often the page cache of committed log data is handed back: at hundreds of MB/s
+// written, committed data then stays cached at most ~200 ms (tens of MB).
 constexpr int64_t kCacheReleaseIntervalUs = 200'000;
 
 const char* durability_name(Durability d) {
@@ -319,7 +319,7 @@ Status EmbeddedLog::apply_retention() {
   Status first;
   const int64_t now = now_us();
   for (auto& [name, p] : parts) {
-    const int32_t id = p->info().partition;
+    const int32_t id = p->id();
     // With no group reading the topic, nothing counts as consumed.
     const int64_t keep_from = offsets_->lowest_committed(name, id).value_or(p->start_offset());
     Status s = p->apply_retention(keep_from, now);
@@ -335,7 +335,7 @@ int64_t EmbeddedLog::release_consumed_cache() {
   int64_t released = 0;
   for (auto& [name, p] : parts) {
     // With no group reading the topic, nothing counts as consumed.
-    if (auto consumed_to = offsets_->lowest_committed(name, p->info().partition)) {
+    if (auto consumed_to = offsets_->lowest_committed(name, p->id())) {
       released += p->release_consumed_cache(*consumed_to);
     }
   }

@@ -53,6 +53,7 @@ class Partition {
   int64_t release_consumed_cache(int64_t consumed_to);
 
   PartitionInfo info() const;
+  int32_t id() const { return id_; }
   int64_t end_offset() const;
   int64_t start_offset() const;
   // Wakes readers waiting for data (on shutdown).

@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "core/json_string.h"
+
 namespace sluice::observe {
 
 void JsonOut::separate() {
@@ -51,32 +53,7 @@ JsonOut& JsonOut::value(std::string_view text) {
 }
 
 void JsonOut::write_string(std::string_view text) {
-  out_ += '"';
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out_ += "\\\"";
-        break;
-      case '\\':
-        out_ += "\\\\";
-        break;
-      case '\n':
-        out_ += "\\n";
-        break;
-      case '\r':
-        out_ += "\\r";
-        break;
-      case '\t':
-        out_ += "\\t";
-        break;
-      default:
-        if (c < 0x20)
-          out_ += fmt::format("\\u{:04x}", c);
-        else
-          out_ += static_cast<char>(c);
-    }
-  }
-  out_ += '"';
+  append_json_string(text, out_);
 }
 
 JsonOut& JsonOut::value(uint64_t n) {
