@@ -3,11 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <map>
 #include <thread>
 
 #include "core/config/kafka_options.h"
+#include "core/time.h"
 #include "format/json_writer.h"
 #include "log/kafka_client.h"
+#include "sink/kafka/progress.h"
 
 namespace sluice::sink {
 namespace {
@@ -25,45 +28,23 @@ class KafkaSink final : public Sink {
     }
     compression_ = o.get_string("compression");
     timeout_us_ = o.get_int("timeout");
+    transactional_id_ = o.get_string("transactional_id");
+    progress_topic_ = o.get_string("progress_topic").empty() ? topic_ + ".sluice-progress"
+                                                             : o.get_string("progress_topic");
   }
 
   ~KafkaSink() override { (void)close(); }
 
   Status write(const Batch& batch) override {
     SLUICE_RETURN_IF_ERROR(connect());
+    if (!transactional_id_.empty()) return write_in_transaction(batch);
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(timeout_us_);
     log::KafkaDelivery* delivery = log::KafkaDelivery::begin();
-    rd_kafka_resp_err_t enqueue_error = RD_KAFKA_RESP_ERR_NO_ERROR;
-    Arena scratch;
-    size_t bytes = 0;
-    for (const Event& event : batch.events) {
-      value_.clear();
-      format::append_json(event.fields, value_);
-      const std::string_view key = key_of(event, scratch);
-      rd_kafka_headers_t* headers = headers_of(event);
-      enqueue_error = delivery->produce(producer_.get(), topic_handle_.get(), RD_KAFKA_PARTITION_UA,
-                                        key, value_, event.time_us / 1000, headers, deadline);
-      if (enqueue_error) {
-        if (headers) rd_kafka_headers_destroy(headers);
-        break;
-      }
-      bytes += value_.size();
-    }
-    const log::KafkaDelivery::Outcome out = delivery->wait(deadline + std::chrono::seconds(1));
-    const std::string subject = "sink \"" + name_ + "\": topic \"" + topic_ + "\"";
-    if (enqueue_error) return log::kafka_status(enqueue_error, subject);
-    if (!out.reported)
-      return log::kafka_status(RD_KAFKA_RESP_ERR__TIMED_OUT,
-                               subject + ": not acknowledged in time");
-    if (out.error) return log::kafka_status(out.error, subject);
-    if (out.unconfirmed > 0) {
-      return Status::unavailable(subject + ": " + std::to_string(out.unconfirmed) +
-                                 " messages cannot be shown stored (no offset of their own); "
-                                 "retrying the batch");
-    }
+    Produced produced = produce_events(batch, -1, delivery, deadline);
+    SLUICE_RETURN_IF_ERROR(delivered(produced, delivery->wait(deadline + std::chrono::seconds(1))));
     stats_.add_in(batch.size());
     stats_.add_out(batch.size());
-    stats_.add_bytes_out(bytes);
+    stats_.add_bytes_out(produced.bytes);
     return Status::ok();
   }
 
@@ -75,15 +56,190 @@ class KafkaSink final : public Sink {
     Status result;
     if (rd_kafka_resp_err_t err =
             rd_kafka_flush(producer_.get(), static_cast<int>(timeout_us_ / 1000)))
-      result = log::kafka_status(err, "sink \"" + name_ + "\": flush at close");
-    stopping_ = true;
-    if (poller_.joinable()) poller_.join();
-    topic_handle_.reset();
-    producer_.reset();
+      result = log::kafka_status(err, subject() + ": flush at close");
+    disconnect();
     return result;
   }
 
  private:
+  struct Produced {
+    rd_kafka_resp_err_t enqueue_error = RD_KAFKA_RESP_ERR_NO_ERROR;
+    size_t bytes = 0;
+    uint64_t written = 0, skipped = 0;
+    int64_t last_offset = -1;  // the highest log offset among the events produced
+  };
+
+  std::string subject() const { return "sink \"" + name_ + "\": topic \"" + topic_ + "\""; }
+
+  // Enqueues every event of the batch at or above `skip_below` (events from no
+  // log record always), each tracked by `delivery`; stops at the first event the
+  // producer refuses.
+  Produced produce_events(const Batch& batch, int64_t skip_below, log::KafkaDelivery* delivery,
+                          std::chrono::steady_clock::time_point deadline) {
+    Produced out;
+    Arena scratch;
+    for (const Event& event : batch.events) {
+      if (event.offset >= 0 && event.offset < skip_below) {
+        ++out.skipped;  // in Kafka already, committed with the progress that says so
+        continue;
+      }
+      value_.clear();
+      format::append_json(event.fields, value_);
+      const std::string_view key = key_of(event, scratch);
+      rd_kafka_headers_t* headers = headers_of(event);
+      out.enqueue_error =
+          delivery->produce(producer_.get(), topic_handle_.get(), RD_KAFKA_PARTITION_UA, key,
+                            value_, event.time_us / 1000, headers, deadline);
+      if (out.enqueue_error) {
+        if (headers) rd_kafka_headers_destroy(headers);
+        break;
+      }
+      out.bytes += value_.size();
+      ++out.written;
+      out.last_offset = std::max(out.last_offset, event.offset);
+    }
+    return out;
+  }
+
+  // Whether every message enqueued is shown stored by its delivery report.
+  Status delivered(const Produced& produced, const log::KafkaDelivery::Outcome& out) const {
+    if (produced.enqueue_error) return log::kafka_status(produced.enqueue_error, subject());
+    if (!out.reported)
+      return log::kafka_status(RD_KAFKA_RESP_ERR__TIMED_OUT,
+                               subject() + ": not acknowledged in time");
+    if (out.error) return log::kafka_status(out.error, subject());
+    if (out.unconfirmed > 0) {
+      return Status::unavailable(subject() + ": " + std::to_string(out.unconfirmed) +
+                                 " messages cannot be shown stored (no offset of their own); "
+                                 "retrying the batch");
+    }
+    return Status::ok();
+  }
+
+  // One Kafka transaction per batch: its messages and the progress record of its
+  // source partition (sink/kafka/progress.h), so a consumer reading committed
+  // messages sees each event once, and a replay after a crash skips what Kafka has.
+  Status write_in_transaction(const Batch& batch) {
+    const bool from_log = batch.origin.partition >= 0;
+    const kafka::SourcePartition where{batch.origin.source, batch.origin.partition};
+    if (from_log) SLUICE_RETURN_IF_ERROR(refresh_progress_if_stale(where));
+    const auto known = from_log ? progress_.find(where) : progress_.end();
+    const int64_t skip_below = known == progress_.end() ? -1 : known->second;
+    const bool all_written = from_log && !batch.events.empty() && batch.origin.last_offset >= 0 &&
+                             batch.origin.last_offset < skip_below;
+    if (all_written || batch.events.empty()) {
+      stats_.add_in(batch.size());
+      if (all_written) stats_.add_already_written(batch.size());
+      return Status::ok();
+    }
+
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(timeout_us_);
+    if (rd_kafka_error_t* e = rd_kafka_begin_transaction(producer_.get()))
+      return transaction_failed(e, "begin");
+    log::KafkaDelivery* delivery = log::KafkaDelivery::begin();
+    Produced produced = produce_events(batch, skip_below, delivery, deadline);
+    // The progress record is tracked on its own: offsets of one delivery are told
+    // apart by partition only, and it goes to another topic.
+    Produced progress;
+    log::KafkaDelivery* progress_delivery = log::KafkaDelivery::begin();
+    if (!produced.enqueue_error && from_log && produced.last_offset >= 0) {
+      progress.enqueue_error = progress_delivery->produce(
+          producer_.get(), progress_handle_.get(), RD_KAFKA_PARTITION_UA,
+          kafka::progress_key(name_, where), kafka::progress_value(produced.last_offset + 1), 0,
+          nullptr, deadline);
+    }
+    Status s = delivered(produced, delivery->wait(deadline + std::chrono::seconds(1)));
+    const Status progress_status =
+        delivered(progress, progress_delivery->wait(deadline + std::chrono::seconds(1)));
+    if (s.is_ok()) s = progress_status;
+    if (!s.is_ok()) {
+      abort_transaction();
+      return s;
+    }
+    SLUICE_RETURN_IF_ERROR(commit_transaction(deadline));
+    if (from_log && produced.last_offset >= 0) progress_[where] = produced.last_offset + 1;
+    if (from_log) last_written_us_[where] = steady_now_us();
+    stats_.add_in(batch.size());
+    stats_.add_out(produced.written);
+    stats_.add_bytes_out(produced.bytes);
+    if (produced.skipped > 0) stats_.add_already_written(produced.skipped);
+    return Status::ok();
+  }
+
+  Status commit_transaction(std::chrono::steady_clock::time_point deadline) {
+    while (true) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      rd_kafka_error_t* e = rd_kafka_commit_transaction(
+          producer_.get(), static_cast<int>(std::max<int64_t>(1, left.count())));
+      if (!e) return Status::ok();
+      // A retriable failure (a timeout, a coordinator moving) leaves the transaction
+      // open for another commit; anything else ends it.
+      if (rd_kafka_error_is_retriable(e) && std::chrono::steady_clock::now() < deadline) {
+        rd_kafka_error_destroy(e);
+        continue;
+      }
+      return transaction_failed(e, "commit");
+    }
+  }
+
+  // Ends the open transaction without its messages. A producer that cannot is
+  // dropped: the next one's init_transactions ends the transaction on the brokers.
+  void abort_transaction() {
+    if (!producer_) return;
+    if (rd_kafka_error_t* e =
+            rd_kafka_abort_transaction(producer_.get(), static_cast<int>(timeout_us_ / 1000))) {
+      spdlog::warn("{}: abort of the transaction failed ({}); reconnecting", subject(),
+                   rd_kafka_error_string(e));
+      rd_kafka_error_destroy(e);
+      disconnect();
+    }
+  }
+
+  // The status of a failed transactional call; takes `e`.
+  Status transaction_failed(rd_kafka_error_t* e, const char* step) {
+    std::string message = subject() + ": transaction " + step + ": " + rd_kafka_error_string(e);
+    const rd_kafka_resp_err_t code = rd_kafka_error_code(e);
+    const bool fatal = rd_kafka_error_is_fatal(e);
+    const bool needs_abort = rd_kafka_error_txn_requires_abort(e);
+    rd_kafka_error_destroy(e);
+    if (code == RD_KAFKA_RESP_ERR__FENCED || code == RD_KAFKA_RESP_ERR_PRODUCER_FENCED ||
+        code == RD_KAFKA_RESP_ERR_INVALID_PRODUCER_EPOCH) {
+      message += " (another producer took transactional_id \"" + transactional_id_ +
+                 "\": every running sink needs an id of its own)";
+    }
+    if (fatal)
+      disconnect();  // a new producer fences the other one and reads the progress again
+    else if (needs_abort)
+      abort_transaction();
+    else
+      disconnect();  // an open transaction in an unknown state: the next producer ends it
+    return Status::unavailable(message);
+  }
+
+  // Another instance may have written this partition since the progress was read
+  // (it owned the partition and died, so its uncommitted tail comes here again):
+  // the progress is read again when the partition comes after a pause longer than
+  // a consumer group takes to move a dead member's partitions, at most that often.
+  Status refresh_progress_if_stale(const kafka::SourcePartition& where) {
+    const int64_t now = steady_now_us();
+    const auto last = last_written_us_.find(where);
+    const bool paused = last == last_written_us_.end() || now - last->second > kStaleAfterUs;
+    if (!paused || now - progress_read_us_ <= kStaleAfterUs) return Status::ok();
+    return read_progress();
+  }
+
+  Status read_progress() {
+    auto read = kafka::read_progress(
+        {connection_.brokers, connection_.properties, {}, "sink \"" + name_ + "\""},
+        progress_topic_, name_,
+        std::chrono::steady_clock::now() + std::chrono::microseconds(timeout_us_));
+    if (!read) return read.status();
+    progress_ = std::move(read).value();
+    progress_read_us_ = steady_now_us();
+    return Status::ok();
+  }
+
   // Connects on the first write, so a pipeline starts while the cluster is still coming up.
   Status connect() {
     if (producer_) return Status::ok();
@@ -97,19 +253,58 @@ class KafkaSink final : public Sink {
     // A write waits for its acknowledgements: lingering would only add latency.
     if (!log::has_property(connection_.properties, "linger.ms"))
       settings.required.insert(settings.required.begin(), {"linger.ms", "0"});
+    if (!transactional_id_.empty()) {
+      settings.required.push_back({"transactional.id", transactional_id_});
+      // librdkafka wants a message's timeout within its transaction's.
+      if (!log::has_property(connection_.properties, "transaction.timeout.ms"))
+        settings.required.push_back({"transaction.timeout.ms", std::to_string(std::max<int64_t>(
+                                                                   60'000, timeout_us_ / 1000))});
+    }
     auto made = log::make_kafka_client(RD_KAFKA_PRODUCER, settings, log::install_delivery_reports);
     if (!made) return made.status();
     rd_kafka_topic_t* rkt = rd_kafka_topic_new(made->get(), topic_.c_str(), nullptr);
-    if (!rkt)
-      return log::kafka_status(rd_kafka_last_error(),
-                               "sink \"" + name_ + "\": topic \"" + topic_ + "\"");
+    if (!rkt) return log::kafka_status(rd_kafka_last_error(), subject());
     producer_ = std::move(made).value();
     topic_handle_.reset(rkt);
     stopping_ = false;
     poller_ = std::thread([this] {
       while (!stopping_.load(std::memory_order_relaxed)) rd_kafka_poll(producer_.get(), 50);
     });
+    if (transactional_id_.empty()) return Status::ok();
+    Status ready = start_transactions();
+    if (!ready.is_ok()) disconnect();
+    return ready;
+  }
+
+  // Registers the transactional id, which fences any earlier producer of it and
+  // ends its open transaction, and only then reads the progress: nothing that
+  // producer did can change it afterwards.
+  Status start_transactions() {
+    if (rd_kafka_error_t* e =
+            rd_kafka_init_transactions(producer_.get(), static_cast<int>(timeout_us_ / 1000))) {
+      Status s = Status::unavailable(subject() + ": init_transactions with transactional_id \"" +
+                                     transactional_id_ + "\": " + rd_kafka_error_string(e));
+      rd_kafka_error_destroy(e);
+      return s;
+    }
+    // Read before the producer names the topic: brokers that create topics on
+    // demand would make a missing one, uncompacted.
+    SLUICE_RETURN_IF_ERROR(read_progress());
+    rd_kafka_topic_t* rkt = rd_kafka_topic_new(producer_.get(), progress_topic_.c_str(), nullptr);
+    if (!rkt) return log::kafka_status(rd_kafka_last_error(), subject() + ": progress topic");
+    progress_handle_.reset(rkt);
+    spdlog::info(
+        "sink \"{}\": transactional as \"{}\"; progress of {} source partition(s) in \"{}\"", name_,
+        transactional_id_, progress_.size(), progress_topic_);
     return Status::ok();
+  }
+
+  void disconnect() {
+    stopping_ = true;
+    if (poller_.joinable()) poller_.join();
+    progress_handle_.reset();
+    topic_handle_.reset();
+    producer_.reset();
   }
 
   std::string_view key_of(const Event& event, Arena& scratch) {
@@ -155,8 +350,16 @@ class KafkaSink final : public Sink {
   std::vector<std::pair<std::string, FieldPath>> headers_;
   std::string compression_;
   int64_t timeout_us_ = 30'000'000;
+  std::string transactional_id_;  // empty: not transactional
+  std::string progress_topic_;
+  kafka::Progress progress_;  // what Kafka has of each source partition
+  std::map<kafka::SourcePartition, int64_t> last_written_us_;
+  int64_t progress_read_us_ = 0;
+  // Below the 6 s a Kafka group's session timeout is at least.
+  static constexpr int64_t kStaleAfterUs = 5'000'000;
   log::KafkaHandle producer_;
   log::KafkaTopicHandle topic_handle_;
+  log::KafkaTopicHandle progress_handle_;
   std::thread poller_;  // serves delivery reports
   std::atomic<bool> stopping_{false};
   std::string value_, key_text_, header_text_;
@@ -165,6 +368,10 @@ class KafkaSink final : public Sink {
 
 std::string check_options(const OptionValues& o) {
   if (o.get_string("topic").empty()) return "topic: name the Kafka topic to write to";
+  if (!o.get_string("progress_topic").empty() && o.get_string("transactional_id").empty())
+    return "progress_topic: only a transactional sink keeps progress; set transactional_id too";
+  if (o.get_string("progress_topic") == o.get_string("topic"))
+    return "progress_topic: must not be the topic the events go to";
   if (o.has("headers")) {
     for (const auto& [header, path] : o.get_string_map("headers")) {
       if (auto parsed = FieldPath::parse(path); !parsed)
@@ -182,7 +389,7 @@ SinkType kafka_sink_type() {
   spec.type = "kafka";
   spec.summary =
       "Produces events as JSON messages to a Kafka topic; a batch counts as written once Kafka "
-      "acknowledged it.";
+      "acknowledged it (with transactional_id: once its transaction committed).";
   spec.options = kafka_connection_options();
   const std::vector<OptionSpec> own = {
       OptionSpec::required_option("topic", OptionType::kString,
@@ -203,6 +410,16 @@ SinkType kafka_sink_type() {
           "How long a batch waits for Kafka's acknowledgements before the write fails and is "
           "retried.")
           .at_least(100'000),
+      OptionSpec::optional(
+          "transactional_id", OptionType::kString, "",
+          "Exactly-once into Kafka: each batch is one transaction with this transactional.id, "
+          "together with the sink's progress, so consumers reading with "
+          "isolation.level=read_committed see every event once, across crashes. Unique per "
+          "running sink (e.g. ${HOSTNAME}-shipped); empty: at-least-once."),
+      OptionSpec::optional(
+          "progress_topic", OptionType::kString, "",
+          "With transactional_id: the compacted topic (it must exist) that records how far the "
+          "sink's transactions reach into each source partition; empty: <topic>.sluice-progress."),
   };
   spec.options.insert(spec.options.end(), own.begin(), own.end());
   spec.check = check_options;
