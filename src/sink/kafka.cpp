@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <map>
 #include <thread>
@@ -125,8 +126,10 @@ class KafkaSink final : public Sink {
     if (from_log) SLUICE_RETURN_IF_ERROR(refresh_progress_if_stale(where));
     const auto known = from_log ? progress_.find(where) : progress_.end();
     const int64_t skip_below = known == progress_.end() ? -1 : known->second;
-    const bool all_written = from_log && !batch.events.empty() && batch.origin.last_offset >= 0 &&
-                             batch.origin.last_offset < skip_below;
+    const bool all_written =
+        from_log && !batch.events.empty() &&
+        std::all_of(batch.events.begin(), batch.events.end(),
+                    [&](const Event& e) { return e.offset >= 0 && e.offset < skip_below; });
     if (all_written || batch.events.empty()) {
       stats_.add_in(batch.size());
       if (all_written) stats_.add_already_written(batch.size());
@@ -250,9 +253,12 @@ class KafkaSink final : public Sink {
                                        {"compression.type", compression_},
                                        {"message.timeout.ms", std::to_string(timeout_us_ / 1000)}},
                                       "sink \"" + name_ + "\""};
-    // A write waits for its acknowledgements: lingering would only add latency.
+    // A write enqueues its whole batch, then waits. Without lingering the first
+    // messages leave in requests of their own and the rest queue behind the
+    // in-flight limit; a few milliseconds let the batch go in large requests
+    // (BM_KafkaSinkWrite, docs/benchmarks.md).
     if (!log::has_property(connection_.properties, "linger.ms"))
-      settings.required.insert(settings.required.begin(), {"linger.ms", "0"});
+      settings.required.insert(settings.required.begin(), {"linger.ms", "5"});
     if (!transactional_id_.empty()) {
       settings.required.push_back({"transactional.id", transactional_id_});
       // librdkafka wants a message's timeout within its transaction's.
