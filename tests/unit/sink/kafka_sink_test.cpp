@@ -66,6 +66,23 @@ std::map<std::string, int> value_counts(const std::vector<std::pair<std::string,
   return counts;
 }
 
+// Brokers with the sink's topic (2 partitions) and its progress topic.
+class KafkaSinkTest : public ::testing::Test {
+ protected:
+  KafkaSinkTest() {
+    cluster.create_topic("out", 2);
+    cluster.create_topic("out.sluice-progress", 1);
+  }
+  // A sink with `transactional_id: <id>`.
+  KafkaSinkUnderTest transactional(const std::string& id) {
+    return KafkaSinkUnderTest(dir.path(), cluster, "    transactional_id: " + id + "\n");
+  }
+  std::map<std::string, int> counts() { return value_counts(messages(cluster, "out", 2)); }
+
+  TempDir dir;
+  MockKafkaCluster cluster;
+};
+
 TEST(KafkaSinkProgress, KeysAndValuesReadBackAsWritten) {
   using kafka::parse_progress_key;
   EXPECT_EQ(kafka::progress_key("shipped", {"orders", 3}), "shipped/orders/3");
@@ -84,12 +101,8 @@ TEST(KafkaSinkProgress, KeysAndValuesReadBackAsWritten) {
   EXPECT_FALSE(kafka::parse_progress_value("-5"));
 }
 
-TEST(KafkaSink, TransactionsCarryTheMessagesAndTheProgressOfTheirPartition) {
-  TempDir dir;
-  MockKafkaCluster cluster;
-  cluster.create_topic("out", 2);
-  cluster.create_topic("out.sluice-progress", 1);
-  KafkaSinkUnderTest s(dir.path(), cluster, "    transactional_id: shipped-1\n");
+TEST_F(KafkaSinkTest, TransactionsCarryTheMessagesAndTheProgressOfTheirPartition) {
+  auto s = transactional("shipped-1");
   ASSERT_TRUE(s.sink);
   ASSERT_TRUE(s.sink->write(batch_of(numbered(0, 3), 0)).is_ok());
   ASSERT_TRUE(s.sink->write(batch_of(numbered(3, 5), 3)).is_ok());
@@ -106,26 +119,21 @@ TEST(KafkaSink, TransactionsCarryTheMessagesAndTheProgressOfTheirPartition) {
   EXPECT_EQ(s.stats.snapshot().already_written, 0u);
 }
 
-TEST(KafkaSink, AfterARestartAReplayedEventIsNotWrittenAgain) {
-  TempDir dir;
-  MockKafkaCluster cluster;
-  cluster.create_topic("out", 2);
-  cluster.create_topic("out.sluice-progress", 1);
+TEST_F(KafkaSinkTest, AfterARestartAReplayedEventIsNotWrittenAgain) {
   {
-    KafkaSinkUnderTest first(dir.path(), cluster, "    transactional_id: shipped-1\n");
+    auto first = transactional("shipped-1");
     ASSERT_TRUE(first.sink->write(batch_of(numbered(0, 10), 0)).is_ok());
     ASSERT_TRUE(first.sink->write(batch_of(numbered(100, 105), 0, 1)).is_ok());
   }  // gone before the log committed any of it: the restart reads it all again
-  KafkaSinkUnderTest again(dir.path(), cluster, "    transactional_id: shipped-1\n");
+  auto again = transactional("shipped-1");
   // The replay of partition 0 runs past what Kafka has; partition 1's is all there.
   ASSERT_TRUE(again.sink->write(batch_of(numbered(5, 15), 5)).is_ok());
   ASSERT_TRUE(again.sink->write(batch_of(numbered(100, 105), 0, 1)).is_ok());
   ASSERT_TRUE(again.sink->write(batch_of(numbered(15, 17), 15)).is_ok());
   ASSERT_TRUE(again.sink->close().is_ok());
 
-  const auto counts = value_counts(messages(cluster, "out", 2));
-  EXPECT_EQ(counts.size(), 22u);  // n 0..16 and 100..104
-  for (const auto& [value, count] : counts) EXPECT_EQ(count, 1) << value;
+  EXPECT_EQ(counts().size(), 22u);  // n 0..16 and 100..104
+  for (const auto& [value, count] : counts()) EXPECT_EQ(count, 1) << value;
   EXPECT_EQ(again.stats.snapshot().already_written, 10u);  // 5..9 and 100..104
   EXPECT_EQ(again.stats.snapshot().events_out, 7u);        // 10..16
 }
@@ -133,12 +141,8 @@ TEST(KafkaSink, AfterARestartAReplayedEventIsNotWrittenAgain) {
 // The mock brokers give each producer of a transactional id a new producer id
 // without fencing the one before, and keep aborted messages visible: this checks
 // the sink's side, that a failed commit is reported and the retry succeeds.
-TEST(KafkaSink, ACommitTheBrokersRefuseFailsTheWriteAndTheRetryWritesTheBatch) {
-  TempDir dir;
-  MockKafkaCluster cluster;
-  cluster.create_topic("out", 1);
-  cluster.create_topic("out.sluice-progress", 1);
-  KafkaSinkUnderTest s(dir.path(), cluster, "    transactional_id: shipped-1\n");
+TEST_F(KafkaSinkTest, ACommitTheBrokersRefuseFailsTheWriteAndTheRetryWritesTheBatch) {
+  auto s = transactional("shipped-1");
   ASSERT_TRUE(s.sink->write(batch_of(numbered(0, 2), 0)).is_ok());
   cluster.fail_requests(26 /* EndTxn */, 1, RD_KAFKA_RESP_ERR_INVALID_TXN_STATE);
   const Status refused = s.sink->write(batch_of(numbered(2, 5), 2));
@@ -154,18 +158,13 @@ TEST(KafkaSink, ACommitTheBrokersRefuseFailsTheWriteAndTheRetryWritesTheBatch) {
   const auto progress = messages(cluster, "out.sluice-progress", 1);
   ASSERT_FALSE(progress.empty());
   EXPECT_EQ(progress.back(), (std::pair<std::string, std::string>{"shipped/in/0", "5"}));
-  const auto counts = value_counts(messages(cluster, "out", 1));
-  EXPECT_EQ(counts.size(), 5u);  // every event is there (the aborted try too, on the mock)
+  EXPECT_EQ(counts().size(), 5u);  // every event is there (the aborted try too, on the mock)
 }
 
-TEST(KafkaSink, APartitionWrittenMeanwhileByAnotherInstanceIsReadAgain) {
-  TempDir dir;
-  MockKafkaCluster cluster;
-  cluster.create_topic("out", 2);
-  cluster.create_topic("out.sluice-progress", 1);
+TEST_F(KafkaSinkTest, APartitionWrittenMeanwhileByAnotherInstanceIsReadAgain) {
   // Two instances of one pipeline, each with its own id, sharing the progress.
-  KafkaSinkUnderTest mine(dir.path(), cluster, "    transactional_id: instance-1\n");
-  KafkaSinkUnderTest theirs(dir.path(), cluster, "    transactional_id: instance-2\n");
+  auto mine = transactional("instance-1");
+  auto theirs = transactional("instance-2");
   ASSERT_TRUE(mine.sink->write(batch_of(numbered(100, 102), 0, 1)).is_ok());
   ASSERT_TRUE(theirs.sink->write(batch_of(numbered(0, 10), 0)).is_ok());
   // `theirs` dies; partition 0 comes to `mine` after the group's session timeout
@@ -173,9 +172,8 @@ TEST(KafkaSink, APartitionWrittenMeanwhileByAnotherInstanceIsReadAgain) {
   std::this_thread::sleep_for(std::chrono::milliseconds(5200));
   ASSERT_TRUE(mine.sink->write(batch_of(numbered(0, 12), 0)).is_ok());
   ASSERT_TRUE(mine.sink->close().is_ok());
-  const auto counts = value_counts(messages(cluster, "out", 2));
-  EXPECT_EQ(counts.size(), 14u);
-  for (const auto& [value, count] : counts) EXPECT_EQ(count, 1) << value;
+  EXPECT_EQ(counts().size(), 14u);
+  for (const auto& [value, count] : counts()) EXPECT_EQ(count, 1) << value;
   EXPECT_EQ(mine.stats.snapshot().already_written, 10u);
 }
 
