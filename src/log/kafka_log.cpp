@@ -236,8 +236,12 @@ Status KafkaLog::create_topic(const TopicConfig& config) {
   auto set = [&](const char* name, int64_t value) {
     rd_kafka_NewTopic_set_config(topic, name, std::to_string(value).c_str());
   };
-  set("retention.ms", config.retention_age_us < 0 ? -1 : config.retention_age_us / 1000);
-  set("retention.bytes", config.retention_bytes);
+  if (config.compacted) {
+    rd_kafka_NewTopic_set_config(topic, "cleanup.policy", "compact");
+  } else {
+    set("retention.ms", config.retention_age_us < 0 ? -1 : config.retention_age_us / 1000);
+    set("retention.bytes", config.retention_bytes);
+  }
   set("segment.bytes", config.segment_bytes);
   set("segment.ms", config.segment_age_us / 1000);
 
@@ -266,7 +270,8 @@ Status KafkaLog::create_topic(const TopicConfig& config) {
         result = Status(StatusCode::kIoError,
                         subject + " does not exist and could not be created: " +
                             (why ? why : kafka_error_text(err)) + "; create it with " +
-                            std::to_string(config.partitions) + " partitions");
+                            std::to_string(config.partitions) + " partitions" +
+                            (config.compacted ? " and cleanup.policy=compact" : ""));
       }
     }
   }

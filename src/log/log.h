@@ -43,6 +43,9 @@ struct TopicConfig {
   bool retention_deletes_uncommitted = false;         // true: retention may delete what a group has not read
   Codec codec = Codec::kNone;
   std::string encryption_key;                         // key id; empty: stored in clear
+  // On Kafka, cleanup.policy=compact: the brokers keep the newest record of every
+  // key and no retention applies. The embedded log keeps its size and age retention.
+  bool compacted = false;
 };
 
 // One record to append. The views must stay valid for the duration of append().

@@ -56,7 +56,12 @@ log::TopicConfig CheckpointStore::topic_config(const std::string& topic, int32_t
   config.partitions = partitions;
   config.durability = log::Durability::kAlways;  // a checkpoint commits offsets right after
   config.segment_bytes = int64_t(64) << 20;
-  config.retention_bytes = kTopicRetentionBytes;  // only the newest checkpoint is ever read
+  // On Kafka the brokers keep the newest record of each key (two slots' worth of
+  // chunks, save_to_topic), so a checkpoint of any size survives and the topic
+  // stays about twice the state. The embedded log does not compact: size
+  // retention bounds it there.
+  config.compacted = true;
+  config.retention_bytes = kTopicRetentionBytes;
   // No age limit: the only checkpoint of a partition that receives nothing for days
   // must not age out (size retention never deletes the newest segment).
   config.retention_age_us = -1;
@@ -64,24 +69,17 @@ log::TopicConfig CheckpointStore::topic_config(const std::string& topic, int32_t
   return config;
 }
 
+std::string CheckpointStore::chunk_key(int slot, size_t index) {
+  return "checkpoint/" + std::to_string(slot) + "/" + std::to_string(index);
+}
+
 Status CheckpointStore::save_to_topic(const std::string& bytes) {
-  // Retention deletes the oldest segments first: a checkpoint near the size kept would
-  // lose its first chunks, and with them the only complete one. Said once, loudly.
-  const bool large = static_cast<int64_t>(bytes.size()) > kTopicRetentionBytes / 2;
-  if (large && !warned_large_) {
-    spdlog::warn(
-        "checkpoint {}: {} MiB, over half of the {} MiB the topic keeps per partition; a "
-        "checkpoint that retention cuts into cannot be restored: split the state over more "
-        "partitions",
-        path_, bytes.size() >> 20, kTopicRetentionBytes >> 20);
-  }
-  warned_large_ = large;
   // Tells the chunks of this save from those of another instance's (random, not a clock:
   // instances' clocks differ).
   std::random_device random;
   const uint64_t sequence = (uint64_t(random()) << 32) ^ random();
   const size_t count = std::max<size_t>(1, (bytes.size() + kChunkBytes - 1) / kChunkBytes);
-  std::vector<std::string> values(count);
+  std::vector<std::string> values(count), keys(count);
   std::vector<log::Record> records(count);
   for (size_t i = 0; i < count; ++i) {
     std::string& v = values[i];
@@ -90,10 +88,15 @@ Status CheckpointStore::save_to_topic(const std::string& bytes) {
     put_varint(i, &v);
     put_varint(count, &v);
     v.append(std::string_view(bytes).substr(i * kChunkBytes, kChunkBytes));
-    records[i] = log::Record{now_us(), "checkpoint", v};
+    keys[i] = chunk_key(next_slot_, i);
+    records[i] = log::Record{now_us(), keys[i], v};
   }
   auto appended = log_->append(topic_, partition_, records);
   if (!appended) return appended.status().with_context("checkpoint " + path_);
+  // Only a complete save moves to the other slot: a failed one (perhaps stored in
+  // part) is retried into the same slot, so compaction never takes a chunk of the
+  // newest complete checkpoint, which is in the other.
+  next_slot_ = 1 - next_slot_;
   return Status::ok();
 }
 
@@ -107,49 +110,112 @@ Result<std::optional<std::string>> CheckpointStore::load_from_topic() const {
       end = t.partitions[static_cast<size_t>(partition_)].end_offset;
     }
   }
-  // Reads `count` records from `from` on (fewer when the partition has fewer).
-  auto read_records = [&](int64_t from, size_t count) -> Result<std::vector<std::string>> {
-    std::vector<std::string> values;
+  struct Stored {
+    int64_t offset = 0;
+    std::string key, value;
+  };
+  // The records from `from` on, up to `count` of them and below `before`; in a
+  // compacted topic offsets have gaps.
+  auto read_records = [&](int64_t from, size_t count,
+                          int64_t before) -> Result<std::vector<Stored>> {
+    std::vector<Stored> out;
     int64_t next = from;
-    while (values.size() < count && next < end) {
-      auto read = log_->read(topic_, partition_, next, (count - values.size()) * (kChunkBytes + 64),
-                             2'000'000);
+    while (out.size() < count && next < before) {
+      const size_t wanted = std::min<size_t>(count - out.size(), 16);
+      auto read = log_->read(topic_, partition_, next, wanted * (kChunkBytes + 64), 2'000'000);
       if (!read) return read.status();
       if (read->records.empty() && read->next_offset <= next)
         return Status::unavailable("reading " + path_ + " at offset " + std::to_string(next) +
                                    ": no records came");
       for (const log::ReadRecord& r : read->records) {
-        if (values.size() < count) values.emplace_back(r.value);
+        if (r.offset >= before || out.size() == count) return out;
+        out.push_back(Stored{r.offset, std::string(r.key), std::string(r.value)});
       }
       next = read->next_offset;
     }
-    return values;
+    return out;
   };
-  // From the newest record back: the first complete set of chunks is the checkpoint.
-  int64_t last = end - 1;
-  for (int attempts = 0; last >= start && attempts < 64; ++attempts) {
-    auto tail = read_records(last, 1);
-    if (!tail) return tail.status();
-    if (tail->empty()) break;
-    const std::optional<Chunk> newest = parse_chunk(tail->front());
-    if (!newest)
-      return Status::corruption("offset " + std::to_string(last) + " is not a checkpoint chunk");
-    const int64_t first = last - static_cast<int64_t>(newest->index);
-    if (newest->index + 1 == newest->count && first >= start) {
-      auto set = read_records(first, newest->count);
+  // The newest record below `before`: the one just before, or, across a gap that
+  // compaction left, found by looking further back each time.
+  auto record_before = [&](int64_t before) -> Result<std::optional<Stored>> {
+    for (int64_t back = 1;; back *= 2) {
+      const int64_t from = std::max(start, before - back);
+      auto window = read_records(from, SIZE_MAX, before);
+      if (!window) return window.status();
+      if (!window->empty()) return std::optional<Stored>(std::move(window->back()));
+      if (from == start) return std::optional<Stored>();
+    }
+  };
+  auto parse = [&](const Stored& r) -> Result<Chunk> {
+    const std::optional<Chunk> c = parse_chunk(r.value);
+    if (!c)
+      return Status::corruption("offset " + std::to_string(r.offset) +
+                                " is not a checkpoint chunk");
+    return *c;
+  };
+  // A set's slot, from its chunks' key; -1 for a key without one.
+  auto slot_of = [](const std::string& key) {
+    return key.rfind("checkpoint/0/", 0) == 0 ? 0 : key.rfind("checkpoint/1/", 0) == 0 ? 1 : -1;
+  };
+  auto found = [&](const std::string& key, std::string bytes) {
+    // The next save goes to the other slot than the checkpoint restored.
+    next_slot_ = slot_of(key) == 0 ? 1 : 0;
+    return std::optional<std::string>(std::move(bytes));
+  };
+
+  auto newest = record_before(end);
+  if (!newest) return newest.status();
+  if (!*newest) return std::optional<std::string>();
+  // Usually the newest record ends a complete set whose chunks are the records just
+  // before it: read them forward at once.
+  {
+    auto last = parse(**newest);
+    if (!last) return last.status();
+    const int64_t first = (*newest)->offset - static_cast<int64_t>(last->index);
+    if (last->index + 1 == last->count && first >= start) {
+      auto set = read_records(first, last->count, end);
       if (!set) return set.status();
       std::string bytes;
-      bool complete = set->size() == newest->count;
+      bool complete = set->size() == last->count;
       for (size_t i = 0; complete && i < set->size(); ++i) {
-        const std::optional<Chunk> c = parse_chunk((*set)[i]);
-        complete = c && c->sequence == newest->sequence && c->index == i;
+        const std::optional<Chunk> c = parse_chunk((*set)[i].value);
+        complete = c && c->sequence == last->sequence && c->index == i &&
+                   (*set)[i].offset == first + static_cast<int64_t>(i);
         if (complete) bytes.append(c->bytes);
       }
-      if (complete) return std::optional<std::string>(std::move(bytes));
+      if (complete) return found((*newest)->key, std::move(bytes));
     }
-    last = first - 1;  // cut short: the set before
   }
-  if (last < start) return std::optional<std::string>();
+  // Otherwise (a save cut short, gaps compaction left): record by record from the
+  // newest back, the first set found whole from its last chunk to its first.
+  std::vector<Chunk> chunks;  // of the set being followed, from its last chunk down
+  std::vector<Stored> records;
+  int sets_tried = 0;
+  for (std::optional<Stored> at = std::move(*newest); at && sets_tried < 64;) {
+    auto c = parse(*at);
+    if (!c) return c.status();
+    const bool continues = !chunks.empty() && c->sequence == chunks.back().sequence &&
+                           c->index + 1 == chunks.back().index;
+    if (!continues) {
+      chunks.clear();
+      records.clear();
+      if (c->index + 1 == c->count) ++sets_tried;  // a set's last chunk: follow it
+    }
+    if (continues || c->index + 1 == c->count) {
+      records.push_back(*at);
+      chunks.push_back(*c);
+      if (c->index == 0) {
+        std::string bytes;
+        for (auto it = records.rbegin(); it != records.rend(); ++it)
+          bytes.append(parse_chunk(it->value)->bytes);
+        return found(records.front().key, std::move(bytes));
+      }
+    }
+    auto before = record_before(at->offset);
+    if (!before) return before.status();
+    at = std::move(*before);
+  }
+  if (sets_tried < 64) return std::optional<std::string>();
   return Status::corruption("no complete checkpoint among the newest 64 sets");
 }
 

@@ -38,8 +38,12 @@
 //
 //   magic "SLCC"  varint sequence  varint chunk index  varint chunk count  bytes
 //
-// The checkpoint is the newest complete set of chunks; a set cut short (an append
-// that stored only part of its records) is passed over for the one before.
+// and key "checkpoint/<slot>/<chunk index>". The topic is compacted on Kafka (the
+// newest record of each key kept), and saves alternate between slots 0 and 1 once
+// they succeed, so the newest complete checkpoint is never compacted away by the
+// saves after it. The checkpoint is the newest complete set of chunks; a set cut
+// short (an append that stored only part of its records) is passed over for the
+// one before, across the gaps in offsets that compaction leaves.
 #pragma once
 
 #include <cstdint>
@@ -77,7 +81,8 @@ class CheckpointStore final : public CheckpointSaver {
   CheckpointStore(log::Log& log, std::string topic, int32_t partition = 0);
   static log::TopicConfig topic_config(const std::string& topic, int32_t partitions = 1);
   static constexpr size_t kChunkBytes = 512 << 10;
-  // Size retention of a checkpoint topic's partitions (no age limit).
+  // Size retention of a checkpoint topic's partitions in the embedded log (no age
+  // limit); on Kafka the topic is compacted instead.
   static constexpr int64_t kTopicRetentionBytes = int64_t(256) << 20;
 
   // Seal new checkpoints with `key_id` of `keys` (empty: write them plain); every
@@ -100,6 +105,7 @@ class CheckpointStore final : public CheckpointSaver {
   Result<std::string> unseal(std::string_view bytes) const;
   Status save_to_topic(const std::string& bytes);
   Result<std::optional<std::string>> load_from_topic() const;
+  static std::string chunk_key(int slot, size_t index);
 
   log::Log* log_ = nullptr;  // set: in topic_ of this log, not in a file
   std::string topic_;
@@ -109,7 +115,9 @@ class CheckpointStore final : public CheckpointSaver {
   std::string path_;
   log::KeyRing keys_;
   std::string key_id_;
-  bool warned_large_ = false;  // a checkpoint near what the topic keeps was logged
+  // The slot (0 or 1) of the key space the next save's chunks use: saves alternate
+  // once they succeed, and a load continues in the slot it did not restore.
+  mutable int next_slot_ = 0;
 };
 
 }  // namespace sluice::runtime

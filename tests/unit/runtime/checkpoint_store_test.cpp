@@ -6,6 +6,7 @@
 #include <iterator>
 
 #include "log/embedded_log.h"
+#include "support/compacting_log.h"
 #include "support/temp_dir.h"
 
 namespace sluice::runtime {
@@ -176,6 +177,71 @@ TEST(CheckpointStore, InATopicOfTheLogTheNewestCompleteSetOfChunksIsTheCheckpoin
   ASSERT_FALSE(bad.is_ok());
   EXPECT_NE(bad.status().message().find("topic g.checkpoints"), std::string::npos);
   EXPECT_NE(bad.status().message().find("offset"), std::string::npos);
+}
+
+// A checkpoint whose state takes `chunks` chunks, told apart by `mark`.
+Checkpoint of_chunks(size_t chunks, char mark) {
+  Checkpoint cp = sample();
+  cp.states["per_minute"] = std::string((chunks - 1) * CheckpointStore::kChunkBytes + 100, mark);
+  return cp;
+}
+
+std::vector<std::string> keys_of(sluice::testing::CompactingLog& log, const std::string& topic) {
+  std::vector<std::string> keys;
+  for (const auto& r : log.records(topic, 0)) keys.push_back(r.key);
+  return keys;
+}
+
+TEST(CheckpointStore, OnKafkaTheTopicIsCompactedAndSavesAlternateBetweenTwoSlotsOfKeys) {
+  const log::TopicConfig topic = CheckpointStore::topic_config("g.per_minute.changelog", 4);
+  EXPECT_TRUE(topic.compacted);
+  sluice::testing::CompactingLog log;
+  ASSERT_TRUE(log.ensure_topic(topic).is_ok());
+  CheckpointStore store(log, topic.name, 0);
+  ASSERT_TRUE(store.save(of_chunks(3, 'a')).is_ok());
+  ASSERT_TRUE(store.save(of_chunks(2, 'b')).is_ok());
+  ASSERT_TRUE(store.save(of_chunks(1, 'c')).is_ok());
+  EXPECT_EQ(keys_of(log, topic.name),
+            (std::vector<std::string>{"checkpoint/0/0", "checkpoint/0/1", "checkpoint/0/2",
+                                      "checkpoint/1/0", "checkpoint/1/1", "checkpoint/0/0"}));
+  // The cleaner keeps the newest record of each key: a's chunk 0 goes (c took its key),
+  // its chunks 1 and 2 stay as garbage that is no complete set.
+  log.compact(topic.name, 0);
+  EXPECT_EQ(log.records(topic.name, 0).size(), 5u);
+  auto loaded = store.load();
+  ASSERT_TRUE(loaded.is_ok() && loaded->has_value()) << loaded.status().message();
+  EXPECT_EQ((*loaded)->states, of_chunks(1, 'c').states);
+}
+
+TEST(CheckpointStore, SavesCutShortAndCompactedAwayLeaveTheCheckpointBeforeThem) {
+  const log::TopicConfig topic = CheckpointStore::topic_config("g.per_minute.changelog", 1);
+  sluice::testing::CompactingLog log;
+  ASSERT_TRUE(log.ensure_topic(topic).is_ok());
+  CheckpointStore store(log, topic.name, 0);
+  ASSERT_TRUE(store.save(of_chunks(2, 'a')).is_ok());  // slot 0
+  ASSERT_TRUE(store.save(of_chunks(3, 'b')).is_ok());  // slot 1
+  // Two saves of c, each stored only in part, both into slot 0 (a failed save does
+  // not move on): the second overwrites the first one's chunks, compaction leaves
+  // gaps, and b, the newest complete checkpoint, is untouched.
+  log.store_only_in_next_append(2);
+  EXPECT_FALSE(store.save(of_chunks(3, 'c')).is_ok());
+  log.store_only_in_next_append(1);
+  EXPECT_FALSE(store.save(of_chunks(3, 'c')).is_ok());
+  log.compact(topic.name, 0);
+  auto loaded = store.load();
+  ASSERT_TRUE(loaded.is_ok() && loaded->has_value()) << loaded.status().message();
+  EXPECT_EQ((*loaded)->states, of_chunks(3, 'b').states);
+
+  // Another instance restoring b saves into slot 0 next, never over b.
+  CheckpointStore next_owner(log, topic.name, 0);
+  auto restored = next_owner.load();
+  ASSERT_TRUE(restored.is_ok() && restored->has_value()) << restored.status().message();
+  ASSERT_TRUE(next_owner.save(of_chunks(1, 'd')).is_ok());
+  EXPECT_EQ(log.records(topic.name, 0).back().key, "checkpoint/0/0");
+  log.compact(topic.name, 0);
+  auto after = next_owner.load();
+  ASSERT_TRUE(after.is_ok() && after->has_value()) << after.status().message();
+  EXPECT_EQ((*after)->states, of_chunks(1, 'd').states);
 }
 
 }  // namespace
