@@ -26,18 +26,21 @@ namespace {
 
 struct Upstream {
   std::vector<const ComponentConfig*> sources;
-  bool through_stateful = false;
+  // A stateful transform upstream whose output carries no input positions (a window).
+  std::string stateful_without_positions;
 };
 
-// The sources whose events reach `component`, and whether any path passes a stateful transform.
+// The sources whose events reach `component`, and which stateful transform upstream,
+// if any, emits events that do not keep their input's position.
 Upstream upstream_of(const PipelineConfig& config, const ComponentConfig& component,
-                     const std::set<std::string>& stateful) {
+                     const Registry& registry, const std::set<std::string>& stateful) {
   Upstream found;
   config.for_each_upstream(component, [&](const ComponentConfig& from) {
     if (from.kind == ComponentKind::kSource) {
       found.sources.push_back(&from);
-    } else if (stateful.count(from.name)) {
-      found.through_stateful = true;
+    } else if (stateful.count(from.name) && !registry.transform(from.type)->passes_positions &&
+               found.stateful_without_positions.empty()) {
+      found.stateful_without_positions = from.name;
     }
   });
   return found;
@@ -63,9 +66,13 @@ Result<RepartitionPlan> plan_repartitions(PipelineConfig& config, const Registry
   std::vector<RepartitionedTransform> planned;
   for (const ComponentConfig& c : config.components) {
     if (!stateful.count(c.name)) continue;
-    const Upstream upstream = upstream_of(config, c, stateful);
-    if (upstream.through_stateful) {
-      plan.why_not = "transform \"" + c.name + "\" reads the output of another stateful transform";
+    // Behind a dedup, throttle or anomaly detector it reads their repartitioned
+    // positions; a window's results have none to tell a replayed one by.
+    const Upstream upstream = upstream_of(config, c, registry, stateful);
+    if (!upstream.stateful_without_positions.empty()) {
+      plan.why_not = "transform \"" + c.name + "\" reads the results of transform \"" +
+                     upstream.stateful_without_positions +
+                     "\", which carry no input positions to tell a replayed one";
       return plan;
     }
     RepartitionedTransform t;

@@ -6,8 +6,11 @@
 // appends them to "<group>.T.repartition" keyed by T's state key, and the source
 // "T:repartitioned", which reads that topic back and is T's only input. They show
 // in metrics and /api/v1/components like any component. A stateful transform fed
-// by another one keeps the pipeline on one active instance (its input has no
-// upstream identity to tell a replay from a new event); the plan is then empty.
+// by a dedup, throttle or anomaly detector is planned the same way: their output
+// keeps the positions it had in their repartition topic, which tell a replay. One
+// fed by a window's results keeps the pipeline on one active instance (results
+// have no upstream identity to tell a replayed one from a new one); the plan is
+// then empty.
 #pragma once
 
 #include <string>

@@ -159,7 +159,7 @@ TransformType dedup_transform_type() {
                        [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
                          return std::unique_ptr<Transform>(std::make_unique<DedupTransform>(ctx));
                        },
-                       /*stateful=*/true};
+                       /*stateful=*/true, /*passes_positions=*/true};
 }
 
 }  // namespace sluice::transform

@@ -151,7 +151,7 @@ TransformType throttle_transform_type() {
                        [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
                          return std::unique_ptr<Transform>(std::make_unique<ThrottleTransform>(ctx));
                        },
-                       /*stateful=*/true};
+                       /*stateful=*/true, /*passes_positions=*/true};
 }
 
 }  // namespace sluice::transform

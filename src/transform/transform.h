@@ -86,6 +86,12 @@ struct TransformType {
   // the one place the runtime learns it, known without building one (the scale-out
   // plan asks before the pipeline is built; an enrich table is not loaded for it).
   bool stateful = false;
+  // Whether every event it emits carries the log position (Event::offset) of the
+  // input event it came from, as a dedup's or a throttle's do and a window's results
+  // do not. A stateful transform reading its output then tells a replay from a new
+  // event by that position, so on a shared log both split by key
+  // (runtime/repartition_plan.h).
+  bool passes_positions = false;
 };
 
 }  // namespace sluice::transform

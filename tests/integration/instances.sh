@@ -91,16 +91,16 @@ post_ndjson() {
 
 # window_test_data SEED EVENTS CHUNK: events.ndjson and expected_tumbling.txt from
 # window_events.py, its events but the last in files chunk.* of CHUNK lines, and
-# end.ndjson: one event per service at the last event's time. Event time advances per
+# end.ndjson: one event per service at the last event's time (ids -2, -3, ...). Event time advances per
 # partition of the repartition topic, so these close every service's windows wherever
 # it lives; they go last, once everything before them is in the repartition topic
 # (chunks posted to different instances reach it in any order, within the lateness).
 window_test_data() {
   python3 "$SLUICE_SOURCE_DIR/tests/integration/window_events.py" "$1" "$2" 40
-  local last_ts s
+  local last_ts s id=-2
   last_ts=$(tail -1 events.ndjson | jq .ts)
   for s in gateway users orders payments search catalog; do
-    echo "{\"id\": -2, \"service\": \"$s\", \"ts\": $last_ts, \"bytes\": 0}"
+    echo "{\"id\": $((id--)), \"service\": \"$s\", \"ts\": $last_ts, \"bytes\": 0}"
   done >end.ndjson
   head -n -1 events.ndjson | split -l "$3" - chunk.
 }

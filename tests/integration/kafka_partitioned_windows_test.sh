@@ -11,38 +11,56 @@
 # of one instance alone: each window with its exact count, sum, minimum and maximum
 # (a window re-emitted after the kill must be identical), none late — no event lost,
 # none counted twice although the killed instance's upstream work is replayed.
+#
+# With CHAIN_DEDUP=1 (kafka_chained_state_test.sh) a dedup by .id comes before the
+# window, each split by its own key through its own repartition topic, and the first
+# chunk is posted twice: the window must read the dedup's output exactly once too,
+# also when the dedup's partitions are replayed after the kill.
 source "$(dirname "$0")/lib.sh"
 source "$SLUICE_SOURCE_DIR/tests/integration/instances.sh"
+CHAIN_DEDUP=${CHAIN_DEDUP:-0}
+repartition=windows.per_minute.repartition
+split_topics=(events "$repartition")
 # The mock brokers cannot create topics: those sluice would create are made up front.
-start_kafka --topic events:4 --topic windows.per_minute.repartition:4 --topic windows.per_minute.changelog:4
+topics=(--topic events:4 --topic "$repartition:4" --topic windows.per_minute.changelog:4)
+if [[ $CHAIN_DEDUP == 1 ]]; then
+  topics+=(--topic windows.unique.repartition:4 --topic windows.unique.changelog:4)
+  split_topics+=(windows.unique.repartition)
+fi
+start_kafka "${topics[@]}"
 
 window_test_data 23 40000 1000
 
 for i in 1 2 3; do
   instance_header $i windows 1s >pipeline$i.yaml
   events_source_yaml $i 4 >>pipeline$i.yaml
-  minute_windows_yaml 30m >>pipeline$i.yaml
+  if [[ $CHAIN_DEDUP == 1 ]]; then
+    minute_windows_yaml 30m | sed -e 's/^transforms:$/transforms:\n  unique: {type: dedup, inputs: [events], key_fields: [id], window: 1d}/' \
+      -e 's/    inputs: \[events\]/    inputs: [unique]/' >>pipeline$i.yaml
+  else
+    minute_windows_yaml 30m >>pipeline$i.yaml
+  fi
   start_instance $i
 done
-repartition=windows.per_minute.repartition
 
-# Settled: every partition of both topics has exactly one owner among the live instances.
+# Settled: every partition of each split topic has exactly one owner among the live instances.
 settled() {
-  local i total_events=0 total_windows=0 n
-  for i in "$@"; do
-    n=$(owned "$i" events)
-    total_events=$((total_events + ${n:-0}))
-    n=$(owned "$i" "$repartition")
-    total_windows=$((total_windows + ${n:-0}))
+  local i t n total
+  for t in "${split_topics[@]}"; do
+    total=0
+    for i in "$@"; do
+      n=$(owned "$i" "$t")
+      total=$((total + ${n:-0}))
+    done
+    [[ $total == 4 ]] || return 1
   done
-  [[ $total_events == 4 && $total_windows == 4 ]]
 }
 wait_settled() {
   for _ in $(seq 1 600); do
     settled "$@" && return 0
     sleep 0.1
   done
-  fail "partitions not split among instances $* within 60 s: $(for i in "$@"; do echo "$i: $(owned "$i" events)/$(owned "$i" "$repartition")"; done)"
+  fail "partitions not split among instances $* within 60 s: $(for i in "$@"; do for t in "${split_topics[@]}"; do echo -n "$i $t: $(owned "$i" "$t"); "; done; done)"
 }
 wait_settled 1 2 3
 runners=0 victim=""
@@ -60,6 +78,8 @@ half=$((${#chunks[@]} / 2))
 live=(1 2 3)
 k=0
 for c in "${chunks[@]:0:$half}"; do post_ndjson "$c" "${live[k++ % 3]}"; sleep 0.05; done
+# Repeats for the dedup to drop (to another instance than the first time).
+if [[ $CHAIN_DEDUP == 1 ]]; then post_ndjson "${chunks[0]}" "${live[1]}"; fi
 # Mid-stream: the victim holds open windows and has upstream work not yet committed.
 kill -9 "${pid[victim]}"
 wait "${pid[victim]}" 2>/dev/null || true

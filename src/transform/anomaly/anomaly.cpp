@@ -336,7 +336,7 @@ TransformType anomaly_transform_type() {
                        [](const BuildContext& ctx) -> Result<std::unique_ptr<Transform>> {
                          return std::unique_ptr<Transform>(std::make_unique<AnomalyTransform>(ctx));
                        },
-                       /*stateful=*/true};
+                       /*stateful=*/true, /*passes_positions=*/true};
 }
 
 }  // namespace sluice::transform

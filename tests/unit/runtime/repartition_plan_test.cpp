@@ -84,7 +84,7 @@ sinks:
   EXPECT_EQ(plan->by_component("clean"), nullptr);
 }
 
-TEST(RepartitionPlan, AStatefulTransformFedByAnotherKeepsThePipelineWhole) {
+TEST(RepartitionPlan, AStatefulTransformBehindADedupReadsTheDedupsOutputThroughItsOwnTopic) {
   PipelineConfig config = load_config(R"(
 data_dir: /tmp/never-used
 sources:
@@ -100,15 +100,54 @@ transforms:
 sinks:
   minutes: {type: blackhole, inputs: [per_minute]}
 )");
+  auto plan = plan_repartitions(config, Registry::builtin(), "g");
+  ASSERT_TRUE(plan.is_ok()) << plan.status().message();
+  EXPECT_EQ(plan->why_not, "");
+  ASSERT_EQ(plan->transforms.size(), 2u);
+  ASSERT_NE(plan->by_transform("once"), nullptr);
+  const RepartitionedTransform* windows = plan->by_transform("per_minute");
+  ASSERT_NE(windows, nullptr);
+  EXPECT_EQ(windows->topic.partitions, 4) << "as wide as the source behind the dedup";
+  ASSERT_EQ(windows->key.size(), 1u);
+  EXPECT_EQ(windows->key[0].to_string(), ".service");
+  // api → once:repartition; once:repartitioned → once → per_minute:repartition;
+  // per_minute:repartitioned → per_minute → minutes.
+  EXPECT_EQ(inputs_of(config, "once:repartition"), (std::vector<std::string>{"api"}));
+  EXPECT_EQ(inputs_of(config, "once"), (std::vector<std::string>{"once:repartitioned"}));
+  EXPECT_EQ(inputs_of(config, "per_minute:repartition"), (std::vector<std::string>{"once"}));
+  EXPECT_EQ(inputs_of(config, "per_minute"),
+            (std::vector<std::string>{"per_minute:repartitioned"}));
+}
+
+TEST(RepartitionPlan, AStatefulTransformFedByWindowResultsKeepsThePipelineWhole) {
+  PipelineConfig config = load_config(R"(
+data_dir: /tmp/never-used
+sources:
+  api: {type: http, address: "127.0.0.1:1", partitions: 4}
+transforms:
+  per_minute:
+    type: window
+    inputs: [api]
+    size: 1m
+    key_fields: [service]
+    aggregates: {n: count()}
+  spikes:
+    type: anomaly
+    inputs: [per_minute]
+    value: .n
+    series: [service]
+sinks:
+  alerts: {type: blackhole, inputs: [spikes]}
+)");
   const size_t components = config.components.size();
   auto plan = plan_repartitions(config, Registry::builtin(), "g");
   ASSERT_TRUE(plan.is_ok()) << plan.status().message();
   EXPECT_TRUE(plan->transforms.empty());
-  EXPECT_NE(plan->why_not.find("\"per_minute\" reads the output of another stateful transform"),
+  EXPECT_NE(plan->why_not.find("\"spikes\" reads the results of transform \"per_minute\""),
             std::string::npos)
       << plan->why_not;
   EXPECT_EQ(config.components.size(), components) << "the graph is left as it was";
-  EXPECT_EQ(inputs_of(config, "per_minute"), (std::vector<std::string>{"once"}));
+  EXPECT_EQ(inputs_of(config, "spikes"), (std::vector<std::string>{"per_minute"}));
 }
 
 TEST(RepartitionPlan, APipelineWithoutStateNeedsNoRepartition) {
