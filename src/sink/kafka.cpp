@@ -180,6 +180,7 @@ class KafkaSink final : public Sink {
       // open for another commit; anything else ends it.
       if (rd_kafka_error_is_retriable(e) && std::chrono::steady_clock::now() < deadline) {
         rd_kafka_error_destroy(e);
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
         continue;
       }
       return transaction_failed(e, "commit");
