@@ -139,6 +139,27 @@ size_t unconfirmed(std::vector<std::pair<int32_t, int64_t>> stored) {
   return count;
 }
 
+Result<int32_t> topic_partition_count(rd_kafka_t* rk, const std::string& topic,
+                                      const std::string& subject, int timeout_ms) {
+  const rd_kafka_metadata_t* metadata = nullptr;
+  if (rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 1, nullptr, &metadata, timeout_ms))
+    return kafka_status(err, subject + ": metadata of topic \"" + topic + "\"");
+  int32_t count = -1;
+  rd_kafka_resp_err_t topic_error = RD_KAFKA_RESP_ERR_NO_ERROR;
+  for (int i = 0; i < metadata->topic_cnt; ++i) {
+    const rd_kafka_metadata_topic_t& t = metadata->topics[i];
+    if (topic != t.topic) continue;
+    if (t.err == RD_KAFKA_RESP_ERR_NO_ERROR)
+      count = t.partition_cnt;
+    else if (t.err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
+      topic_error = t.err;
+  }
+  rd_kafka_metadata_destroy(metadata);
+  if (topic_error)
+    return kafka_status(topic_error, subject + ": metadata of topic \"" + topic + "\"");
+  return count;
+}
+
 bool has_property(const KafkaProperties& properties, std::string_view name) {
   for (const auto& [key, value] : properties) {
     if (key == name) return true;

@@ -107,6 +107,12 @@ size_t unconfirmed(std::vector<std::pair<int32_t, int64_t>> stored);
 // A make_kafka_client conf_setup for producers whose messages KafkaDelivery tracks.
 void install_delivery_reports(rd_kafka_conf_t* conf, void*);
 
+// The partition count of `topic` as the brokers list it, -1 when they do not.
+// Asks for every topic's metadata: brokers that auto-create topics would create
+// one that a request names. Errors name `subject`.
+Result<int32_t> topic_partition_count(rd_kafka_t* rk, const std::string& topic,
+                                      const std::string& subject, int timeout_ms);
+
 // Whether the user set `name` (the component then leaves its own default out).
 bool has_property(const KafkaProperties& properties, std::string_view name);
 

@@ -165,26 +165,7 @@ KafkaLog::PartitionReader& KafkaLog::reader_for(const std::string& topic, int32_
 }
 
 Result<int32_t> KafkaLog::partition_count(const std::string& topic) {
-  // Asking for every topic, not this one: brokers that auto-create topics would
-  // create it on a request naming it, with their default partition count.
-  const rd_kafka_metadata_t* metadata = nullptr;
-  const rd_kafka_resp_err_t err =
-      rd_kafka_metadata(producer_.get(), 1, nullptr, &metadata, timeout_ms());
-  if (err) return kafka_status(err, "log: metadata of topic \"" + topic + "\"");
-  int32_t count = -1;
-  for (int i = 0; i < metadata->topic_cnt; ++i) {
-    const rd_kafka_metadata_topic_t& t = metadata->topics[i];
-    if (topic != t.topic) continue;
-    if (t.err == RD_KAFKA_RESP_ERR_NO_ERROR)
-      count = t.partition_cnt;
-    else if (t.err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART) {
-      const rd_kafka_resp_err_t topic_err = t.err;
-      rd_kafka_metadata_destroy(metadata);
-      return kafka_status(topic_err, "log: metadata of topic \"" + topic + "\"");
-    }
-  }
-  rd_kafka_metadata_destroy(metadata);
-  return count;
+  return topic_partition_count(producer_.get(), topic, "log", timeout_ms());
 }
 
 Status KafkaLog::ensure_topic(const TopicConfig& config) {

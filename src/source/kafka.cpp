@@ -15,12 +15,7 @@ namespace {
 enum class ValueFormat { kJson, kNdjson, kRaw };
 enum class Start { kCommitted, kEarliest, kLatest };
 
-struct PartitionListDeleter {
-  void operator()(rd_kafka_topic_partition_list_t* list) const {
-    rd_kafka_topic_partition_list_destroy(list);
-  }
-};
-using PartitionList = std::unique_ptr<rd_kafka_topic_partition_list_t, PartitionListDeleter>;
+using log::PartitionList;
 
 class KafkaSource final : public Source {
  public:

@@ -17,28 +17,6 @@ std::optional<Int> parse_decimal(std::string_view text) {
   return value;
 }
 
-// The partition count of `topic`, -1 when the brokers do not list it. Asks for
-// every topic: brokers that auto-create topics would create one a request names.
-Result<int32_t> partition_count(rd_kafka_t* rk, const std::string& topic,
-                                const std::string& subject, int timeout_ms) {
-  const rd_kafka_metadata_t* metadata = nullptr;
-  if (rd_kafka_resp_err_t err = rd_kafka_metadata(rk, 1, nullptr, &metadata, timeout_ms))
-    return log::kafka_status(err, subject + ": metadata");
-  int32_t count = -1;
-  rd_kafka_resp_err_t topic_error = RD_KAFKA_RESP_ERR_NO_ERROR;
-  for (int i = 0; i < metadata->topic_cnt; ++i) {
-    const rd_kafka_metadata_topic_t& t = metadata->topics[i];
-    if (topic != t.topic) continue;
-    if (t.err == RD_KAFKA_RESP_ERR_NO_ERROR)
-      count = t.partition_cnt;
-    else if (t.err != RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART)
-      topic_error = t.err;
-  }
-  rd_kafka_metadata_destroy(metadata);
-  if (topic_error) return log::kafka_status(topic_error, subject + ": metadata");
-  return count;
-}
-
 int remaining_ms(std::chrono::steady_clock::time_point deadline) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       deadline - std::chrono::steady_clock::now());
@@ -92,7 +70,7 @@ Result<Progress> read_progress(const log::KafkaClientSettings& connection, const
   auto made = log::make_kafka_client(RD_KAFKA_CONSUMER, settings);
   if (!made) return made.status();
   rd_kafka_t* rk = made->get();
-  auto count = partition_count(rk, topic, subject, remaining_ms(deadline));
+  auto count = log::topic_partition_count(rk, topic, subject, remaining_ms(deadline));
   if (!count) return count.status();
   if (*count < 0) {
     return Status::invalid(subject +
