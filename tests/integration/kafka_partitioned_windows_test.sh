@@ -87,16 +87,24 @@ live=()
 for i in 1 2 3; do [[ $i == "$victim" ]] || live+=("$i"); done
 for c in "${chunks[@]:$half}"; do post_ndjson "$c" "${live[k++ % 2]}"; sleep 0.05; done
 wait_settled "${live[@]}"
-# Everything posted is in the repartition topic once the group committed the source's topic.
-events_backlog() {
+# Everything posted is in the window's repartition topic once the group committed every
+# topic before it (the source's, and the dedup's with CHAIN_DEDUP=1): only then may the
+# end events go, or they could overtake events still waiting in the dedup's topic.
+upstream_topics=(events)
+if [[ $CHAIN_DEDUP == 1 ]]; then upstream_topics+=(windows.unique.repartition); fi
+# topic_backlog I TOPIC: the group's uncommitted records of TOPIC (instance I's /metrics),
+# "none" while it reports none.
+topic_backlog() {
   curl -fsS "http://127.0.0.1:${obs[$1]}/metrics" |
-    awk '$1 ~ /^sluice_log_backlog_records\{group="windows",topic="events",/ {n += $2} END {print n + 0}'
+    awk -v t="$2" '$1 ~ /^sluice_log_backlog_records\{group="windows",/ && index($1, "topic=\"" t "\"") {n += $2; seen = 1} END {print seen ? n : "none"}'
 }
-for _ in $(seq 1 600); do
-  [[ $(events_backlog "${live[0]}") == 0 ]] && break
-  sleep 0.1
+for t in "${upstream_topics[@]}"; do
+  for _ in $(seq 1 600); do
+    [[ $(topic_backlog "${live[0]}" "$t") == 0 ]] && break
+    sleep 0.1
+  done
+  [[ $(topic_backlog "${live[0]}" "$t") == 0 ]] || fail "the group did not commit all of $t within 60 s"
 done
-[[ $(events_backlog "${live[0]}") == 0 ]] || fail "the source's topic was not committed within 60 s"
 # The lateness allowed (30 m) exceeds the data's span: every window is still open, and
 # the instances' state_entries gauges, each the sum over the partitions it holds, add
 # up to all of them once the windows have read everything.
