@@ -1,5 +1,9 @@
 #include "runtime/registry.h"
 
+#include <map>
+#include <string>
+#include <utility>
+
 #include "core/config/kafka_options.h"
 #include "core/config/log_options.h"
 #include "governance/exposure_check.h"
@@ -97,10 +101,27 @@ void Registry::check_pipeline(const PipelineConfig& config, Diagnostics& diagnos
   governance::check_exposure(config, diagnostics, graph_ok);
   // A Kafka component without brokers needs the pipeline's Kafka log: known only
   // from the whole file, so checked here rather than with the component's options.
+  // Two sinks producing with one transactional id to one cluster would fence each
+  // other's producer at every batch: neither would make progress.
+  std::map<std::pair<std::string, std::string>, const ComponentConfig*> transactional;
   for (const ComponentConfig& c : config.components) {
     if (c.type != "kafka") continue;
-    if (auto connection = kafka_connection(c, config); !connection)
+    auto connection = kafka_connection(c, config);
+    if (!connection) {
       diagnostics.error(c.location, connection.status().message());
+      continue;
+    }
+    if (c.kind != ComponentKind::kSink || !c.options.has("transactional_id")) continue;
+    const std::string id = c.options.get_string("transactional_id");
+    if (id.empty()) continue;
+    auto [first, inserted] = transactional.try_emplace({connection->brokers, id}, &c);
+    if (!inserted) {
+      diagnostics.error(c.location, "sink \"" + c.name + "\": transactional_id \"" + id +
+                                        "\" is also that of sink \"" + first->second->name +
+                                        "\" (line " + std::to_string(first->second->location.line) +
+                                        "): each transactional sink needs an id of its own, or the "
+                                        "two fence each other's producer");
+    }
   }
 }
 
