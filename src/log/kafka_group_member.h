@@ -13,6 +13,14 @@
 // An instance that dies without leaving keeps its share until the brokers time it
 // out (session.timeout.ms, 10 s unless set); the others then read from its last
 // commit, so what it had read but not committed is read again (at-least-once).
+//
+// An instance that was only frozen (a paused VM, a starved process) for that long
+// wakes up with a share that is no longer its own, and librdkafka tells it so only
+// once its heartbeat has been answered. Until then it must not commit: the member
+// notices the stall itself (its poller, which runs every 100 ms, did not run for
+// half the session timeout) and is not trusted() until a heartbeat had time to
+// come back (two heartbeat intervals and a second). A revocation with the
+// assignment lost goes to the listener's lost().
 #pragma once
 
 #include <atomic>
@@ -37,6 +45,8 @@ class KafkaGroupMember final : public GroupMembership {
       std::function<void(const std::vector<TopicPartition>&)> released);
   ~KafkaGroupMember() override;
 
+  bool trusted() const override;
+
   static std::string member_group(const std::string& group) { return group + ".members"; }
 
  private:
@@ -48,11 +58,19 @@ class KafkaGroupMember final : public GroupMembership {
   void rebalanced(rd_kafka_t* rk, rd_kafka_resp_err_t event,
                   const rd_kafka_topic_partition_list_t* partitions);
 
+  // The poller's turn: notes a stall since its last turn.
+  void poller_ran();
+
   GroupListener& listener_;
   std::function<void(const std::vector<TopicPartition>&)> released_;
   KafkaHandle consumer_;
   std::atomic<bool> leaving_{false};
   std::thread poller_;
+  int64_t stall_us_ = 5'000'000;            // half the session timeout
+  int64_t confirm_us_ = 7'000'000;          // after a stall, until a heartbeat has been answered
+  std::atomic<int64_t> poller_ran_us_{0};   // steady clock
+  std::atomic<int64_t> doubt_until_us_{0};  // steady clock
+  std::atomic<bool> revoking_{false};       // the group waits for this instance's handover
 };
 
 }  // namespace sluice::log

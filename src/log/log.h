@@ -117,6 +117,10 @@ class GroupListener {
   // `partitions` go to another instance once this returns: stop reading them and
   // commit what was made durable from them first.
   virtual void revoked(const std::vector<TopicPartition>& partitions) = 0;
+  // `partitions` were taken from this instance without a revocation (the brokers
+  // timed it out while it was frozen or cut off) and another instance may read them
+  // already: stop reading them, and commit or save nothing for them.
+  virtual void lost(const std::vector<TopicPartition>& partitions) = 0;
 };
 
 // Membership in a group of instances; destroying it leaves the group without a
@@ -124,6 +128,11 @@ class GroupListener {
 class GroupMembership {
  public:
   virtual ~GroupMembership() = default;
+  // False while this instance cannot be sure its share is still its own: after it
+  // stalled long enough for the brokers to time it out, until the group confirmed
+  // the share or took it (lost()). Offsets and checkpoints wait meanwhile: written
+  // by an instance that lost its partitions, they would go behind the new owner's.
+  virtual bool trusted() const { return true; }
 };
 
 class Log {

@@ -141,12 +141,15 @@ std::string render_metrics(const PipelineStatus& st, const ProcessStats& process
   }
   w.family("sluice_group_handovers_total", Type::kCounter,
            "Times this instance let its partitions go to a rebalance: complete (everything read "
-           "was durable and committed) or incomplete (the next owner reads the rest again).");
+           "was durable and committed), incomplete (the next owner reads the rest again) or lost "
+           "(taken while this instance did not answer; nothing committed for them after).");
   if (st.in_group) {
     w.sample("sluice_group_handovers_total", {{"result", "complete"}},
              static_cast<double>(st.handovers - st.incomplete_handovers));
     w.sample("sluice_group_handovers_total", {{"result", "incomplete"}},
              static_cast<double>(st.incomplete_handovers));
+    w.sample("sluice_group_handovers_total", {{"result", "lost"}},
+             static_cast<double>(st.lost_shares));
   }
   w.family("sluice_trace_spans_total", Type::kCounter,
            "Trace spans by result: exported to the collector, dropped (queue full) or failed (the collector "

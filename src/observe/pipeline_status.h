@@ -66,6 +66,7 @@ struct PipelineStatus {
   std::vector<std::pair<std::string, int64_t>> owned_partitions;  // per topic read
   uint64_t handovers = 0;                                         // times partitions were let go
   uint64_t incomplete_handovers = 0;  // ... with output not durable yet (read again elsewhere)
+  uint64_t lost_shares = 0;           // shares the brokers took while this instance did not answer
   bool history_enabled = false;  // metrics history (history/): records written and failed
   uint64_t history_records = 0;
   uint64_t history_failures = 0;

@@ -175,6 +175,7 @@ std::string render_components(const PipelineStatus& st, int64_t now_us) {
     j.end_object();
     j.key("handovers").value(st.handovers);
     j.key("incomplete_handovers").value(st.incomplete_handovers);
+    j.key("lost_shares").value(st.lost_shares);
     j.end_object();
   }
   j.end_object();

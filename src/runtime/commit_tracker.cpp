@@ -96,6 +96,8 @@ size_t CommitTracker::pending_cuts() const {
 
 Status CommitTracker::commit_durable() {
   std::lock_guard commit_lock(commit_mutex_);
+  if (const log::GroupMembership* m = membership_.load(); m != nullptr && !m->trusted())
+    return Status::ok();
   std::vector<uint64_t> durable(sinks_);
   for (size_t i = 0; i < sinks_; ++i) durable[i] = durable_(i);
   if (store_ == nullptr) return commit_points(durable);

@@ -66,7 +66,12 @@ class CommitTracker {
   // checkpoints, every checkpoint not saved yet goes too (each covers every
   // partition, and the state it holds now belongs to the other instance).
   void forget(const std::vector<log::TopicPartition>& partitions);
-  // Commits what has become durable; returns the first commit error.
+  // From now on commits and checkpoint saves wait while `membership` is not
+  // trusted (log.h): this instance may have lost its share without knowing yet.
+  // Null: never wait. `membership` must outlive every later commit_durable().
+  void only_while_trusted(const log::GroupMembership* membership) { membership_ = membership; }
+  // Commits what has become durable; returns the first commit error. Waiting for
+  // the membership, commits nothing (what is durable stays for the next call).
   Status commit_durable();
 
   uint64_t commits() const;
@@ -92,6 +97,7 @@ class CommitTracker {
     Checkpoint checkpoint;
     std::vector<uint64_t> required;  // per sink
   };
+  std::atomic<const log::GroupMembership*> membership_{nullptr};
   CheckpointSaver* store_ = nullptr;    // set: gated on checkpoints
   std::set<std::string> gated_topics_;  // empty: all
   bool gated(const std::string& topic) const {

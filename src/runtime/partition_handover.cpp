@@ -73,4 +73,21 @@ void PartitionHandover::revoked(const std::vector<log::TopicPartition>&) {
   }
 }
 
+void PartitionHandover::lost(const std::vector<log::TopicPartition>&) {
+  gate_.close();
+  if (reading_.empty()) return;
+  // No waiting for the pipeline: a batch of the lost share routed from now on is
+  // neither routed nor committed (let_go()); the state goes before the pending
+  // checkpoints, so no checkpoint taken after this holds it.
+  gate_.let_go();
+  if (hooks_.abandon) hooks_.abandon(steady_now_us() + timeout_us_);
+  commits_.forget(reading_);
+  spdlog::warn(
+      "lost {} partition(s) to another instance while this one did not answer: nothing more is "
+      "committed or saved for them; the new owner read on from their last commit",
+      reading_.size());
+  reading_.clear();
+  lost_.fetch_add(1);
+}
+
 }  // namespace sluice::runtime

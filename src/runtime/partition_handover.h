@@ -8,7 +8,9 @@
 // is left uncommitted and read again by the next owner (at-least-once), and the
 // commit tracker forgets those partitions' pending offsets, so this instance never
 // commits for a partition after letting it go. On assignment it opens the gate with
-// the new share.
+// the new share. Lost partitions (taken while this instance did not answer) are let
+// go the same way but without the commit and without a last checkpoint: another
+// instance has read on from the last commit already.
 //
 // Hooks adapt it to pipelines with stateful transforms: `to_read` turns an
 // assignment into the partitions to read, after restoring their state (split by
@@ -39,6 +41,10 @@ struct HandoverHooks {
   // Once nothing more is read or routed, or at `deadline_us` (steady clock) when the
   // pipeline is stuck behind a full sink; must return by then. May be empty.
   std::function<void(int64_t deadline_us)> quiet;
+  // The partitions were lost (another instance may hold them already): the state
+  // read from them is dropped without a checkpoint, by `deadline_us` or as soon as
+  // the pipeline thread is free. May be empty.
+  std::function<void(int64_t deadline_us)> abandon;
   std::function<void(const Status&)> failed;  // to_read failed: the pipeline cannot go on
 };
 
@@ -55,8 +61,11 @@ class PartitionHandover final : public log::GroupListener {
 
   void assigned(const std::vector<log::TopicPartition>& partitions) override;
   void revoked(const std::vector<log::TopicPartition>& partitions) override;
+  void lost(const std::vector<log::TopicPartition>& partitions) override;
 
   uint64_t handovers() const { return handovers_.load(); }
+  // Shares taken from this instance while it did not answer (nothing committed for them).
+  uint64_t lost_shares() const { return lost_.load(); }
   // Handovers that let partitions go with output not yet durable (read again elsewhere).
   uint64_t incomplete_handovers() const { return incomplete_.load(); }
 
@@ -73,6 +82,7 @@ class PartitionHandover final : public log::GroupListener {
   std::vector<log::TopicPartition> reading_;  // what the gate was opened with (membership thread)
   std::atomic<uint64_t> handovers_{0};
   std::atomic<uint64_t> incomplete_{0};
+  std::atomic<uint64_t> lost_{0};
 };
 
 }  // namespace sluice::runtime

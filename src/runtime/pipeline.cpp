@@ -377,6 +377,7 @@ Status Pipeline::run() {
   }
   if (Status s = shared_->commits->commit_durable(); !s.is_ok() && result.is_ok())
     result = s.with_context("offset commit");
+  shared_->commits->only_while_trusted(nullptr);
   membership_.reset();  // leaves the group once everything durable is committed
   {
     std::lock_guard lock(log_mutex_);
@@ -423,6 +424,7 @@ observe::PipelineStatus Pipeline::status() {
     }
     st.handovers = handover_->handovers();
     st.incomplete_handovers = handover_->incomplete_handovers();
+    st.lost_shares = handover_->lost_shares();
   }
 
   std::lock_guard lock(log_mutex_);

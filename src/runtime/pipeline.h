@@ -144,6 +144,8 @@ class Pipeline {
   std::atomic<bool> let_go_pending_{false};
   bool lock_by(std::unique_lock<std::timed_mutex>& lock, int64_t deadline_us, const char* what);
   void let_go_of_state();
+  // The share was lost (log.h GroupListener::lost): its state goes without a checkpoint.
+  void abandon_state(int64_t deadline_us);
   std::map<std::string, std::string> initial_states_;  // stateful transforms' fresh state
   bool joins_group() const;
   void prepare_group();  // build(): the gate and the handover, before anything reads

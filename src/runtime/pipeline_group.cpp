@@ -43,12 +43,14 @@ void Pipeline::prepare_group() {
       return assign_lanes(assigned);
     };
     hooks.quiet = [this](int64_t deadline_us) { checkpoint_lanes(deadline_us); };
+    hooks.abandon = [this](int64_t deadline_us) { abandon_state(deadline_us); };
   } else if (stateful_shared_) {
     // Stateful: the instance the group gives the checkpoint topic's partition is the active one.
     hooks.to_read = [this](const std::vector<log::TopicPartition>& assigned) {
       return activate(assigned);
     };
     hooks.quiet = [this](int64_t deadline_us) { become_standby(deadline_us); };
+    hooks.abandon = [this](int64_t deadline_us) { abandon_state(deadline_us); };
   }
   hooks.failed = [this](const Status& s) { shared_->fail(s.with_context("taking over")); };
   handover_ = std::make_unique<PartitionHandover>(*gate_, *shared_->commits, std::move(sinks),
@@ -68,6 +70,7 @@ Status Pipeline::join_group() {
   auto joined = log_->join(group_, topics, *handover_);
   if (!joined) return joined.status();
   membership_ = std::move(joined).value();
+  shared_->commits->only_while_trusted(membership_.get());
   return Status::ok();
 }
 

@@ -143,6 +143,16 @@ bool Pipeline::lock_by(std::unique_lock<std::timed_mutex>& lock, int64_t deadlin
   return false;
 }
 
+void Pipeline::abandon_state(int64_t deadline_us) {
+  std::unique_lock<std::timed_mutex> lock(transform_mutex_, std::defer_lock);
+  const auto deadline =
+      std::chrono::steady_clock::time_point(std::chrono::microseconds(deadline_us));
+  if (lock.try_lock_until(deadline))
+    let_go_of_state();
+  else
+    let_go_pending_ = true;  // the pipeline thread drops it before its next checkpoint
+}
+
 void Pipeline::let_go_of_state() {
   if (partitioned_) {
     partitioned_->drop_all();

@@ -22,13 +22,15 @@ using testing::read_all;
 using testing::topic;
 
 std::unique_ptr<KafkaLog> open_kafka(const MockKafkaCluster& cluster,
-                                     int64_t timeout_us = 10'000'000) {
+                                     int64_t timeout_us = 10'000'000,
+                                     const KafkaProperties& more = {}) {
   KafkaLogOptions options;
   options.brokers = cluster.bootstrap();
   options.group = "pipeline";
   options.timeout_us = timeout_us;
   // The mock's reconnect chatter stays out of test output; a broker back up is found quickly.
   options.properties = {{"log_level", "2"}, {"reconnect.backoff.max.ms", "200"}};
+  options.properties.insert(options.properties.end(), more.begin(), more.end());
   auto log = KafkaLog::open(std::move(options));
   EXPECT_TRUE(log.is_ok()) << log.status().message();
   return std::move(log).value();
@@ -265,6 +267,11 @@ class ShareListener final : public GroupListener {
     owns_ = false;
     ++revocations_;
   }
+  void lost(const std::vector<TopicPartition>&) override {
+    std::lock_guard lock(mutex_);
+    owns_ = false;
+    ++losses_;
+  }
   // Waits up to 30 s until this instance owns `count` partitions; returns them.
   std::vector<TopicPartition> wait_for(size_t count) {
     for (int i = 0; i < 3000; ++i) {
@@ -281,12 +288,17 @@ class ShareListener final : public GroupListener {
     std::lock_guard lock(mutex_);
     return revocations_;
   }
+  int losses() {
+    std::lock_guard lock(mutex_);
+    return losses_;
+  }
 
  private:
   std::mutex mutex_;
   std::vector<TopicPartition> share_;
   bool owns_ = false;
   int revocations_ = 0;
+  int losses_ = 0;
 };
 
 TEST(KafkaLog, InstancesOfAGroupSplitThePartitionsAndHandThemBack) {
@@ -313,6 +325,63 @@ TEST(KafkaLog, InstancesOfAGroupSplitThePartitionsAndHandThemBack) {
   // Commits go to the group itself, which has no members: they work throughout.
   const std::pair<int32_t, int64_t> offsets[] = {{0, 0}};
   EXPECT_TRUE(first_log->commit("pipeline", "shared", offsets).is_ok());
+}
+
+TEST(KafkaLog, AShareTheBrokersTookIsReportedLostNotRevokedAndComesBackOnRejoining) {
+  MockKafkaCluster cluster;
+  cluster.create_topic("shared", 2);
+  // The old membership stays with the brokers until its session times out: short here.
+  auto log = open_kafka(cluster, 10'000'000,
+                        {{"session.timeout.ms", "6000"}, {"heartbeat.interval.ms", "300"}});
+  ShareListener listener;
+  auto member = log->join("pipeline", {"shared"}, listener);
+  ASSERT_TRUE(member.is_ok()) << member.status().message();
+  ASSERT_EQ(listener.wait_for(2).size(), 2u);
+  EXPECT_TRUE((*member)->trusted());
+  // The brokers no longer know the member (as after its session timed out): its
+  // share may be another instance's already.
+  cluster.fail_requests(12 /* Heartbeat */, 1, RD_KAFKA_RESP_ERR_UNKNOWN_MEMBER_ID);
+  for (int i = 0; i < 1000 && listener.losses() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_EQ(listener.losses(), 1);
+  EXPECT_EQ(listener.revocations(), 0) << "a lost share is not handed over";
+  EXPECT_EQ(listener.wait_for(2).size(), 2u) << "it rejoins and gets its share again";
+}
+
+// Takes its first share slowly, as a restore of much state would: the group thread
+// does not run meanwhile.
+class SlowListener final : public GroupListener {
+ public:
+  void assigned(const std::vector<TopicPartition>&) override {
+    if (calls_++ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(3500));
+    done_ = true;
+  }
+  void revoked(const std::vector<TopicPartition>&) override {}
+  void lost(const std::vector<TopicPartition>&) override {}
+  std::atomic<bool> done_{false};
+
+ private:
+  int calls_ = 0;
+};
+
+TEST(KafkaLog, AMemberWhoseGroupThreadDidNotRunForHalfTheSessionIsNotTrusted) {
+  MockKafkaCluster cluster;
+  cluster.create_topic("shared", 1);
+  // Session 6 s: past 3 s without the group thread, the brokers may be about to
+  // time the member out (as when the whole process is frozen).
+  auto log = open_kafka(cluster, 10'000'000, {{"session.timeout.ms", "6000"}});
+  SlowListener listener;
+  auto member = log->join("pipeline", {"shared"}, listener);
+  ASSERT_TRUE(member.is_ok()) << member.status().message();
+  bool doubted = false;
+  for (int i = 0; i < 2000 && !listener.done_.load(); ++i) {
+    doubted = doubted || !(*member)->trusted();
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_TRUE(listener.done_.load());
+  EXPECT_TRUE(doubted) << "trusted while its group thread was held for 3.5 s";
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_TRUE((*member)->trusted()) << "a slow assignment is the group's answer, not a stall";
 }
 
 TEST(KafkaLog, APartitionThatStoppedPrefetchingWhileIdleReadsOnWhereAsked) {

@@ -204,7 +204,7 @@ TEST(MetricsText, AGroupsShareAndHandoversOnlyWhenTheInstanceSharesPartitions) {
   EXPECT_NE(
       render_components(f.status, 0)
           .find(
-              R"("group_share":{"owned_partitions":{"api":2},"handovers":5,"incomplete_handovers":1})"),
+              R"("group_share":{"owned_partitions":{"api":2},"handovers":5,"incomplete_handovers":1,"lost_shares":0})"),
       std::string::npos);
 }
 

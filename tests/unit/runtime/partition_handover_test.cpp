@@ -1,6 +1,6 @@
 // Partitions changing hands between instances: the read gate, a reader that reads
-// only its share, the commit tracker forgetting what it let go, and the handover
-// that commits before letting go.
+// only its share, the commit tracker forgetting what it let go, the handover that
+// commits before letting go, and a lost share that is let go without committing.
 #include "runtime/partition_handover.h"
 
 #include <gtest/gtest.h>
@@ -50,22 +50,28 @@ class HeldSink final : public sink::Sink {
   uint64_t held_ = 0;
 };
 
-TEST(CommitTracker, ForgetsWhatWasRoutedFromPartitionsItLetGo) {
+// Two partitions of 30 events in "t" and a commit tracker of one sink whose given
+// and durable batch counts the test sets.
+struct OneSinkTracker {
+  OneSinkTracker() { fill(*log, 2, 30); }
   testing::TempDir dir;
-  auto log = testing::open_log_with_topic(dir.path(), 2);
-  fill(*log, 2, 10);
+  std::unique_ptr<log::EmbeddedLog> log = testing::open_log_with_topic(dir.path(), 2);
   uint64_t given = 0, durable = 0;
-  CommitTracker tracker(
-      *log, "g", 1, [&](size_t) { return given; }, [&](size_t) { return durable; });
-  given = 1;
-  tracker.routed("t", 0, 10);
-  given = 2;
-  tracker.routed("t", 1, 7);
-  tracker.forget({{"t", 1}});
-  durable = 2;
-  ASSERT_TRUE(tracker.commit_durable().is_ok());
-  EXPECT_EQ(*log->committed("g", "t", 0), 10);
-  EXPECT_EQ(*log->committed("g", "t", 1), 0) << "partition 1 went to another instance";
+  CommitTracker tracker{*log, "g", 1, [this](size_t) { return given; },
+                        [this](size_t) { return durable; }};
+};
+
+TEST(CommitTracker, ForgetsWhatWasRoutedFromPartitionsItLetGo) {
+  OneSinkTracker t;
+  t.given = 1;
+  t.tracker.routed("t", 0, 10);
+  t.given = 2;
+  t.tracker.routed("t", 1, 7);
+  t.tracker.forget({{"t", 1}});
+  t.durable = 2;
+  ASSERT_TRUE(t.tracker.commit_durable().is_ok());
+  EXPECT_EQ(*t.log->committed("g", "t", 0), 10);
+  EXPECT_EQ(*t.log->committed("g", "t", 1), 0) << "partition 1 went to another instance";
 }
 
 TEST(TopicReader, ReadsOnlyThePartitionsItOwnsFromTheGroupsCommit) {
@@ -200,12 +206,61 @@ TEST(PartitionHandover, HooksTurnTheAssignmentIntoWhatToReadAndRunOnceReadingSto
   EXPECT_EQ(gate.owned("t"), 0u) << "a failed takeover reads nothing";
 }
 
+TEST(PartitionHandover, ALostShareIsLetGoWithoutACommitOrALastCheckpoint) {
+  OneSinkTracker t;
+  ReadGate gate;
+  std::atomic<bool> stopping{false};
+  int quiet = 0, abandoned = 0;
+  HandoverHooks hooks;
+  hooks.routed_all = [](int64_t) { return true; };
+  hooks.quiet = [&](int64_t) { ++quiet; };
+  hooks.abandon = [&](int64_t) { ++abandoned; };
+  PartitionHandover handover(gate, t.tracker, {}, hooks, 1'000'000, stopping);
+  handover.assigned({{"t", 0}, {"t", 1}});
+  t.given = 1;
+  t.tracker.routed("t", 0, 12);
+  t.durable = 1;  // durable, not committed yet when the share is lost
+  const uint64_t let_go_before = gate.let_go_count();
+  handover.lost({{"t", 0}, {"t", 1}});
+  EXPECT_EQ(*t.log->committed("g", "t", 0), 0) << "another instance reads it from the last commit";
+  EXPECT_EQ(quiet, 0) << "no last checkpoint of a lost share";
+  EXPECT_EQ(abandoned, 1);
+  EXPECT_EQ(gate.owned("t"), 0u);
+  EXPECT_EQ(gate.let_go_count(), let_go_before + 1) << "batches read before it are not routed";
+  EXPECT_EQ(handover.lost_shares(), 1u);
+  EXPECT_EQ(handover.handovers(), 0u);
+  ASSERT_TRUE(t.tracker.commit_durable().is_ok());
+  EXPECT_EQ(*t.log->committed("g", "t", 0), 0) << "forgotten, never committed later either";
+}
+
+// A membership whose trust the test sets.
+class DoubtedMembership final : public log::GroupMembership {
+ public:
+  bool trusted() const override { return trusted_.load(); }
+  std::atomic<bool> trusted_{false};
+};
+
+TEST(CommitTracker, CommitsAndCheckpointsWaitWhileTheMembershipIsInDoubt) {
+  OneSinkTracker t;
+  DoubtedMembership membership;
+  t.tracker.only_while_trusted(&membership);
+  t.given = 1;
+  t.tracker.routed("t", 0, 8);
+  t.durable = 1;
+  ASSERT_TRUE(t.tracker.commit_durable().is_ok());
+  EXPECT_EQ(*t.log->committed("g", "t", 0), 0) << "in doubt: nothing committed";
+  membership.trusted_ = true;
+  ASSERT_TRUE(t.tracker.commit_durable().is_ok());
+  EXPECT_EQ(*t.log->committed("g", "t", 0), 8) << "what waited is committed once trusted";
+}
+
 class RecordingListener final : public log::GroupListener {
  public:
   void assigned(const std::vector<log::TopicPartition>& partitions) override {
     assigned_ = partitions;
   }
   void revoked(const std::vector<log::TopicPartition>&) override { ++revocations_; }
+  void lost(const std::vector<log::TopicPartition>&) override { ++revocations_; }
   std::vector<log::TopicPartition> assigned_;
   int revocations_ = 0;
 };
