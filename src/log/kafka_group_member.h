@@ -15,12 +15,13 @@
 // commit, so what it had read but not committed is read again (at-least-once).
 //
 // An instance that was only frozen (a paused VM, a starved process) for that long
-// wakes up with a share that is no longer its own, and librdkafka tells it so only
-// once its heartbeat has been answered. Until then it must not commit: the member
-// notices the stall itself (its poller, which runs every 100 ms, did not run for
-// half the session timeout) and is not trusted() until a heartbeat had time to
-// come back (two heartbeat intervals and a second). A revocation with the
-// assignment lost goes to the listener's lost().
+// wakes up with a share that is no longer its own. librdkafka finds that out from
+// its own session clock or a heartbeat's answer, but the pipeline's threads wake up
+// too and may commit first. So the member notices the stall itself (its poller,
+// which runs every 100 ms, did not run for half the session timeout) and is not
+// trusted() until librdkafka had time to tell (two heartbeat intervals and a
+// second) or the group assigned a share again. A revocation with the assignment
+// lost goes to the listener's lost().
 #pragma once
 
 #include <atomic>

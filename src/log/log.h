@@ -117,8 +117,8 @@ class GroupListener {
   // `partitions` go to another instance once this returns: stop reading them and
   // commit what was made durable from them first.
   virtual void revoked(const std::vector<TopicPartition>& partitions) = 0;
-  // `partitions` were taken from this instance without a revocation (the brokers
-  // timed it out while it was frozen or cut off) and another instance may read them
+  // `partitions` were taken from this instance without a revocation (its session
+  // expired while it was frozen or cut off) and another instance may read them
   // already: stop reading them, and commit or save nothing for them.
   virtual void lost(const std::vector<TopicPartition>& partitions) = 0;
 };

@@ -197,14 +197,16 @@ TEST(MetricsText, AGroupsShareAndHandoversOnlyWhenTheInstanceSharesPartitions) {
   f.status.owned_partitions = {{"api", 2}};
   f.status.handovers = 5;
   f.status.incomplete_handovers = 1;
+  f.status.lost_shares = 2;
   const std::string shared = render_metrics(f.status, ProcessStats{}, RequestStats{}, "1", 0);
   EXPECT_EQ(sample(shared, R"(sluice_group_partitions_owned{topic="api"})"), 2);
   EXPECT_EQ(sample(shared, R"(sluice_group_handovers_total{result="complete"})"), 4);
   EXPECT_EQ(sample(shared, R"(sluice_group_handovers_total{result="incomplete"})"), 1);
+  EXPECT_EQ(sample(shared, R"(sluice_group_handovers_total{result="lost"})"), 2);
   EXPECT_NE(
       render_components(f.status, 0)
           .find(
-              R"("group_share":{"owned_partitions":{"api":2},"handovers":5,"incomplete_handovers":1,"lost_shares":0})"),
+              R"("group_share":{"owned_partitions":{"api":2},"handovers":5,"incomplete_handovers":1,"lost_shares":2})"),
       std::string::npos);
 }
 

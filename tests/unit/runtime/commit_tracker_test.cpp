@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <set>
 
@@ -94,6 +95,47 @@ TEST(CommitTracker, GatedOnCheckpointsCommitsOnlyTheNewestCheckpointEverySinkHol
   ASSERT_TRUE(tracker.commit_durable().is_ok());
   EXPECT_EQ(*log->committed("g", "t", 0), 6);
   EXPECT_EQ((*store.load())->sequence, 3u);
+}
+
+// A group membership whose trust the test sets.
+class DoubtedMembership final : public log::GroupMembership {
+ public:
+  bool trusted() const override { return trusted_.load(); }
+  std::atomic<bool> trusted_{false};
+};
+
+TEST(CommitTracker, OffsetsAndCheckpointsWaitWhileTheMembershipIsInDoubt) {
+  testing::TempDir dir;
+  auto log = testing::open_log_with_topic(dir.path(), 1);
+  TopicWriter writer(*log, "t", 1, {});
+  Batch batch = events_with_service({"a", "b"});
+  ASSERT_TRUE(writer.append(batch).is_ok());
+  CheckpointStore store(dir.path(), "g");
+  uint64_t given = 0, durable = 0;
+  CommitTracker tracker(
+      *log, "g", 1, [&](size_t) { return given; }, [&](size_t) { return durable; });
+  // Gated on checkpoints: the save and the commit after it both wait.
+  tracker.gate_on_checkpoints(&store);
+  DoubtedMembership membership;
+  tracker.only_while_trusted(&membership);
+  Checkpoint cut;
+  cut.sequence = 1;
+  cut.offsets["t"][0] = 2;
+  cut.states["w"] = "state-1";
+  given = 1;
+  tracker.checkpoint(cut);
+  durable = 1;
+  ASSERT_TRUE(tracker.commit_durable().is_ok());
+  EXPECT_EQ(*log->committed("g", "t", 0), 0) << "in doubt: no offset committed";
+  auto none = store.load();
+  ASSERT_TRUE(none.is_ok());
+  EXPECT_FALSE(none->has_value()) << "in doubt: no checkpoint saved";
+  membership.trusted_ = true;
+  ASSERT_TRUE(tracker.commit_durable().is_ok());
+  EXPECT_EQ(*log->committed("g", "t", 0), 2) << "what waited is committed once trusted";
+  auto saved = store.load();
+  ASSERT_TRUE(saved.is_ok() && saved->has_value());
+  EXPECT_EQ((*saved)->states.at("w"), "state-1");
 }
 
 TEST(CommitTracker, CheckpointsWaitingForASinkThatHoldsOutputAreBounded) {

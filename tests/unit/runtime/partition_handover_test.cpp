@@ -233,27 +233,6 @@ TEST(PartitionHandover, ALostShareIsLetGoWithoutACommitOrALastCheckpoint) {
   EXPECT_EQ(*t.log->committed("g", "t", 0), 0) << "forgotten, never committed later either";
 }
 
-// A membership whose trust the test sets.
-class DoubtedMembership final : public log::GroupMembership {
- public:
-  bool trusted() const override { return trusted_.load(); }
-  std::atomic<bool> trusted_{false};
-};
-
-TEST(CommitTracker, CommitsAndCheckpointsWaitWhileTheMembershipIsInDoubt) {
-  OneSinkTracker t;
-  DoubtedMembership membership;
-  t.tracker.only_while_trusted(&membership);
-  t.given = 1;
-  t.tracker.routed("t", 0, 8);
-  t.durable = 1;
-  ASSERT_TRUE(t.tracker.commit_durable().is_ok());
-  EXPECT_EQ(*t.log->committed("g", "t", 0), 0) << "in doubt: nothing committed";
-  membership.trusted_ = true;
-  ASSERT_TRUE(t.tracker.commit_durable().is_ok());
-  EXPECT_EQ(*t.log->committed("g", "t", 0), 8) << "what waited is committed once trusted";
-}
-
 class RecordingListener final : public log::GroupListener {
  public:
   void assigned(const std::vector<log::TopicPartition>& partitions) override {
