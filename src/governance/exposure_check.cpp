@@ -353,7 +353,11 @@ class ExposureCheck {
 
 void check_exposure(const PipelineConfig& config, Diagnostics& diagnostics, bool graph_ok) {
   ExposureCheck check(config, diagnostics);
-  if (check.check_names() && graph_ok) check.check_flows();
+  // Flows are traced through what each component does to fields, which is not known for a
+  // component whose options did not load (already reported): guessing would pile on.
+  const bool all_loaded = std::none_of(config.components.begin(), config.components.end(),
+                                       [](const ComponentConfig& c) { return c.options_failed; });
+  if (check.check_names() && graph_ok && all_loaded) check.check_flows();
 }
 
 }  // namespace sluice::governance

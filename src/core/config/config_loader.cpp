@@ -471,8 +471,9 @@ class Loader {
       component.options.set(spec->name, config_detail::parse_option(ctx, *spec, entry.second),
                             location(entry.second));
     }
+    bool missing_required = false;
     if (component.spec != nullptr) {
-      apply_defaults(ctx, key, component);
+      missing_required = apply_defaults(ctx, key, component);
       if (diagnostics_.size() == errors_before_component && component.spec->check) {
         std::string problem = component.spec->check(component.options);
         if (!problem.empty()) diagnostics_.error(location(key), subject + ": " + problem);
@@ -485,17 +486,23 @@ class Loader {
         }
       }
     }
-    component.options_failed = component.options.any_unparsed();
+    component.options_failed = missing_required || component.options.any_unparsed();
     config.components.push_back(std::move(component));
   }
 
-  void apply_defaults(const ParseContext& ctx, const YAML::Node& key, ComponentConfig& component) {
+  // Returns whether a required option is missing (reported here).
+  bool apply_defaults(const ParseContext& ctx, const YAML::Node& key, ComponentConfig& component) {
+    bool missing_required = false;
     for (const OptionSpec& spec : component.spec->options) {
       if (component.options.has(spec.name)) continue;
       if (spec.required && !component.options.location(spec.name).line) {
         diagnostics_.error(location(key),
                            ctx.subject + ": missing required option \"" + spec.name + "\"",
                            spec.doc);
+        // Declared but empty, so the checks that run on a config with errors (outputs,
+        // field flows) read "not set" rather than meet an undeclared option.
+        component.options.set(spec.name, std::monostate{}, SourceLocation{});
+        missing_required = true;
         continue;
       }
       if (component.options.location(spec.name).line)
@@ -513,6 +520,7 @@ class Loader {
       component.options.set(spec.name, config_detail::parse_option(defaults, spec, node),
                             SourceLocation{});
     }
+    return missing_required;
   }
 
   void parse_inputs(const ParseContext& ctx, const YAML::Node& node, ComponentConfig& component) {

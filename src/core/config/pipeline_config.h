@@ -35,7 +35,9 @@ struct ComponentConfig {
   std::vector<InputRef> inputs;
   OptionValues options;
   SourceLocation location;  // where the component's name is written
-  bool options_failed = false;  // an option had a problem (already reported): outputs may be unknown
+  // An option is missing or had a problem (already reported): its outputs and what it does to
+  // fields may be unknown.
+  bool options_failed = false;
   std::string definition;       // the component's settings as YAML text (interpolated)
   // Governance (governance/exposure_check.h): a source's `schema:` names an entry of
   // `schemas:`; a sink's `accepts:` lists the classes it is cleared for (empty: not checked).
