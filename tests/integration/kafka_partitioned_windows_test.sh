@@ -16,9 +16,16 @@
 # window, each split by its own key through its own repartition topic, and the first
 # chunk is posted twice: the window must read the dedup's output exactly once too,
 # also when the dedup's partitions are replayed after the kill.
+#
+# With DISRUPTION=lost (kafka_lost_share_test.sh) no instance is killed: half-way the
+# brokers answer a heartbeat with UNKNOWN_MEMBER_ID, so the group takes the share of
+# an instance that is still running, as after a freeze or a network cut. That instance
+# must let its share go without committing or checkpointing it (the share is "lost",
+# not revoked) and rejoin; the windows must come out the same.
 source "$(dirname "$0")/lib.sh"
 source "$SLUICE_SOURCE_DIR/tests/integration/instances.sh"
 CHAIN_DEDUP=${CHAIN_DEDUP:-0}
+DISRUPTION=${DISRUPTION:-kill}
 repartition=windows.per_minute.repartition
 split_topics=(events "$repartition")
 # The mock brokers cannot create topics: those sluice would create are made up front.
@@ -80,12 +87,36 @@ k=0
 for c in "${chunks[@]:0:$half}"; do post_ndjson "$c" "${live[k++ % 3]}"; sleep 0.05; done
 # Repeats for the dedup to drop (to another instance than the first time).
 if [[ $CHAIN_DEDUP == 1 ]]; then post_ndjson "${chunks[0]}" "${live[1]}"; fi
-# Mid-stream: the victim holds open windows and has upstream work not yet committed.
-kill -9 "${pid[victim]}"
-wait "${pid[victim]}" 2>/dev/null || true
-live=()
-for i in 1 2 3; do [[ $i == "$victim" ]] || live+=("$i"); done
-for c in "${chunks[@]:$half}"; do post_ndjson "$c" "${live[k++ % 2]}"; sleep 0.05; done
+# lost_shares: shares the instances let go as lost (taken while they did not answer).
+lost_shares() {
+  local i n total=0
+  for i in "${live[@]}"; do
+    n=$(curl -fsS "http://127.0.0.1:${obs[i]}/metrics" |
+      awk '$1 == "sluice_group_handovers_total{result=\"lost\"}" {print $2}')
+    total=$((total + ${n:-0}))
+  done
+  echo "$total"
+}
+if [[ $DISRUPTION == lost ]]; then
+  # Mid-stream: the next heartbeat (12) of any member is refused as if its session had
+  # expired; that member holds open windows and upstream work not yet committed.
+  kafka_command "fail 12 1 UNKNOWN_MEMBER_ID"
+  for _ in $(seq 1 300); do
+    [[ $(lost_shares) -ge 1 ]] && break
+    sleep 0.1
+  done
+  [[ $(lost_shares) -ge 1 ]] || fail "no instance reported its share lost within 30 s: $(grep -h 'lost' server*.log | tail -3)"
+  victim=$(grep -l "lost .* partition(s) to another instance" server*.log | head -1)
+  victim=${victim//[!0-9]/}
+  for c in "${chunks[@]:$half}"; do post_ndjson "$c" "${live[k++ % 3]}"; sleep 0.05; done
+else
+  # Mid-stream: the victim holds open windows and has upstream work not yet committed.
+  kill -9 "${pid[victim]}"
+  wait "${pid[victim]}" 2>/dev/null || true
+  live=()
+  for i in 1 2 3; do [[ $i == "$victim" ]] || live+=("$i"); done
+  for c in "${chunks[@]:$half}"; do post_ndjson "$c" "${live[k++ % 2]}"; sleep 0.05; done
+fi
 wait_settled "${live[@]}"
 # Everything posted is in the window's repartition topic once the group committed every
 # topic before it (the source's, and the dedup's with CHAIN_DEDUP=1): only then may the
@@ -147,10 +178,11 @@ for i in "${live[@]}"; do
   wait "${pid[i]}" || fail "instance $i did not stop cleanly: $(tail -5 server$i.log)"
 done
 
-check_minute_windows "the kill"
+check_minute_windows "the $DISRUPTION"
 # Each of those the windows must have recognised (a partition moved between the live
 # instances may recognise some again).
 [[ $duplicates -ge 0 ]] || fail "the repartition topic holds $appended records of $posted posted events"
 [[ $replays -ge $duplicates ]] ||
   fail "the windows recognised $replays of the $duplicates replayed records in the repartition topic"
-pass "windows split over $runners instances, instance $victim killed mid-stream: all $want one-minute windows exact; $duplicates records replayed into the repartition topic, $replays recognised; $reemitted identical re-emissions"
+[[ $DISRUPTION == kill ]] && what="killed" || what="lost its share"
+pass "windows split over $runners instances, instance $victim $what mid-stream: all $want one-minute windows exact; $duplicates records replayed into the repartition topic, $replays recognised; $reemitted identical re-emissions"
