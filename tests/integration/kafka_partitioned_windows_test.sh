@@ -87,16 +87,17 @@ k=0
 for c in "${chunks[@]:0:$half}"; do post_ndjson "$c" "${live[k++ % 3]}"; sleep 0.05; done
 # Repeats for the dedup to drop (to another instance than the first time).
 if [[ $CHAIN_DEDUP == 1 ]]; then post_ndjson "${chunks[0]}" "${live[1]}"; fi
-# lost_shares: shares the instances let go as lost (taken while they did not answer).
-lost_shares() {
+# live_sum AWK: the sum over the live instances of what AWK prints from each one's /metrics.
+live_sum() {
   local i n total=0
   for i in "${live[@]}"; do
-    n=$(curl -fsS "http://127.0.0.1:${obs[i]}/metrics" |
-      awk '$1 == "sluice_group_handovers_total{result=\"lost\"}" {print $2}')
+    n=$(curl -fsS "http://127.0.0.1:${obs[i]}/metrics" | awk "$1")
     total=$((total + ${n:-0}))
   done
   echo "$total"
 }
+# lost_shares: shares the instances let go as lost (taken while they did not answer).
+lost_shares() { live_sum '$1 == "sluice_group_handovers_total{result=\"lost\"}" {print $2}'; }
 if [[ $DISRUPTION == lost ]]; then
   # Mid-stream: the next heartbeat (12) of any member is refused as if its session had
   # expired; that member holds open windows and upstream work not yet committed.
@@ -140,15 +141,7 @@ done
 # the instances' state_entries gauges, each the sum over the partitions it holds, add
 # up to all of them once the windows have read everything.
 want=$(wc -l <expected_tumbling.txt)
-open_windows() {
-  local i n total=0
-  for i in "${live[@]}"; do
-    n=$(curl -fsS "http://127.0.0.1:${obs[i]}/metrics" |
-      awk '$1 ~ /^sluice_component_state_entries\{component="per_minute",/ {print $2}')
-    total=$((total + ${n:-0}))
-  done
-  echo "$total"
-}
+open_windows() { live_sum '$1 ~ /^sluice_component_state_entries\{component="per_minute",/ {print $2}'; }
 for _ in $(seq 1 600); do
   [[ $(open_windows) == "$want" ]] && break
   sleep 0.1
