@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <map>
-#include <set>
+#include <string_view>
 
 #include "core/config/kafka_options.h"
 #include "format/json_reader.h"
@@ -120,8 +120,13 @@ class KafkaSource final : public Source {
     stats_.add_in(messages);
     const size_t events = batch.size();
     if (!batch.empty()) {
-      if (!ctx.emit(std::move(batch)))
-        return Status::ok();  // stopping: not committed, replayed next run
+      // Not appended: not committed either, so these messages are read again by the
+      // next run (or the instance that gets their partitions). Reading on would commit
+      // past them with the next batch.
+      if (Status s = ctx.emit(std::move(batch)); !s.is_ok()) {
+        if (ctx.stopping()) return Status::ok();
+        return s.with_context("appending messages read from Kafka");
+      }
       stats_.add_out(events);
       stats_.add_batch();
     }
@@ -253,25 +258,52 @@ class KafkaSource final : public Source {
     return Value::object(fields, 6);
   }
 
-  // start: earliest / latest — a partition this run has not had yet begins at that end.
+  // start: earliest / latest — the partitions of this run's first share begin at that
+  // end, whatever was committed. Partitions that move here later in the run (from an
+  // instance that left or restarted) continue from the group's commit, which their
+  // last owner made: resetting them would skip (latest) or replay (earliest) what it
+  // had not read yet. Without a commit they begin at the same end (auto.offset.reset).
   static void set_rebalance(rd_kafka_conf_t* conf, void* self) {
     rd_kafka_conf_set_opaque(conf, self);
     rd_kafka_conf_set_rebalance_cb(
-        conf, [](rd_kafka_t* rk, rd_kafka_resp_err_t err,
-                 rd_kafka_topic_partition_list_t* partitions, void* opaque) {
-          auto* source = static_cast<KafkaSource*>(opaque);
-          if (err != RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
-            rd_kafka_assign(rk, nullptr);
-            return;
-          }
-          for (int i = 0; i < partitions->cnt; ++i) {
-            rd_kafka_topic_partition_t& p = partitions->elems[i];
-            if (source->started_.insert({p.topic, p.partition}).second)
-              p.offset = source->start_ == Start::kEarliest ? RD_KAFKA_OFFSET_BEGINNING
-                                                            : RD_KAFKA_OFFSET_END;
-          }
-          rd_kafka_assign(rk, partitions);
-        });
+        conf,
+        [](rd_kafka_t* rk, rd_kafka_resp_err_t err, rd_kafka_topic_partition_list_t* partitions,
+           void* opaque) { static_cast<KafkaSource*>(opaque)->rebalanced(rk, err, partitions); });
+  }
+
+  void rebalanced(rd_kafka_t* rk, rd_kafka_resp_err_t err,
+                  rd_kafka_topic_partition_list_t* partitions) {
+    // A cooperative assignor (partition.assignment.strategy in properties) moves
+    // partitions one by one and takes only incremental calls.
+    const bool cooperative = std::string_view(rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE";
+    rd_kafka_error_t* error = nullptr;
+    rd_kafka_resp_err_t eager_error = RD_KAFKA_RESP_ERR_NO_ERROR;
+    if (err != RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
+      if (cooperative)
+        error = rd_kafka_incremental_unassign(rk, partitions);
+      else
+        eager_error = rd_kafka_assign(rk, nullptr);
+    } else {
+      if (!first_share_taken_) {
+        for (int i = 0; i < partitions->cnt; ++i)
+          partitions->elems[i].offset =
+              start_ == Start::kEarliest ? RD_KAFKA_OFFSET_BEGINNING : RD_KAFKA_OFFSET_END;
+        first_share_taken_ = partitions->cnt > 0;
+      }
+      if (cooperative)
+        error = rd_kafka_incremental_assign(rk, partitions);
+      else
+        eager_error = rd_kafka_assign(rk, partitions);
+    }
+    const std::string problem = error         ? rd_kafka_error_string(error)
+                                : eager_error ? log::kafka_error_text(eager_error)
+                                              : "";
+    if (error) rd_kafka_error_destroy(error);
+    if (!problem.empty()) {
+      stats_.add_error();
+      spdlog::error("source \"{}\": taking the group's new share of partitions failed: {}", name_,
+                    problem);
+    }
   }
 
   std::string join_topics() const {
@@ -295,8 +327,7 @@ class KafkaSource final : public Source {
   std::optional<EventTime> event_time_;
   std::unique_ptr<format::JsonReader> reader_;
   log::KafkaHandle consumer_;
-  std::set<std::pair<std::string, int32_t>>
-      started_;  // partitions had this run (start: earliest/latest)
+  bool first_share_taken_ = false;  // start: earliest/latest applies to the first share only
   uint64_t bad_messages_ = 0, client_errors_ = 0, commit_failures_ = 0;
 };
 
@@ -366,7 +397,8 @@ SourceType kafka_source_type() {
       OptionSpec::optional(
           "start", OptionType::kEnum, "committed",
           "Where to begin: committed (the group's commits; earliest where it has none), earliest "
-          "or latest (every run, whatever was committed).")
+          "or latest (the partitions this instance gets first in a run, whatever was committed; "
+          "partitions that move to it later continue from the group's commit).")
           .one_of({"committed", "earliest", "latest"}),
       OptionSpec::optional("max_batch", OptionType::kInt, "10000",
                            "Messages appended to the log at a time at most.")

@@ -15,7 +15,12 @@
 //
 // `start` says where to begin: committed (resume from the group's commits; a
 // partition it never committed starts at the earliest record), earliest or latest
-// (every run begins there, whatever the group committed).
+// (the first share of partitions an instance gets in a run begins there, whatever
+// the group committed; partitions that move to it later continue from the commit
+// their last owner made, so a rebalance neither skips nor replays).
+//
+// A batch the log refuses (not a full log or brokers out of reach, which are waited
+// out) fails the source: it is not committed, and reading on would commit past it.
 #pragma once
 
 #include "source/source.h"

@@ -6,22 +6,21 @@
 
 namespace sluice::source {
 
-bool SourceContext::emit(Batch&& batch) {
+Status SourceContext::emit(Batch&& batch) {
   uint64_t refusals = 0;
   while (true) {
     Status s = append(batch);
-    if (s.is_ok()) return true;
+    if (s.is_ok()) return s;
     // kUnavailable is the pipeline stopping, or a Kafka log's brokers out of reach: retried unless
     // stopping.
-    if (s.code() == StatusCode::kUnavailable && stopping()) return false;
-    if (s.code() != StatusCode::kResourceExhausted && s.code() != StatusCode::kUnavailable) {
-      spdlog::error("{}", s.message());
-      return false;
-    }
+    if (s.code() == StatusCode::kUnavailable && stopping()) return s;
+    if (s.code() != StatusCode::kResourceExhausted && s.code() != StatusCode::kUnavailable)
+      return s;
     // The log is full or out of reach: wait for consumers, retention or brokers rather than drop
     // anything.
     if (refusals++ % 50 == 0) spdlog::warn("{}; waiting", s.message());
-    if (!sleep_until_us(steady_now_us() + 100'000)) return false;
+    if (!sleep_until_us(steady_now_us() + 100'000))
+      return Status::unavailable("the pipeline is stopping");
   }
 }
 

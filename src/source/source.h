@@ -34,8 +34,10 @@ class SourceContext {
   // nothing of the batch is acknowledged (parts may be stored: at-least-once).
   virtual Status append(Batch& batch) = 0;
   // append() for sources that can wait instead of refusing: retries while the log
-  // is over a bound or unavailable. False when stopping (or on another error, which is logged).
-  bool emit(Batch&& batch);
+  // is over a bound or out of reach. kUnavailable once stopping (nothing of the batch
+  // acknowledged); another error as append() returned it, for the source to fail with
+  // rather than read on past the batch.
+  Status emit(Batch&& batch);
   virtual bool stopping() const = 0;
   // Sleeps until `deadline_us` (steady clock, see steady_now_us) or until stop; false if stopping.
   virtual bool sleep_until_us(int64_t deadline_us) = 0;
