@@ -133,7 +133,9 @@ Status KafkaLog::close() {
 Result<rd_kafka_topic_t*> KafkaLog::producer_topic(const std::string& topic) {
   std::lock_guard lock(topics_mutex_);
   if (auto it = producer_topics_.find(topic); it != producer_topics_.end()) return it->second.get();
-  rd_kafka_topic_conf_t* conf = rd_kafka_topic_conf_new();
+  // From the client's defaults: message.timeout.ms (the log's timeout) and the user's
+  // topic-level properties are topic settings, which a fresh conf would drop.
+  rd_kafka_topic_conf_t* conf = rd_kafka_default_topic_conf_dup(producer_.get());
   char error[512];
   const auto codec = codecs_.find(topic);
   if (rd_kafka_topic_conf_set(conf, "compression.type",

@@ -254,6 +254,26 @@ TEST(KafkaLog, AppendsWhileEveryBrokerIsDownFailAsRetryLaterThenRecover) {
   EXPECT_EQ(all.values.back(), "v9");
 }
 
+TEST(KafkaLog, RecordsOfAnAppendThatTimedOutAreNotDeliveredLater) {
+  MockKafkaCluster cluster(1);
+  cluster.create_topic("late", 1);
+  auto log = open_kafka(cluster, 1'000'000);
+  ASSERT_TRUE(append_numbered(*log, "late", 0, 0, 5).is_ok());
+  cluster.set_down(1);
+  ASSERT_FALSE(append_numbered(*log, "late", 0, 5, 5).is_ok());
+  // The producer gives its records up with the append (message.timeout.ms is the log's
+  // timeout): the caller was told to retry, so a late delivery would be a duplicate.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  cluster.set_up(1);
+  Result<AppendResult> again = Status::internal("not tried");
+  for (int attempt = 0; attempt < 20 && !again.is_ok(); ++attempt)
+    again = append_numbered(*log, "late", 0, 10, 1);
+  ASSERT_TRUE(again.is_ok()) << again.status().message();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const auto all = read_all(*log, "late", 0);
+  EXPECT_EQ(all.values, (std::vector<std::string>{"v0", "v1", "v2", "v3", "v4", "v10"}));
+}
+
 // What one instance of a group was told, for the test thread to wait on.
 class ShareListener final : public GroupListener {
  public:
