@@ -80,13 +80,18 @@ Status KafkaLog::start() {
   consumer_ = std::move(made).value();
 
   poller_ = std::thread([this] {
+    while (!stopping_.load(std::memory_order_relaxed)) rd_kafka_poll(producer_.get(), 50);
+  });
+  // Stopping a read waits for its reader, which may be in a read for as long as the
+  // timeout (a leader out of reach): on the poller's thread that would hold up the
+  // delivery reports of every append.
+  sweeper_ = std::thread([this] {
     int64_t next_sweep = steady_now_us() + 1'000'000;
     while (!stopping_.load(std::memory_order_relaxed)) {
-      rd_kafka_poll(producer_.get(), 50);
-      if (steady_now_us() >= next_sweep) {
-        stop_idle_reads();
-        next_sweep = steady_now_us() + 1'000'000;
-      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      if (steady_now_us() < next_sweep) continue;
+      stop_idle_reads();
+      next_sweep = steady_now_us() + 1'000'000;
     }
   });
   if (!options_.group.empty()) known_groups_.insert(options_.group);
@@ -110,6 +115,7 @@ Status KafkaLog::close() {
   }
   stopping_ = true;
   if (poller_.joinable()) poller_.join();
+  if (sweeper_.joinable()) sweeper_.join();
   {
     std::lock_guard topics(topics_mutex_);
     for (auto& [key, reader] : readers_) {
@@ -345,8 +351,9 @@ Result<ReadResult> KafkaLog::read(const std::string& topic, int32_t partition, i
   std::vector<rd_kafka_message_t*> messages(capacity);
   int wait_ms = static_cast<int>(max_wait_us / 1000);
   ssize_t n = rd_kafka_consume_batch(*rkt, partition, 0, messages.data(), capacity);
+  int64_t low = 0;
   if (n == 0) {
-    int64_t low = 0, high = RD_KAFKA_OFFSET_INVALID;
+    int64_t high = RD_KAFKA_OFFSET_INVALID;
     // The watermarks the last fetch saw; a fetch (re)started just now has none newer than the
     // stop, which may be long ago.
     if (!restarted)
@@ -409,6 +416,11 @@ Result<ReadResult> KafkaLog::read(const std::string& topic, int32_t partition, i
         std::string_view(storage->data() + spans[2 * i + 1].first, spans[2 * i + 1].second);
   }
   result.storage.push_back(std::move(storage));
+  // Retention removed every record from `offset` on (a reader that fell behind it, on a
+  // partition with nothing newer): librdkafka resets to the start and has nothing to
+  // give. Continue at the start, as the interface says, or the reader would wait at an
+  // offset that no longer exists, its backlog never shrinking.
+  if (result.records.empty() && low > offset) result.next_offset = low;
   reader.next = result.next_offset;
   if (error && result.records.empty()) return kafka_status(error, subject());
   return result;

@@ -93,7 +93,8 @@ class KafkaLog final : public Log {
   KafkaLogOptions options_;
   KafkaHandle producer_;
   KafkaHandle consumer_;
-  std::thread poller_;  // serves the producer's delivery reports
+  std::thread poller_;   // serves the producer's delivery reports, and nothing else
+  std::thread sweeper_;  // stops idle reads (waits for readers, which the poller must not)
   std::atomic<bool> stopping_{false};
   std::mutex close_mutex_;
   bool closed_ = false;
