@@ -42,7 +42,9 @@ class KafkaSink final : public Sink {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(timeout_us_);
     log::KafkaDelivery* delivery = log::KafkaDelivery::begin();
     Produced produced = produce_events(batch, -1, delivery, deadline);
-    SLUICE_RETURN_IF_ERROR(delivered(produced, delivery->wait(deadline + std::chrono::seconds(1))));
+    if (Status s = delivered(produced, delivery->wait(deadline + std::chrono::seconds(1)));
+        !s.is_ok())
+      return replaced_if_fatal(s);
     stats_.add_in(batch.size());
     stats_.add_out(batch.size());
     stats_.add_bytes_out(produced.bytes);
@@ -93,6 +95,12 @@ class KafkaSink final : public Sink {
                             value_, event.time_us / 1000, headers, deadline);
       if (out.enqueue_error) {
         if (headers) rd_kafka_headers_destroy(headers);
+        // No retry can send it; waiting for one would stop the sink for good.
+        if (out.enqueue_error == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) {
+          out.enqueue_error = RD_KAFKA_RESP_ERR_NO_ERROR;
+          refuse_too_large(event, batch.origin);
+          continue;
+        }
         break;
       }
       out.bytes += value_.size();
@@ -100,6 +108,16 @@ class KafkaSink final : public Sink {
       out.last_offset = std::max(out.last_offset, event.offset);
     }
     return out;
+  }
+
+  void refuse_too_large(const Event& event, const BatchOrigin& origin) {
+    stats_.add_error();
+    if (too_large_++ % 1000 == 0) {
+      spdlog::error(
+          "sink \"{}\": an event of source \"{}\" partition {} offset {} is {} bytes as JSON, "
+          "more than the producer's message.max.bytes: not sent ({} so far)",
+          name_, origin.source, origin.partition, event.offset, value_.size(), too_large_);
+    }
   }
 
   // Whether every message enqueued is shown stored by its delivery report.
@@ -198,6 +216,18 @@ class KafkaSink final : public Sink {
       rd_kafka_error_destroy(e);
       disconnect();
     }
+  }
+
+  // An idempotent producer that lost track of its sequence numbers (or met another
+  // fatal error) refuses every message from then on: it is replaced, and the batch is
+  // retried by a new one (at-least-once, as after any failed write).
+  Status replaced_if_fatal(const Status& failed) {
+    char reason[512];
+    if (!producer_ || !rd_kafka_fatal_error(producer_.get(), reason, sizeof reason)) return failed;
+    spdlog::error("{}: the producer failed for good ({}); retrying with a new one", subject(),
+                  reason);
+    disconnect();
+    return Status::unavailable(subject() + ": fatal producer error: " + reason);
   }
 
   // The status of a failed transactional call; takes `e`.
@@ -371,6 +401,7 @@ class KafkaSink final : public Sink {
   std::atomic<bool> stopping_{false};
   std::string value_, key_text_, header_text_;
   uint64_t key_errors_ = 0;
+  uint64_t too_large_ = 0;  // events over message.max.bytes, not sent
 };
 
 std::string check_options(const OptionValues& o) {

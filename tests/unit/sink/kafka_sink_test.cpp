@@ -17,13 +17,14 @@ using testing::TempDir;
 
 // A kafka sink "shipped" writing topic "out" of `cluster`, with more option lines.
 struct KafkaSinkUnderTest : testing::SinkUnderTest {
+  // `properties`: more librdkafka properties, each `, name: "value"`.
   KafkaSinkUnderTest(const std::string& dir, const MockKafkaCluster& cluster,
-                     const std::string& options)
+                     const std::string& options, const std::string& properties = "")
       : SinkUnderTest(dir, "kafka", "shipped",
                       "    brokers: " + cluster.bootstrap() +
                           "\n    topic: out\n    timeout: 10s\n    properties: {log_level: "
-                          "\"2\"}\n" +
-                          options) {}
+                          "\"2\"" +
+                          properties + "}\n" + options) {}
 };
 
 // Every message of every partition of `topic`: (key, value) in partition order.
@@ -175,6 +176,37 @@ TEST_F(KafkaSinkTest, APartitionWrittenMeanwhileByAnotherInstanceIsReadAgain) {
   EXPECT_EQ(counts().size(), 14u);
   for (const auto& [value, count] : counts()) EXPECT_EQ(count, 1) << value;
   EXPECT_EQ(mine.stats.snapshot().already_written, 10u);
+}
+
+TEST_F(KafkaSinkTest, AProducerThatFailedForGoodIsReplacedAndTheBatchWritten) {
+  KafkaSinkUnderTest s(dir.path(), cluster, "");
+  ASSERT_TRUE(s.sink->write(batch_of(numbered(0, 2), 0)).is_ok());
+  // The head-of-line request refused as out of sequence: librdkafka's idempotent producer
+  // can no longer vouch for ordering or once-ness and fails for good.
+  cluster.fail_requests(0 /* Produce */, 1, RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER);
+  const Status refused = s.sink->write(batch_of(numbered(2, 3), 2));
+  ASSERT_FALSE(refused.is_ok());
+  Status retried = Status::internal("not tried");
+  for (int attempt = 0; attempt < 5 && !retried.is_ok(); ++attempt)
+    retried = s.sink->write(batch_of(numbered(2, 5), 2));
+  ASSERT_TRUE(retried.is_ok()) << "the sink kept its failed producer: " << retried.message();
+  ASSERT_TRUE(s.sink->close().is_ok());
+  const auto written = counts();
+  for (int n = 0; n < 5; ++n) {
+    const auto it = written.find(R"({"n":)" + std::to_string(n) + "}");
+    EXPECT_TRUE(it != written.end()) << n << " of " << written.size();
+  }
+}
+
+TEST_F(KafkaSinkTest, AnEventTooLargeToSendIsCountedAndTheRestOfTheBatchWritten) {
+  KafkaSinkUnderTest s(dir.path(), cluster, "", R"(, message.max.bytes: "1000")");
+  std::vector<std::string> events = numbered(0, 3);
+  events.insert(events.begin() + 1, R"({"n":99,"pad":")" + std::string(2000, 'x') + R"("})");
+  ASSERT_TRUE(s.sink->write(batch_of(events, 0)).is_ok());
+  ASSERT_TRUE(s.sink->close().is_ok());
+  EXPECT_EQ(counts(),
+            (std::map<std::string, int>{{R"({"n":0})", 1}, {R"({"n":1})", 1}, {R"({"n":2})", 1}}));
+  EXPECT_EQ(s.stats.snapshot().errors, 1u);
 }
 
 TEST(KafkaSink, AMissingProgressTopicIsAnErrorThatSaysHowToCreateIt) {
