@@ -37,21 +37,39 @@ Status CommitTracker::commit_offsets(
     std::map<std::string, std::map<int32_t, int64_t>>* failed) {
   Status first;
   std::vector<CommittedRange> moved;
-  for (const auto& [topic, partitions] : offsets) {
-    std::vector<std::pair<int32_t, int64_t>> list(partitions.begin(), partitions.end());
+  bool lookups_failed = false;  // the group's offsets are out of reach: ask once per round
+  for (const auto& [topic, all] : offsets) {
+    std::map<int32_t, int64_t> partitions = all;
     if (on_commit_) {
-      for (const auto& [partition, next] : partitions) {
-        auto& known = last_committed_[topic];
-        if (!known.count(partition)) {
-          auto before = log_.committed(group_, topic, partition);
-          known[partition] = before ? *before : 0;
+      // The lineage range of a partition's first commit starts at the group's last
+      // commit. Unknown (the coordinator out of reach), it is committed later rather
+      // than recorded from a guess.
+      auto& known = last_committed_[topic];
+      for (auto it = partitions.begin(); it != partitions.end();) {
+        if (known.count(it->first)) {
+          ++it;
+          continue;
         }
+        auto before = lookups_failed ? Result<int64_t>(Status::unavailable("not asked"))
+                                     : log_.committed(group_, topic, it->first);
+        if (before) {
+          known[it->first] = *before;
+          ++it;
+          continue;
+        }
+        if (!lookups_failed && first.is_ok())
+          first = before.status().with_context("the group's last commit of " + topic);
+        lookups_failed = true;
+        (*failed)[topic][it->first] = it->second;
+        it = partitions.erase(it);
       }
+      if (partitions.empty()) continue;
     }
+    std::vector<std::pair<int32_t, int64_t>> list(partitions.begin(), partitions.end());
     Status s = log_.commit(group_, topic, list);
     if (!s.is_ok()) {
       if (first.is_ok()) first = s;
-      (*failed)[topic] = partitions;
+      for (const auto& [partition, next] : partitions) (*failed)[topic][partition] = next;
     } else {
       commits_.fetch_add(1);
       if (on_commit_) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <atomic>
 #include <map>
 #include <set>
@@ -50,6 +51,84 @@ TEST(CommitTracker, CommitsOnlyWhatEverySinkMadeDurable) {
   durable[1] = 1;
   ASSERT_TRUE(tracker.commit_durable().is_ok());
   EXPECT_EQ(*log->committed("g", "t", 0), 4);
+}
+
+// A log whose group coordinator answers the first `failures` lookups of a commit with
+// "unavailable"; everything else goes to `inner`.
+class CoordinatorOutOfReach final : public log::Log {
+ public:
+  CoordinatorOutOfReach(log::Log& inner, int failures) : inner_(inner), failures_(failures) {}
+  Status ensure_topic(const log::TopicConfig& c) override { return inner_.ensure_topic(c); }
+  Result<log::AppendResult> append(const std::string& t, int32_t p,
+                                   std::span<const log::Record> r) override {
+    return inner_.append(t, p, r);
+  }
+  Result<log::ReadResult> read(const std::string& t, int32_t p, int64_t o, size_t b,
+                               int64_t w) override {
+    return inner_.read(t, p, o, b, w);
+  }
+  Status commit(const std::string& g, const std::string& t,
+                std::span<const std::pair<int32_t, int64_t>> o) override {
+    return inner_.commit(g, t, o);
+  }
+  Result<int64_t> committed(const std::string& g, const std::string& t, int32_t p) override {
+    ++lookups;
+    if (failures_-- > 0) return Status::unavailable("coordinator loading");
+    return inner_.committed(g, t, p);
+  }
+  Result<std::unique_ptr<log::GroupMembership>> join(const std::string& g,
+                                                     const std::vector<std::string>& t,
+                                                     log::GroupListener& l) override {
+    return inner_.join(g, t, l);
+  }
+  Result<std::vector<log::TopicInfo>> topics() override { return inner_.topics(); }
+  Result<std::vector<log::GroupOffset>> group_offsets(const std::string& g) override {
+    return inner_.group_offsets(g);
+  }
+  Status close() override { return inner_.close(); }
+  int lookups = 0;
+
+ private:
+  log::Log& inner_;
+  int failures_;
+};
+
+TEST(CommitTracker, ACommitWhoseLastCommitCannotBeLookedUpWaitsRatherThanRecordAGuess) {
+  testing::TempDir dir;
+  auto embedded = testing::open_log_with_topic(dir.path(), 3);
+  const std::vector<log::Record> ten(10, log::Record{1000, "", "{}"});
+  for (int32_t p = 0; p < 3; ++p) ASSERT_TRUE(embedded->append("t", p, ten).is_ok());
+  const std::vector<std::pair<int32_t, int64_t>> earlier = {{0, 2}, {1, 7}, {2, 1}};
+  ASSERT_TRUE(embedded->commit("g", "t", earlier).is_ok());  // by an earlier run
+  CoordinatorOutOfReach log(*embedded, 1);
+  uint64_t given = 1, durable = 1;
+  CommitTracker tracker(
+      log, "g", 1, [&](size_t) { return given; }, [&](size_t) { return durable; });
+  std::vector<CommitTracker::CommittedRange> ranges;
+  tracker.on_commit([&](const std::vector<CommitTracker::CommittedRange>& moved) {
+    ranges.insert(ranges.end(), moved.begin(), moved.end());
+  });
+  tracker.routed("t", 0, 5);
+  tracker.routed("t", 1, 9);
+  tracker.routed("t", 2, 3);
+  const Status first = tracker.commit_durable();
+  EXPECT_EQ(first.code(), StatusCode::kUnavailable);
+  // One lookup failed: the others are not asked in that round (each could wait as long).
+  EXPECT_EQ(log.lookups, 1);
+  EXPECT_EQ(*embedded->committed("g", "t", 0), 2);
+  EXPECT_EQ(*embedded->committed("g", "t", 1), 7);
+  EXPECT_EQ(*embedded->committed("g", "t", 2), 1);
+  EXPECT_TRUE(ranges.empty());
+  ASSERT_TRUE(tracker.commit_durable().is_ok());
+  EXPECT_EQ(*embedded->committed("g", "t", 0), 5);
+  EXPECT_EQ(*embedded->committed("g", "t", 1), 9);
+  EXPECT_EQ(*embedded->committed("g", "t", 2), 3);
+  ASSERT_EQ(ranges.size(), 3u);
+  for (const auto& r : ranges) {
+    SCOPED_TRACE(r.partition);
+    EXPECT_EQ(r.first_offset, earlier[r.partition].second);  // from the real last commit, not 0
+    EXPECT_EQ(r.next_offset, (std::array<int64_t, 3>{5, 9, 3})[r.partition]);
+  }
 }
 
 TEST(CommitTracker, GatedOnCheckpointsCommitsOnlyTheNewestCheckpointEverySinkHoldsAfterSavingIt) {
