@@ -163,22 +163,23 @@ class KafkaSource final : public Source {
     return Status::ok();
   }
 
-  // One message's events, with metadata and event time, into `batch`; a bad one is counted and
-  // skipped.
+  // One message's events, with metadata and event time, into `batch`. What cannot be
+  // an event (the value, or one NDJSON line of it, or an event whose time or metadata
+  // cannot be set) is counted and left out alone: the message's other events are kept.
   void add_message(const rd_kafka_message_t& m, Batch& batch) {
     const std::string_view value(static_cast<const char*>(m.payload), m.payload ? m.len : 0);
     const size_t first = batch.events.size();
-    std::string error;
+    std::vector<std::string> problems;
     if (format_ == ValueFormat::kRaw) {
       if (format::find_invalid_utf8(value) != std::string_view::npos) {
-        error = "the value is not UTF-8 text";
+        problems.push_back("the value is not UTF-8 text");
       } else {
         auto event = set_path(batch.arena(), Value::object(nullptr, 0), raw_field_,
                               Value::string(batch.arena().copy_string(value)));
         if (event)
           batch.events.push_back(Event{*event, 0, -1});
         else
-          error = event.status().message();
+          problems.push_back(event.status().message());
       }
     } else {
       std::vector<format::JsonError> errors;
@@ -186,37 +187,46 @@ class KafkaSource final : public Source {
           value,
           format_ == ValueFormat::kJson ? format::BodyFormat::kObject : format::BodyFormat::kNdjson,
           batch, &errors);
-      if (!s.is_ok())
-        error = s.message();
-      else if (!errors.empty())
-        error = errors.front().message;
-      else if (batch.events.size() == first)
-        error = "the value holds no event";
-      if (!error.empty()) batch.events.resize(first);  // a message is whole or not at all
+      if (!s.is_ok()) {
+        batch.events.resize(first);
+        problems.push_back(s.message());
+      } else {
+        for (const format::JsonError& e : errors) problems.push_back(e.message);
+        if (errors.empty() && batch.events.size() == first)
+          problems.push_back("the value holds no event");
+      }
     }
     rd_kafka_timestamp_type_t type;
     const int64_t ms = rd_kafka_message_timestamp(&m, &type);
-    for (size_t i = first; i < batch.events.size() && error.empty(); ++i) {
+    size_t kept = first;
+    for (size_t i = first; i < batch.events.size(); ++i) {
       Event& e = batch.events[i];
       if (ms > 0) e.time_us = ms * 1000;
       if (event_time_) {
-        if (Status s = event_time_->apply(e); !s.is_ok()) error = s.message();
+        if (Status s = event_time_->apply(e); !s.is_ok()) {
+          problems.push_back(s.message());
+          continue;
+        }
       }
-      if (metadata_field_ && error.empty()) {
+      if (metadata_field_) {
         auto with =
             set_path(batch.arena(), e.fields, *metadata_field_, metadata(m, ms, batch.arena()));
-        if (with)
-          e.fields = *with;
-        else
-          error = with.status().message();
+        if (!with) {
+          problems.push_back(with.status().message());
+          continue;
+        }
+        e.fields = *with;
       }
+      batch.events[kept++] = e;
     }
-    if (error.empty()) return;
-    batch.events.resize(first);
-    stats_.add_error();
-    if (bad_messages_++ % 1000 == 0) {
-      spdlog::warn("source \"{}\": topic {} partition {} offset {}: {} (skipped; {} so far)", name_,
-                   rd_kafka_topic_name(m.rkt), m.partition, m.offset, error, bad_messages_);
+    batch.events.resize(kept);
+    for (const std::string& problem : problems) {
+      stats_.add_error();
+      if (bad_events_++ % 1000 == 0) {
+        spdlog::warn("source \"{}\": topic {} partition {} offset {}: {} (skipped; {} so far)",
+                     name_, rd_kafka_topic_name(m.rkt), m.partition, m.offset, problem,
+                     bad_events_);
+      }
     }
   }
 
@@ -328,7 +338,7 @@ class KafkaSource final : public Source {
   std::unique_ptr<format::JsonReader> reader_;
   log::KafkaHandle consumer_;
   bool first_share_taken_ = false;  // start: earliest/latest applies to the first share only
-  uint64_t bad_messages_ = 0, client_errors_ = 0, commit_failures_ = 0;
+  uint64_t bad_events_ = 0, client_errors_ = 0, commit_failures_ = 0;
 };
 
 std::string check_options(const OptionValues& o) {

@@ -8,7 +8,8 @@
 //
 // Values are read as `json` (one object per message), `ndjson` (one object per
 // line of each message) or `raw` (the value as a string in `raw_field`). A value
-// that does not parse is counted as an error, logged with its topic, partition and
+// that does not parse — with ndjson, a line that does not, the other lines of the
+// message being kept — is counted as an error, logged with its topic, partition and
 // offset (1 in 1000 after the first), and skipped; it stays in Kafka for whoever
 // wants to look at it. With `metadata_field`, each event carries the message's
 // topic, partition, offset, timestamp, key and headers under that field.

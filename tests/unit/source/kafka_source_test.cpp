@@ -64,16 +64,15 @@ class RecordingContext final : public SourceContext {
 // A source "k" of group "g" on topic "in", built like the pipeline builds it.
 struct KafkaSourceUnderTest {
   // `properties`: more librdkafka properties, each `, "name": "value"`.
+  // `options`: more option lines of the source, each indented by four spaces.
   KafkaSourceUnderTest(const MockKafkaCluster& cluster, const std::string& start,
-                       const std::string& properties = "")
+                       const std::string& properties = "", const std::string& options = "")
       : config(testing::load_config(
             "sources:\n  k:\n    type: kafka\n    brokers: " + cluster.bootstrap() +
             "\n    topics: [in]\n    group: g\n    start: " + start +
             "\n    linger: 10ms\n    properties: {log_level: \"2\", session.timeout.ms: "
             "\"6000\", heartbeat.interval.ms: \"500\"" +
-            properties +
-            "}\n"
-            "sinks:\n  out: {type: blackhole, inputs: [k]}\n")),
+            properties + "}\n" + options + "sinks:\n  out: {type: blackhole, inputs: [k]}\n")),
         stats("k", ComponentKind::kSource, "kafka") {
     BuildContext ctx{*config.find("k"), config, stats};
     auto made = runtime::Registry::builtin().source("kafka")->make(ctx);
@@ -85,13 +84,13 @@ struct KafkaSourceUnderTest {
   std::unique_ptr<Source> source;
 };
 
-// Produces {"n": from} … {"n": to - 1} to `partition` of topic "in".
-void produce(const MockKafkaCluster& cluster, int32_t partition, int from, int to) {
+// Produces each of `values` as a message to `partition` of topic "in".
+void produce_values(const MockKafkaCluster& cluster, int32_t partition,
+                    const std::vector<std::string>& values) {
   log::KafkaClientSettings settings{cluster.bootstrap(), {{"log_level", "2"}}, {}, "test producer"};
   auto producer = log::make_kafka_client(RD_KAFKA_PRODUCER, settings, nullptr, nullptr);
   ASSERT_TRUE(producer) << producer.status().message();
-  for (int n = from; n < to; ++n) {
-    const std::string value = R"({"n":)" + std::to_string(n) + "}";
+  for (const std::string& value : values) {
     ASSERT_EQ(
         rd_kafka_producev(producer->get(), RD_KAFKA_V_TOPIC("in"), RD_KAFKA_V_PARTITION(partition),
                           RD_KAFKA_V_VALUE(const_cast<char*>(value.data()), value.size()),
@@ -99,6 +98,13 @@ void produce(const MockKafkaCluster& cluster, int32_t partition, int from, int t
         RD_KAFKA_RESP_ERR_NO_ERROR);
   }
   ASSERT_EQ(rd_kafka_flush(producer->get(), 10'000), RD_KAFKA_RESP_ERR_NO_ERROR);
+}
+
+// Produces {"n": from} … {"n": to - 1} to `partition` of topic "in".
+void produce(const MockKafkaCluster& cluster, int32_t partition, int from, int to) {
+  std::vector<std::string> values;
+  for (int n = from; n < to; ++n) values.push_back(R"({"n":)" + std::to_string(n) + "}");
+  produce_values(cluster, partition, values);
 }
 
 // Runs `source` on a thread of its own until `ctx` stops it.
@@ -151,6 +157,25 @@ TEST(KafkaSource, ABatchTheLogRefusesFailsTheSourceAndIsNotCommitted) {
   std::vector<int64_t> got = ctx.numbers();
   ASSERT_EQ(got.size(), 100u);
   for (int64_t n = 0; n < 100; ++n) EXPECT_EQ(got[n], n);
+}
+
+TEST(KafkaSource, AnNdjsonLineThatIsNotAnEventIsCountedAndTheMessagesOtherLinesKept) {
+  MockKafkaCluster cluster;
+  cluster.create_topic("in", 1);
+  produce_values(
+      cluster, 0,
+      {"{\"n\":1}\n{bad\n{\"n\":2}\n", "{\"n\":3,\"at\":\"yesterday\"}\n{\"n\":4}", "{\"n\":5}"});
+  KafkaSourceUnderTest source(
+      cluster, "committed", "",
+      "    format: ndjson\n    time_field: .at\n    time_format: rfc3339\n");
+  ASSERT_TRUE(source.source);
+  RecordingContext ctx;
+  Running run(*source.source, ctx);
+  EXPECT_TRUE(wait_until([&] { return ctx.numbers().size() >= 4; }));
+  run.stop();
+  EXPECT_EQ(ctx.numbers(), (std::vector<int64_t>{1, 2, 4, 5}));
+  // The line that is not JSON and the event whose time does not parse.
+  EXPECT_EQ(source.stats.snapshot().errors, 2u);
 }
 
 // Two instances with start: latest (and `properties`) split two partitions; the second
