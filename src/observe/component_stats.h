@@ -76,7 +76,7 @@ class ComponentStats {
   void add_bytes_in(uint64_t bytes) { bytes_in_.fetch_add(bytes, std::memory_order_relaxed); }
   void add_bytes_out(uint64_t bytes) { bytes_out_.fetch_add(bytes, std::memory_order_relaxed); }
   void add_batch() { batches_.fetch_add(1, std::memory_order_relaxed); }
-  void add_error() { errors_.fetch_add(1, std::memory_order_relaxed); }
+  void add_error(uint64_t n = 1) { errors_.fetch_add(n, std::memory_order_relaxed); }
   void add_dead_lettered(uint64_t events) { dead_lettered_.fetch_add(events, std::memory_order_relaxed); }
   void add_discarded(uint64_t events) { discarded_.fetch_add(events, std::memory_order_relaxed); }
   void add_late(uint64_t events) { late_.fetch_add(events, std::memory_order_relaxed); }

@@ -46,8 +46,9 @@ class KafkaSink final : public Sink {
         !s.is_ok())
       return replaced_if_fatal(s);
     stats_.add_in(batch.size());
-    stats_.add_out(batch.size());
+    stats_.add_out(produced.written);
     stats_.add_bytes_out(produced.bytes);
+    stats_.add_error(produced.bad_keys + produced.too_large);
     return Status::ok();
   }
 
@@ -69,6 +70,9 @@ class KafkaSink final : public Sink {
     rd_kafka_resp_err_t enqueue_error = RD_KAFKA_RESP_ERR_NO_ERROR;
     size_t bytes = 0;
     uint64_t written = 0, skipped = 0;
+    // Events sent without their key or not at all: counted once the write succeeds, so a
+    // batch retried is not counted again.
+    uint64_t bad_keys = 0, too_large = 0;
     int64_t last_offset = -1;  // the highest log offset among the events produced
   };
 
@@ -88,7 +92,7 @@ class KafkaSink final : public Sink {
       }
       value_.clear();
       format::append_json(event.fields, value_);
-      const std::string_view key = key_of(event, scratch);
+      const std::string_view key = key_of(event, scratch, &out.bad_keys);
       rd_kafka_headers_t* headers = headers_of(event);
       out.enqueue_error =
           delivery->produce(producer_.get(), topic_handle_.get(), RD_KAFKA_PARTITION_UA, key,
@@ -98,6 +102,7 @@ class KafkaSink final : public Sink {
         // No retry can send it; waiting for one would stop the sink for good.
         if (out.enqueue_error == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE) {
           out.enqueue_error = RD_KAFKA_RESP_ERR_NO_ERROR;
+          ++out.too_large;
           refuse_too_large(event, batch.origin);
           continue;
         }
@@ -111,7 +116,6 @@ class KafkaSink final : public Sink {
   }
 
   void refuse_too_large(const Event& event, const BatchOrigin& origin) {
-    stats_.add_error();
     if (too_large_++ % 1000 == 0) {
       spdlog::error(
           "sink \"{}\": an event of source \"{}\" partition {} offset {} is {} bytes as JSON, "
@@ -177,12 +181,16 @@ class KafkaSink final : public Sink {
       abort_transaction();
       return s;
     }
-    SLUICE_RETURN_IF_ERROR(commit_transaction(deadline));
+    // A budget of its own: what the deliveries left of theirs may be next to nothing, and
+    // a commit cut short ends the transaction and the producer with it.
+    SLUICE_RETURN_IF_ERROR(commit_transaction(std::chrono::steady_clock::now() +
+                                              std::chrono::microseconds(timeout_us_)));
     if (from_log && produced.last_offset >= 0) progress_[where] = produced.last_offset + 1;
     if (from_log) last_written_us_[where] = steady_now_us();
     stats_.add_in(batch.size());
     stats_.add_out(produced.written);
     stats_.add_bytes_out(produced.bytes);
+    stats_.add_error(produced.bad_keys + produced.too_large);
     if (produced.skipped > 0) stats_.add_already_written(produced.skipped);
     return Status::ok();
   }
@@ -344,12 +352,12 @@ class KafkaSink final : public Sink {
     producer_.reset();
   }
 
-  std::string_view key_of(const Event& event, Arena& scratch) {
+  std::string_view key_of(const Event& event, Arena& scratch, uint64_t* bad_keys) {
     if (!key_) return {};
     Value v;
     std::string error;
     if (!key_->evaluate(event.fields, scratch, &v, &error)) {
-      stats_.add_error();
+      ++*bad_keys;
       if (key_errors_++ % 1000 == 0)
         spdlog::warn("sink \"{}\": key {}: {} (sent without a key; {} so far)", name_, key_->text(),
                      error, key_errors_);

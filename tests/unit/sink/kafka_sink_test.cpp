@@ -209,6 +209,18 @@ TEST_F(KafkaSinkTest, AnEventTooLargeToSendIsCountedAndTheRestOfTheBatchWritten)
   EXPECT_EQ(s.stats.snapshot().errors, 1u);
 }
 
+TEST_F(KafkaSinkTest, AKeyThatFailsIsCountedOnceThoughItsBatchIsRetried) {
+  KafkaSinkUnderTest s(dir.path(), cluster, "    key: .n / .d\n");
+  const std::vector<std::string> events = {R"({"n":1,"d":0})", R"({"n":2,"d":1})"};
+  cluster.fail_requests(0 /* Produce */, 1, RD_KAFKA_RESP_ERR_INVALID_RECORD);
+  ASSERT_FALSE(s.sink->write(batch_of(events, 0)).is_ok());
+  Status retried = Status::internal("not tried");
+  for (int attempt = 0; attempt < 5 && !retried.is_ok(); ++attempt)
+    retried = s.sink->write(batch_of(events, 0));
+  ASSERT_TRUE(retried.is_ok()) << retried.message();
+  EXPECT_EQ(s.stats.snapshot().errors, 1u);  // the division by zero, sent without a key
+}
+
 TEST(KafkaSink, AMissingProgressTopicIsAnErrorThatSaysHowToCreateIt) {
   TempDir dir;
   MockKafkaCluster cluster;
