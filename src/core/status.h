@@ -15,13 +15,15 @@ namespace sluice {
 
 enum class StatusCode : unsigned char {
   kOk = 0,
-  kInvalidArgument,  // the input is malformed (bad JSON, bad literal, bad expression)
-  kNotFound,         // a file, field or key that should exist does not
-  kIoError,          // the operating system refused (open, write, fsync)
-  kCorruption,       // stored data fails its checksum or framing
-  kUnavailable,      // a server or queue cannot take the request now; retry later
-  kResourceExhausted,// a configured bound was reached (size, depth, memory)
-  kInternal,         // a bug: an invariant did not hold
+  kInvalidArgument,    // the input is malformed (bad JSON, bad literal, bad expression)
+  kNotFound,           // a file, field or key that should exist does not
+  kIoError,            // the operating system refused (open, write, fsync)
+  kCorruption,         // stored data fails its checksum or framing
+  kUnavailable,        // a server or queue cannot take the request now; retry later
+  kResourceExhausted,  // a configured bound was reached (size, depth, memory)
+  kInternal,           // a bug: an invariant did not hold
+  kTooLarge,           // one item is larger than its destination ever takes (a record over
+                       // Kafka's message.max.bytes): no retry helps, the others can go on
 };
 
 const char* status_code_name(StatusCode code);
@@ -49,6 +51,9 @@ class [[nodiscard]] Status {
   }
   static Status exhausted(std::string message) {
     return Status(StatusCode::kResourceExhausted, std::move(message));
+  }
+  static Status too_large(std::string message) {
+    return Status(StatusCode::kTooLarge, std::move(message));
   }
   static Status internal(std::string message) {
     return Status(StatusCode::kInternal, std::move(message));

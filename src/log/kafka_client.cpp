@@ -191,6 +191,11 @@ Status kafka_status(rd_kafka_resp_err_t err, const std::string& what) {
     case RD_KAFKA_RESP_ERR_KAFKA_STORAGE_ERROR:
       return Status(StatusCode::kUnavailable,
                     what + ": " + kafka_error_text(err) + "; retry later");
+    case RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE:  // the client's message.max.bytes or the broker's
+      return Status(StatusCode::kTooLarge,
+                    what + ": " + kafka_error_text(err) +
+                        ": a record is larger than message.max.bytes (of the client or the "
+                        "brokers) allows");
     default:
       return Status(StatusCode::kIoError, what + ": " + kafka_error_text(err));
   }

@@ -120,7 +120,9 @@ bool has_property(const KafkaProperties& properties, std::string_view name);
 std::string kafka_error_text(rd_kafka_resp_err_t err);
 
 // Errors worth retrying later (a broker down, a leader moving, a timeout) map to
-// kUnavailable, so an HTTP producer gets 503 and retries; the rest to kIoError.
+// kUnavailable, so an HTTP producer gets 503 and retries; a record too large to
+// send to kTooLarge (no retry helps: a source leaves that event out); the rest to
+// kIoError.
 Status kafka_status(rd_kafka_resp_err_t err, const std::string& what);
 
 }  // namespace sluice::log

@@ -301,8 +301,9 @@ Result<AppendResult> KafkaLog::append(const std::string& topic, int32_t partitio
       if (enqueue_error) break;
     }
   }
-  // Records still queued at the deadline may reach Kafka later: the producer's
-  // retry makes them a duplicate, never a loss.
+  // Records still queued at the deadline expire with it (message.timeout.ms); one
+  // already in flight may still reach Kafka: the caller's retry makes it a duplicate,
+  // never a loss.
   const KafkaDelivery::Outcome out = delivery->wait(deadline + std::chrono::seconds(1));
   if (enqueue_error) return kafka_status(enqueue_error, subject());
   if (!out.reported)

@@ -181,10 +181,11 @@ class KafkaSink final : public Sink {
       abort_transaction();
       return s;
     }
-    // A budget of its own: what the deliveries left of theirs may be next to nothing, and
-    // a commit cut short ends the transaction and the producer with it.
-    SLUICE_RETURN_IF_ERROR(commit_transaction(std::chrono::steady_clock::now() +
-                                              std::chrono::microseconds(timeout_us_)));
+    // At least half the timeout of its own: what the deliveries left may be next to
+    // nothing, and a commit cut short ends the transaction and the producer with it.
+    // (The transaction's own timeout, below, covers both.)
+    SLUICE_RETURN_IF_ERROR(commit_transaction(std::max(
+        deadline, std::chrono::steady_clock::now() + std::chrono::microseconds(timeout_us_ / 2))));
     if (from_log && produced.last_offset >= 0) progress_[where] = produced.last_offset + 1;
     if (from_log) last_written_us_[where] = steady_now_us();
     stats_.add_in(batch.size());
@@ -300,10 +301,12 @@ class KafkaSink final : public Sink {
       settings.required.insert(settings.required.begin(), {"linger.ms", "5"});
     if (!transactional_id_.empty()) {
       settings.required.push_back({"transactional.id", transactional_id_});
-      // librdkafka wants a message's timeout within its transaction's.
+      // librdkafka wants a message's timeout within its transaction's; a write's
+      // deliveries and its commit take up to twice the timeout together.
       if (!log::has_property(connection_.properties, "transaction.timeout.ms"))
-        settings.required.push_back({"transaction.timeout.ms", std::to_string(std::max<int64_t>(
-                                                                   60'000, timeout_us_ / 1000))});
+        settings.required.push_back(
+            {"transaction.timeout.ms",
+             std::to_string(std::max<int64_t>(60'000, 2 * timeout_us_ / 1000 + 2'000))});
     }
     auto made = log::make_kafka_client(RD_KAFKA_PRODUCER, settings, log::install_delivery_reports);
     if (!made) return made.status();
@@ -454,7 +457,7 @@ SinkType kafka_sink_type() {
       OptionSpec::optional(
           "timeout", OptionType::kDuration, "30s",
           "How long a batch waits for Kafka's acknowledgements before the write fails and is "
-          "retried.")
+          "retried (with transactional_id, its commit may take half as long again).")
           .at_least(100'000),
       OptionSpec::optional(
           "transactional_id", OptionType::kString, "",

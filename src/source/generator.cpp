@@ -51,8 +51,7 @@ class GeneratorSource final : public Source {
       for (size_t i = 0; i < n; ++i) batch.events.push_back(model_->next(batch.arena()));
       produced += n;
       // Counted only once handed over: a batch refused at shutdown never left.
-      if (Status s = ctx.emit(std::move(batch)); !s.is_ok())
-        return ctx.stopping() ? Status::ok() : s;
+      if (Status s = ctx.emit(batch); !s.is_ok()) return ctx.stopping() ? Status::ok() : s;
       stats_.add_in(n);
       stats_.add_out(n);
       stats_.add_batch();

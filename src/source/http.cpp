@@ -186,6 +186,10 @@ class HttpSource final : public Source {
           res.headers.emplace_back("Retry-After", std::to_string(retry_after_s_));
           return res;
         }
+        if (s.code() == StatusCode::kTooLarge) {  // an event larger than the log takes
+          stats_.add_error();
+          return server::HttpResponse::json(413, json_error(s.message()));
+        }
         if (!s.is_ok()) {
           stats_.add_error();
           spdlog::error("source \"{}\": append failed: {}", name_, s.message());

@@ -120,17 +120,47 @@ class KafkaSource final : public Source {
     stats_.add_in(messages);
     const size_t events = batch.size();
     if (!batch.empty()) {
+      Status s = ctx.emit(batch);
+      if (s.is_ok()) {
+        stats_.add_out(events);
+        stats_.add_batch();
+      } else if (s.code() == StatusCode::kTooLarge) {
+        // An event the log cannot take: the others go one by one, without it.
+        s = emit_one_by_one(ctx, batch);
+      }
       // Not appended: not committed either, so these messages are read again by the
       // next run (or the instance that gets their partitions). Reading on would commit
       // past them with the next batch.
-      if (Status s = ctx.emit(std::move(batch)); !s.is_ok()) {
+      if (!s.is_ok()) {
         if (ctx.stopping()) return Status::ok();
         return s.with_context("appending messages read from Kafka");
       }
-      stats_.add_out(events);
-      stats_.add_batch();
     }
     return commit(next);
+  }
+
+  // Each event of `batch` appended on its own; one the log refuses as too large is
+  // counted, logged and left out. Events of the batch already appended before it was
+  // refused are appended again (at-least-once).
+  Status emit_one_by_one(SourceContext& ctx, const Batch& batch) {
+    size_t left_out = 0;
+    for (const Event& event : batch.events) {
+      Batch one = batch.derive();
+      one.events.push_back(event);
+      Status s = ctx.emit(one);
+      if (s.code() != StatusCode::kTooLarge) {
+        if (!s.is_ok()) return s;
+        continue;
+      }
+      ++left_out;
+      stats_.add_error();
+      if (too_large_++ % 1000 == 0)
+        spdlog::error("source \"{}\": an event left out: {} ({} so far)", name_, s.message(),
+                      too_large_);
+    }
+    stats_.add_out(batch.size() - left_out);
+    stats_.add_batch();
+    return Status::ok();
   }
 
   Status commit(const std::map<std::pair<std::string, int32_t>, int64_t>& next) {
@@ -338,7 +368,7 @@ class KafkaSource final : public Source {
   std::unique_ptr<format::JsonReader> reader_;
   log::KafkaHandle consumer_;
   bool first_share_taken_ = false;  // start: earliest/latest applies to the first share only
-  uint64_t bad_events_ = 0, client_errors_ = 0, commit_failures_ = 0;
+  uint64_t bad_events_ = 0, too_large_ = 0, client_errors_ = 0, commit_failures_ = 0;
 };
 
 std::string check_options(const OptionValues& o) {
@@ -407,8 +437,8 @@ SourceType kafka_source_type() {
       OptionSpec::optional(
           "start", OptionType::kEnum, "committed",
           "Where to begin: committed (the group's commits; earliest where it has none), earliest "
-          "or latest (the partitions this instance gets first in a run, whatever was committed; "
-          "partitions that move to it later continue from the group's commit).")
+          "or latest (the partitions an instance gets first when it starts, whatever was "
+          "committed; partitions that move to it later continue from the group's commit).")
           .one_of({"committed", "earliest", "latest"}),
       OptionSpec::optional("max_batch", OptionType::kInt, "10000",
                            "Messages appended to the log at a time at most.")

@@ -16,9 +16,9 @@
 //
 // `start` says where to begin: committed (resume from the group's commits; a
 // partition it never committed starts at the earliest record), earliest or latest
-// (the first share of partitions an instance gets in a run begins there, whatever
-// the group committed; partitions that move to it later continue from the commit
-// their last owner made, so a rebalance neither skips nor replays).
+// (the first share of partitions an instance gets when it starts begins there,
+// whatever the group committed, even partitions other instances were reading;
+// partitions that move to it later continue from the commit their last owner made).
 //
 // A batch the log refuses (not a full log or brokers out of reach, which are waited
 // out) fails the source: it is not committed, and reading on would commit past it.

@@ -6,7 +6,7 @@
 
 namespace sluice::source {
 
-Status SourceContext::emit(Batch&& batch) {
+Status SourceContext::emit(Batch& batch) {
   uint64_t refusals = 0;
   while (true) {
     Status s = append(batch);

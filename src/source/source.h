@@ -36,8 +36,9 @@ class SourceContext {
   // append() for sources that can wait instead of refusing: retries while the log
   // is over a bound or out of reach. kUnavailable once stopping (nothing of the batch
   // acknowledged); another error as append() returned it, for the source to fail with
-  // rather than read on past the batch.
-  Status emit(Batch&& batch);
+  // rather than read on past the batch — kTooLarge: an event the log cannot take
+  // (larger than its records may be), which no retry changes.
+  Status emit(Batch& batch);
   virtual bool stopping() const = 0;
   // Sleeps until `deadline_us` (steady clock, see steady_now_us) or until stop; false if stopping.
   virtual bool sleep_until_us(int64_t deadline_us) = 0;

@@ -103,7 +103,8 @@ bool replace(const CallContext& ctx, std::span<const Value> args, Value* out) {
   for (size_t p = s.find(from); p != std::string_view::npos; p = s.find(from, start)) {
     std::memcpy(dst + written, s.data() + start, p - start);
     written += p - start;
-    std::memcpy(dst + written, to.data(), to.size());
+    // An empty replacement may have no storage at all: memcpy wants a pointer even for 0 bytes.
+    if (!to.empty()) std::memcpy(dst + written, to.data(), to.size());
     written += to.size();
     start = p + from.size();
   }

@@ -40,6 +40,7 @@ TEST(ExpressionFunctions, StringFunctions) {
   EXPECT_EQ(eval(R"(contains([1, 2], 2.0))"), "true");
   EXPECT_EQ(eval(R"(replace("aaa", "a", "bb"))"), "\"bbbbbb\"");
   EXPECT_EQ(eval(R"(replace("abc", "x", "y"))"), "\"abc\"");
+  EXPECT_EQ(eval(R"(replace("a-b-c", "-", ""))"), "\"abc\"");  // an empty replacement
   EXPECT_EQ(eval(R"(replace("abc", "", "y"))"), "error: replace: the text to replace (argument 2) is empty (column 1)");
   EXPECT_EQ(eval(R"(split("a,,b", ","))"), R"(["a","","b"])");
   EXPECT_EQ(eval(R"(split("", ","))"), R"([""])");

@@ -254,6 +254,17 @@ TEST(KafkaLog, AppendsWhileEveryBrokerIsDownFailAsRetryLaterThenRecover) {
   EXPECT_EQ(all.values.back(), "v9");
 }
 
+TEST(KafkaLog, ARecordOverMessageMaxBytesIsRefusedAsTooLarge) {
+  MockKafkaCluster cluster(1);
+  cluster.create_topic("small", 1);
+  auto log = open_kafka(cluster, 10'000'000, {{"message.max.bytes", "1000"}});
+  auto refused = append_numbered(*log, "small", 0, 0, 1, /*pad=*/2000);
+  ASSERT_FALSE(refused.is_ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kTooLarge) << refused.status().message();
+  EXPECT_NE(refused.status().message().find("message.max.bytes"), std::string::npos);
+  EXPECT_TRUE(append_numbered(*log, "small", 0, 1, 1).is_ok());  // the next one goes in
+}
+
 TEST(KafkaLog, RecordsOfAnAppendThatTimedOutAreNotDeliveredLater) {
   MockKafkaCluster cluster(1);
   cluster.create_topic("late", 1);

@@ -22,7 +22,7 @@ namespace {
 using testing::MockKafkaCluster;
 
 // Takes every batch (recording its events' .n) unless told to refuse; stops once `stop`
-// is set or after 60 s, so a test that goes wrong ends by itself.
+// is set or after 120 s, so a test that goes wrong ends by itself.
 class RecordingContext final : public SourceContext {
  public:
   std::atomic<bool> refuse_io_error{false};  // a log that cannot write
@@ -31,13 +31,19 @@ class RecordingContext final : public SourceContext {
 
   Status append(Batch& batch) override {
     if (refuse_io_error.load()) return Status::io_error("log: cannot write segment 00042.log");
+    // A log whose records are too small for an event with a field "big" (Kafka's
+    // message.max.bytes).
+    for (const Event& e : batch.events) {
+      if (e.fields.find("big") != nullptr)
+        return Status::too_large("log: a record is larger than message.max.bytes allows");
+    }
     if (refuse_full.load()) return Status::exhausted("log: over its disk limit");
     std::lock_guard lock(mutex_);
     for (const Event& e : batch.events) numbers_.push_back(e.fields.find("n")->as_int());
     return Status::ok();
   }
   bool stopping() const override {
-    return stop.load() || std::chrono::steady_clock::now() - started_ > std::chrono::seconds(60);
+    return stop.load() || std::chrono::steady_clock::now() - started_ > std::chrono::seconds(120);
   }
   bool sleep_until_us(int64_t deadline_us) override {
     while (steady_now_us() < deadline_us && !stopping())
@@ -176,6 +182,34 @@ TEST(KafkaSource, AnNdjsonLineThatIsNotAnEventIsCountedAndTheMessagesOtherLinesK
   EXPECT_EQ(ctx.numbers(), (std::vector<int64_t>{1, 2, 4, 5}));
   // The line that is not JSON and the event whose time does not parse.
   EXPECT_EQ(source.stats.snapshot().errors, 2u);
+}
+
+TEST(KafkaSource, AnEventTooLargeForTheLogIsCountedAndLeftOutAndTheRestAppendedAndCommitted) {
+  MockKafkaCluster cluster;
+  cluster.create_topic("in", 1);
+  produce_values(cluster, 0, {R"({"n":1})", R"({"n":2,"big":"x"})", R"({"n":3})"});
+  {
+    KafkaSourceUnderTest source(cluster, "committed");
+    ASSERT_TRUE(source.source);
+    RecordingContext ctx;
+    Running run(*source.source, ctx);
+    EXPECT_TRUE(wait_until([&] { return ctx.numbers().size() >= 2; }));
+    // Committed past it: give the commit a moment, then stop.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    run.stop();
+    EXPECT_TRUE(run.result.is_ok()) << run.result.message();
+    EXPECT_EQ(ctx.numbers(), (std::vector<int64_t>{1, 3}));
+    EXPECT_EQ(source.stats.snapshot().errors, 1u);
+    EXPECT_EQ(source.stats.snapshot().events_out, 2u);
+  }
+  // The next run goes on after the batch: it was committed.
+  produce_values(cluster, 0, {R"({"n":4})"});
+  KafkaSourceUnderTest next(cluster, "committed");
+  RecordingContext ctx;
+  Running run(*next.source, ctx);
+  EXPECT_TRUE(wait_until([&] { return !ctx.numbers().empty(); }));
+  run.stop();
+  EXPECT_EQ(ctx.numbers(), (std::vector<int64_t>{4}));
 }
 
 // Two instances with start: latest (and `properties`) split two partitions; the second

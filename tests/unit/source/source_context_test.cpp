@@ -33,11 +33,13 @@ class ScriptedContext final : public SourceContext {
   int stop_after_;
 };
 
+Batch empty;
+
 TEST(SourceContextEmit, BrokersOutOfReachAreWaitedOutLikeAFullLog) {
   ScriptedContext ctx({Status::unavailable("log: append: all brokers down; retry later"),
                        Status::exhausted("log: over its disk limit"),
                        Status::unavailable("log: append: all brokers down; retry later")});
-  EXPECT_TRUE(ctx.emit(Batch{}).is_ok());
+  EXPECT_TRUE(ctx.emit(empty).is_ok());
   EXPECT_EQ(ctx.appends, 4);  // three refusals, then stored
   EXPECT_EQ(ctx.sleeps, 3);
 }
@@ -45,13 +47,13 @@ TEST(SourceContextEmit, BrokersOutOfReachAreWaitedOutLikeAFullLog) {
 TEST(SourceContextEmit, AStoppingPipelineEndsTheWait) {
   std::deque<Status> down(100, Status::unavailable("the pipeline is stopping"));
   ScriptedContext ctx(std::move(down), /*stop_after=*/2);
-  EXPECT_EQ(ctx.emit(Batch{}).code(), StatusCode::kUnavailable);
+  EXPECT_EQ(ctx.emit(empty).code(), StatusCode::kUnavailable);
   EXPECT_LE(ctx.appends, 3);
 }
 
 TEST(SourceContextEmit, AnotherErrorIsNotRetriedAndReachesTheSource) {
   ScriptedContext ctx({Status::io_error("log: cannot write segment")});
-  Status s = ctx.emit(Batch{});
+  Status s = ctx.emit(empty);
   EXPECT_EQ(s.code(), StatusCode::kIoError);
   EXPECT_EQ(s.message(), "log: cannot write segment");
   EXPECT_EQ(ctx.appends, 1);
