@@ -57,9 +57,10 @@ Status KafkaLog::start() {
   if (!has_property(options_.properties, "linger.ms") &&
       !has_property(options_.properties, "queue.buffering.max.ms"))
     producer.required.insert(producer.required.begin(), {"linger.ms", "0"});
-  auto made = make_kafka_client(RD_KAFKA_PRODUCER, producer, install_delivery_reports);
-  if (!made) return made.status();
-  producer_ = std::move(made).value();
+  producer_settings_ = producer;
+  auto producer_made = KafkaLogProducer::make(producer_settings_);
+  if (!producer_made) return producer_made.status();
+  producer_ = std::move(producer_made).value();
 
   KafkaClientSettings consumer{options_.brokers,
                                options_.properties,
@@ -75,16 +76,13 @@ Status KafkaLog::start() {
     consumer.required.insert(consumer.required.begin(), {"queued.max.messages.kbytes", "16384"});
   if (!has_property(options_.properties, "fetch.wait.max.ms"))
     consumer.required.insert(consumer.required.begin(), {"fetch.wait.max.ms", "100"});
-  made = make_kafka_client(RD_KAFKA_CONSUMER, consumer);
+  auto made = make_kafka_client(RD_KAFKA_CONSUMER, consumer);
   if (!made) return made.status();
   consumer_ = std::move(made).value();
 
-  poller_ = std::thread([this] {
-    while (!stopping_.load(std::memory_order_relaxed)) rd_kafka_poll(producer_.get(), 50);
-  });
   // Stopping a read waits for its reader, which may be in a read for as long as the
-  // timeout (a leader out of reach): on the poller's thread that would hold up the
-  // delivery reports of every append.
+  // timeout (a leader out of reach): on the producer's polling thread that would hold
+  // up the delivery reports of every append.
   sweeper_ = std::thread([this] {
     int64_t next_sweep = steady_now_us() + 1'000'000;
     while (!stopping_.load(std::memory_order_relaxed)) {
@@ -109,12 +107,11 @@ Status KafkaLog::close() {
   if (closed_) return Status::ok();
   closed_ = true;
   Status result;
-  if (producer_) {
-    const rd_kafka_resp_err_t err = rd_kafka_flush(producer_.get(), timeout_ms());
+  if (std::shared_ptr<KafkaLogProducer> p = producer()) {
+    const rd_kafka_resp_err_t err = rd_kafka_flush(p->get(), timeout_ms());
     if (err) result = kafka_status(err, "log: flushing the producer at close");
   }
   stopping_ = true;
-  if (poller_.joinable()) poller_.join();
   if (sweeper_.joinable()) sweeper_.join();
   {
     std::lock_guard topics(topics_mutex_);
@@ -124,7 +121,6 @@ Status KafkaLog::close() {
         rd_kafka_consume_stop(it->second.get(), key.second);
     }
     readers_.clear();
-    producer_topics_.clear();
     consumer_topics_.clear();
   }
   {
@@ -132,28 +128,41 @@ Status KafkaLog::close() {
     group_clients_.clear();
   }
   consumer_.reset();
-  producer_.reset();
+  {
+    std::lock_guard lock(producer_mutex_);
+    producer_.reset();
+  }
   return result;
 }
 
-Result<rd_kafka_topic_t*> KafkaLog::producer_topic(const std::string& topic) {
-  std::lock_guard lock(topics_mutex_);
-  if (auto it = producer_topics_.find(topic); it != producer_topics_.end()) return it->second.get();
-  // From the client's defaults: message.timeout.ms (the log's timeout) and the user's
-  // topic-level properties are topic settings, which a fresh conf would drop.
-  rd_kafka_topic_conf_t* conf = rd_kafka_default_topic_conf_dup(producer_.get());
-  char error[512];
-  const auto codec = codecs_.find(topic);
-  if (rd_kafka_topic_conf_set(conf, "compression.type",
-                              kafka_codec(codec == codecs_.end() ? Codec::kNone : codec->second),
-                              error, sizeof error) != RD_KAFKA_CONF_OK) {
-    rd_kafka_topic_conf_destroy(conf);
-    return Status::invalid("log: topic \"" + topic + "\": " + error);
+std::shared_ptr<KafkaLogProducer> KafkaLog::producer() const {
+  std::lock_guard lock(producer_mutex_);
+  return producer_;
+}
+
+Status KafkaLog::replace_if_failed(const std::shared_ptr<KafkaLogProducer>& used, Status failed) {
+  const std::string reason = used->fatal_error();
+  if (reason.empty()) return failed;
+  std::lock_guard lock(producer_mutex_);
+  // Replaced by another append meanwhile, or the log is closing.
+  if (producer_ != used || stopping_.load())
+    return Status::unavailable(failed.message() + "; retry");
+  auto fresh = KafkaLogProducer::make(producer_settings_);
+  if (!fresh) return fresh.status().with_context("log: replacing the failed producer");
+  producer_ = std::move(fresh).value();
+  spdlog::error("log: the producer failed for good ({}); a new one takes the next appends", reason);
+  return Status::unavailable(failed.message() + " (the producer failed for good: " + reason +
+                             "); a new producer takes the retry");
+}
+
+Result<rd_kafka_topic_t*> KafkaLog::producer_topic(KafkaLogProducer& producer,
+                                                   const std::string& topic) {
+  Codec codec = Codec::kNone;
+  {
+    std::lock_guard lock(topics_mutex_);
+    if (auto it = codecs_.find(topic); it != codecs_.end()) codec = it->second;
   }
-  rd_kafka_topic_t* rkt = rd_kafka_topic_new(producer_.get(), topic.c_str(), conf);
-  if (!rkt) return kafka_status(rd_kafka_last_error(), "log: topic \"" + topic + "\"");
-  producer_topics_.emplace(topic, KafkaTopicHandle(rkt));
-  return rkt;
+  return producer.topic(topic, kafka_codec(codec));
 }
 
 Result<rd_kafka_topic_t*> KafkaLog::consumer_topic(const std::string& topic) {
@@ -173,7 +182,7 @@ KafkaLog::PartitionReader& KafkaLog::reader_for(const std::string& topic, int32_
 }
 
 Result<int32_t> KafkaLog::partition_count(const std::string& topic) {
-  return topic_partition_count(producer_.get(), topic, "log", timeout_ms());
+  return topic_partition_count(producer()->get(), topic, "log", timeout_ms());
 }
 
 Status KafkaLog::ensure_topic(const TopicConfig& config) {
@@ -234,12 +243,13 @@ Status KafkaLog::create_topic(const TopicConfig& config) {
   set("segment.bytes", config.segment_bytes);
   set("segment.ms", config.segment_age_us / 1000);
 
-  rd_kafka_queue_t* queue = rd_kafka_queue_new(producer_.get());
+  const std::shared_ptr<KafkaLogProducer> producer = this->producer();
+  rd_kafka_queue_t* queue = rd_kafka_queue_new(producer->get());
   rd_kafka_AdminOptions_t* admin =
-      rd_kafka_AdminOptions_new(producer_.get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
+      rd_kafka_AdminOptions_new(producer->get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
   rd_kafka_AdminOptions_set_request_timeout(admin, timeout_ms(), error, sizeof error);
   rd_kafka_AdminOptions_set_operation_timeout(admin, timeout_ms(), error, sizeof error);
-  rd_kafka_CreateTopics(producer_.get(), &topic, 1, admin, queue);
+  rd_kafka_CreateTopics(producer->get(), &topic, 1, admin, queue);
   rd_kafka_event_t* event = rd_kafka_queue_poll(queue, timeout_ms() + 1000);
   Status result;
   if (!event) {
@@ -275,7 +285,8 @@ Status KafkaLog::create_topic(const TopicConfig& config) {
 Result<AppendResult> KafkaLog::append(const std::string& topic, int32_t partition,
                                       std::span<const Record> records) {
   if (records.empty()) return Status::invalid("log: append of no records to \"" + topic + "\"");
-  auto rkt = producer_topic(topic);
+  const std::shared_ptr<KafkaLogProducer> producer = this->producer();
+  auto rkt = producer_topic(*producer, topic);
   if (!rkt) return rkt.status();
   std::mutex* partition_lock;
   {
@@ -296,7 +307,7 @@ Result<AppendResult> KafkaLog::append(const std::string& topic, int32_t partitio
     // Under the partition's lock, so the records of one call are consecutive there.
     std::lock_guard lock(*partition_lock);
     for (const Record& r : records) {
-      enqueue_error = delivery->produce(producer_.get(), *rkt, partition, r.key, r.value,
+      enqueue_error = delivery->produce(producer->get(), *rkt, partition, r.key, r.value,
                                         r.timestamp_us / 1000, nullptr, deadline);
       if (enqueue_error) break;
     }
@@ -305,10 +316,10 @@ Result<AppendResult> KafkaLog::append(const std::string& topic, int32_t partitio
   // already in flight may still reach Kafka: the caller's retry makes it a duplicate,
   // never a loss.
   const KafkaDelivery::Outcome out = delivery->wait(deadline + std::chrono::seconds(1));
-  if (enqueue_error) return kafka_status(enqueue_error, subject());
+  if (enqueue_error) return replace_if_failed(producer, kafka_status(enqueue_error, subject()));
   if (!out.reported)
     return kafka_status(RD_KAFKA_RESP_ERR__TIMED_OUT, subject() + ": not acknowledged in time");
-  if (out.error) return kafka_status(out.error, subject());
+  if (out.error) return replace_if_failed(producer, kafka_status(out.error, subject()));
   if (out.unconfirmed > 0) {
     spdlog::warn(
         "{}: {} of {} records were reported delivered without an offset of their own; "
@@ -362,7 +373,7 @@ Result<ReadResult> KafkaLog::read(const std::string& topic, int32_t partition, i
     // Not fetched yet: ask the leader (one round trip, on the producer's connections, which no
     // fetch holds up) rather than wait for a fetch of an empty partition.
     if (high == RD_KAFKA_OFFSET_INVALID &&
-        rd_kafka_query_watermark_offsets(producer_.get(), topic.c_str(), partition, &low, &high,
+        rd_kafka_query_watermark_offsets(producer()->get(), topic.c_str(), partition, &low, &high,
                                          timeout_ms()))
       high = RD_KAFKA_OFFSET_INVALID;
     if (high == RD_KAFKA_OFFSET_INVALID || high > offset) wait_ms = std::max(wait_ms, 1000);
@@ -520,7 +531,7 @@ Result<int64_t> KafkaLog::committed(const std::string& group, const std::string&
   if (list->elems[0].offset >= 0) return list->elems[0].offset;
   int64_t low = 0, high = 0;
   if (rd_kafka_resp_err_t err = rd_kafka_query_watermark_offsets(
-          producer_.get(), topic.c_str(), partition, &low, &high, timeout_ms()))
+          producer()->get(), topic.c_str(), partition, &low, &high, timeout_ms()))
     return kafka_status(err, subject);
   return low;
 }
@@ -538,7 +549,7 @@ Status KafkaLog::query_offsets(std::vector<TopicInfo>& topics) {
     }
     if (list->cnt == 0) return Status::ok();
     if (rd_kafka_resp_err_t err =
-            rd_kafka_offsets_for_times(producer_.get(), list.get(), timeout_ms()))
+            rd_kafka_offsets_for_times(producer()->get(), list.get(), timeout_ms()))
       return kafka_status(err, "log: offsets of the topics");
     size_t i = 0;
     for (TopicInfo& t : topics) {
@@ -557,7 +568,7 @@ Status KafkaLog::query_offsets(std::vector<TopicInfo>& topics) {
 Result<std::vector<TopicInfo>> KafkaLog::topics() {
   const rd_kafka_metadata_t* metadata = nullptr;
   if (rd_kafka_resp_err_t err =
-          rd_kafka_metadata(producer_.get(), 1, nullptr, &metadata, timeout_ms()))
+          rd_kafka_metadata(producer()->get(), 1, nullptr, &metadata, timeout_ms()))
     return kafka_status(err, "log: listing topics");
   std::set<std::string> ensured;
   {

@@ -29,6 +29,7 @@
 #include <thread>
 
 #include "log/kafka_client.h"
+#include "log/kafka_log_producer.h"
 #include "log/log.h"
 
 namespace sluice::log {
@@ -77,7 +78,12 @@ class KafkaLog final : public Log {
   struct PartitionReader;
   explicit KafkaLog(KafkaLogOptions options);
   Status start();
-  Result<rd_kafka_topic_t*> producer_topic(const std::string& topic);
+  // The producer now; holding it keeps it alive while another replaces it.
+  std::shared_ptr<KafkaLogProducer> producer() const;
+  // Replaces `used` if it failed for good (and nobody replaced it yet); the status
+  // to answer the append that found it.
+  Status replace_if_failed(const std::shared_ptr<KafkaLogProducer>& used, Status failed);
+  Result<rd_kafka_topic_t*> producer_topic(KafkaLogProducer& producer, const std::string& topic);
   Result<rd_kafka_topic_t*> consumer_topic(const std::string& topic);
   PartitionReader& reader_for(const std::string& topic, int32_t partition);
   // Partitions this instance no longer reads stop prefetching (memory, bandwidth).
@@ -91,16 +97,18 @@ class KafkaLog final : public Log {
   int timeout_ms() const { return static_cast<int>(options_.timeout_us / 1000); }
 
   KafkaLogOptions options_;
-  KafkaHandle producer_;
+  KafkaClientSettings producer_settings_;
+  mutable std::mutex producer_mutex_;
+  std::shared_ptr<KafkaLogProducer> producer_;  // with the thread that serves its reports
   KafkaHandle consumer_;
-  std::thread poller_;   // serves the producer's delivery reports, and nothing else
-  std::thread sweeper_;  // stops idle reads (waits for readers, which the poller must not)
+  // Stops idle reads: waits for readers, which must not hold up delivery reports.
+  std::thread sweeper_;
   std::atomic<bool> stopping_{false};
   std::mutex close_mutex_;
   bool closed_ = false;
 
   std::mutex topics_mutex_;
-  std::map<std::string, KafkaTopicHandle> producer_topics_, consumer_topics_;
+  std::map<std::string, KafkaTopicHandle> consumer_topics_;
   std::map<std::string, Codec> codecs_;
   std::map<std::pair<std::string, int32_t>, std::unique_ptr<std::mutex>> append_locks_;
   std::map<std::pair<std::string, int32_t>, std::unique_ptr<PartitionReader>> readers_;

@@ -265,6 +265,27 @@ TEST(KafkaLog, ARecordOverMessageMaxBytesIsRefusedAsTooLarge) {
   EXPECT_TRUE(append_numbered(*log, "small", 0, 1, 1).is_ok());  // the next one goes in
 }
 
+TEST(KafkaLog, AProducerThatFailedForGoodIsReplacedAndTheRetryStored) {
+  MockKafkaCluster cluster(1);
+  cluster.create_topic("desync", 1);
+  auto log = open_kafka(cluster);
+  ASSERT_TRUE(append_numbered(*log, "desync", 0, 0, 2).is_ok());
+  // The head-of-line request refused as out of sequence: librdkafka's idempotent producer
+  // can no longer vouch for ordering or once-ness and fails for good.
+  cluster.fail_requests(0 /* Produce */, 1, RD_KAFKA_RESP_ERR_OUT_OF_ORDER_SEQUENCE_NUMBER);
+  auto failed = append_numbered(*log, "desync", 0, 2, 1);
+  ASSERT_FALSE(failed.is_ok());
+  // Retry later (503 to an HTTP producer), not an I/O error: the next append has a new producer.
+  EXPECT_EQ(failed.status().code(), StatusCode::kUnavailable) << failed.status().message();
+  EXPECT_NE(failed.status().message().find("failed for good"), std::string::npos)
+      << failed.status().message();
+  auto retried = append_numbered(*log, "desync", 0, 2, 1);
+  ASSERT_TRUE(retried.is_ok()) << retried.status().message();
+  ASSERT_TRUE(append_numbered(*log, "desync", 0, 3, 1).is_ok());
+  const auto all = read_all(*log, "desync", 0);
+  EXPECT_EQ(all.values, (std::vector<std::string>{"v0", "v1", "v2", "v3"}));
+}
+
 TEST(KafkaLog, RecordsOfAnAppendThatTimedOutAreNotDeliveredLater) {
   MockKafkaCluster cluster(1);
   cluster.create_topic("late", 1);
