@@ -58,7 +58,7 @@ Status KafkaLog::start() {
       !has_property(options_.properties, "queue.buffering.max.ms"))
     producer.required.insert(producer.required.begin(), {"linger.ms", "0"});
   producer_settings_ = producer;
-  auto producer_made = KafkaLogProducer::make(producer_settings_);
+  auto producer_made = KafkaProducer::make(producer_settings_);
   if (!producer_made) return producer_made.status();
   producer_ = std::move(producer_made).value();
 
@@ -107,7 +107,7 @@ Status KafkaLog::close() {
   if (closed_) return Status::ok();
   closed_ = true;
   Status result;
-  if (std::shared_ptr<KafkaLogProducer> p = producer()) {
+  if (std::shared_ptr<KafkaProducer> p = producer()) {
     const rd_kafka_resp_err_t err = rd_kafka_flush(p->get(), timeout_ms());
     if (err) result = kafka_status(err, "log: flushing the producer at close");
   }
@@ -135,19 +135,19 @@ Status KafkaLog::close() {
   return result;
 }
 
-std::shared_ptr<KafkaLogProducer> KafkaLog::producer() const {
+std::shared_ptr<KafkaProducer> KafkaLog::producer() const {
   std::lock_guard lock(producer_mutex_);
   return producer_;
 }
 
-Status KafkaLog::replace_if_failed(const std::shared_ptr<KafkaLogProducer>& used, Status failed) {
+Status KafkaLog::replace_if_failed(const std::shared_ptr<KafkaProducer>& used, Status failed) {
   const std::string reason = used->fatal_error();
   if (reason.empty()) return failed;
   std::lock_guard lock(producer_mutex_);
   // Replaced by another append meanwhile, or the log is closing.
   if (producer_ != used || stopping_.load())
     return Status::unavailable(failed.message() + "; retry");
-  auto fresh = KafkaLogProducer::make(producer_settings_);
+  auto fresh = KafkaProducer::make(producer_settings_);
   if (!fresh) return fresh.status().with_context("log: replacing the failed producer");
   producer_ = std::move(fresh).value();
   spdlog::error("log: the producer failed for good ({}); a new one takes the next appends", reason);
@@ -155,14 +155,16 @@ Status KafkaLog::replace_if_failed(const std::shared_ptr<KafkaLogProducer>& used
                              "); a new producer takes the retry");
 }
 
-Result<rd_kafka_topic_t*> KafkaLog::producer_topic(KafkaLogProducer& producer,
+Result<rd_kafka_topic_t*> KafkaLog::producer_topic(KafkaProducer& producer,
                                                    const std::string& topic) {
   Codec codec = Codec::kNone;
   {
     std::lock_guard lock(topics_mutex_);
     if (auto it = codecs_.find(topic); it != codecs_.end()) codec = it->second;
   }
-  return producer.topic(topic, kafka_codec(codec));
+  auto rkt = producer.topic(topic, kafka_codec(codec));
+  if (!rkt) return rkt.status().with_context("log");
+  return rkt;
 }
 
 Result<rd_kafka_topic_t*> KafkaLog::consumer_topic(const std::string& topic) {
@@ -243,7 +245,7 @@ Status KafkaLog::create_topic(const TopicConfig& config) {
   set("segment.bytes", config.segment_bytes);
   set("segment.ms", config.segment_age_us / 1000);
 
-  const std::shared_ptr<KafkaLogProducer> producer = this->producer();
+  const std::shared_ptr<KafkaProducer> producer = this->producer();
   rd_kafka_queue_t* queue = rd_kafka_queue_new(producer->get());
   rd_kafka_AdminOptions_t* admin =
       rd_kafka_AdminOptions_new(producer->get(), RD_KAFKA_ADMIN_OP_CREATETOPICS);
@@ -285,7 +287,7 @@ Status KafkaLog::create_topic(const TopicConfig& config) {
 Result<AppendResult> KafkaLog::append(const std::string& topic, int32_t partition,
                                       std::span<const Record> records) {
   if (records.empty()) return Status::invalid("log: append of no records to \"" + topic + "\"");
-  const std::shared_ptr<KafkaLogProducer> producer = this->producer();
+  const std::shared_ptr<KafkaProducer> producer = this->producer();
   auto rkt = producer_topic(*producer, topic);
   if (!rkt) return rkt.status();
   std::mutex* partition_lock;

@@ -29,7 +29,7 @@
 #include <thread>
 
 #include "log/kafka_client.h"
-#include "log/kafka_log_producer.h"
+#include "log/kafka_producer.h"
 #include "log/log.h"
 
 namespace sluice::log {
@@ -79,11 +79,11 @@ class KafkaLog final : public Log {
   explicit KafkaLog(KafkaLogOptions options);
   Status start();
   // The producer now; holding it keeps it alive while another replaces it.
-  std::shared_ptr<KafkaLogProducer> producer() const;
+  std::shared_ptr<KafkaProducer> producer() const;
   // Replaces `used` if it failed for good (and nobody replaced it yet); the status
   // to answer the append that found it.
-  Status replace_if_failed(const std::shared_ptr<KafkaLogProducer>& used, Status failed);
-  Result<rd_kafka_topic_t*> producer_topic(KafkaLogProducer& producer, const std::string& topic);
+  Status replace_if_failed(const std::shared_ptr<KafkaProducer>& used, Status failed);
+  Result<rd_kafka_topic_t*> producer_topic(KafkaProducer& producer, const std::string& topic);
   Result<rd_kafka_topic_t*> consumer_topic(const std::string& topic);
   PartitionReader& reader_for(const std::string& topic, int32_t partition);
   // Partitions this instance no longer reads stop prefetching (memory, bandwidth).
@@ -99,7 +99,7 @@ class KafkaLog final : public Log {
   KafkaLogOptions options_;
   KafkaClientSettings producer_settings_;
   mutable std::mutex producer_mutex_;
-  std::shared_ptr<KafkaLogProducer> producer_;  // with the thread that serves its reports
+  std::shared_ptr<KafkaProducer> producer_;  // with the thread that serves its reports
   KafkaHandle consumer_;
   // Stops idle reads: waits for readers, which must not hold up delivery reports.
   std::thread sweeper_;

@@ -46,20 +46,20 @@ Status CommitTracker::commit_offsets(
       // than recorded from a guess.
       auto& known = last_committed_[topic];
       for (auto it = partitions.begin(); it != partitions.end();) {
+        if (!known.count(it->first) && !lookups_failed) {
+          auto before = log_.committed(group_, topic, it->first);
+          if (before) {
+            known[it->first] = *before;
+          } else {
+            lookups_failed = true;
+            if (first.is_ok())
+              first = before.status().with_context("the group's last commit of " + topic);
+          }
+        }
         if (known.count(it->first)) {
           ++it;
           continue;
         }
-        auto before = lookups_failed ? Result<int64_t>(Status::unavailable("not asked"))
-                                     : log_.committed(group_, topic, it->first);
-        if (before) {
-          known[it->first] = *before;
-          ++it;
-          continue;
-        }
-        if (!lookups_failed && first.is_ok())
-          first = before.status().with_context("the group's last commit of " + topic);
-        lookups_failed = true;
         (*failed)[topic][it->first] = it->second;
         it = partitions.erase(it);
       }

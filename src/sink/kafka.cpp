@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <atomic>
 #include <map>
 #include <thread>
 
@@ -11,6 +10,7 @@
 #include "core/time.h"
 #include "format/json_writer.h"
 #include "log/kafka_client.h"
+#include "log/kafka_producer.h"
 #include "sink/kafka/progress.h"
 
 namespace sluice::sink {
@@ -59,7 +59,7 @@ class KafkaSink final : public Sink {
     if (!producer_) return Status::ok();
     Status result;
     if (rd_kafka_resp_err_t err =
-            rd_kafka_flush(producer_.get(), static_cast<int>(timeout_us_ / 1000)))
+            rd_kafka_flush(producer_->get(), static_cast<int>(timeout_us_ / 1000)))
       result = log::kafka_status(err, subject() + ": flush at close");
     disconnect();
     return result;
@@ -94,9 +94,8 @@ class KafkaSink final : public Sink {
       format::append_json(event.fields, value_);
       const std::string_view key = key_of(event, scratch, &out.bad_keys);
       rd_kafka_headers_t* headers = headers_of(event);
-      out.enqueue_error =
-          delivery->produce(producer_.get(), topic_handle_.get(), RD_KAFKA_PARTITION_UA, key,
-                            value_, event.time_us / 1000, headers, deadline);
+      out.enqueue_error = delivery->produce(producer_->get(), topic_handle_, RD_KAFKA_PARTITION_UA,
+                                            key, value_, event.time_us / 1000, headers, deadline);
       if (out.enqueue_error) {
         if (headers) rd_kafka_headers_destroy(headers);
         // No retry can send it; waiting for one would stop the sink for good.
@@ -159,7 +158,7 @@ class KafkaSink final : public Sink {
     }
 
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::microseconds(timeout_us_);
-    if (rd_kafka_error_t* e = rd_kafka_begin_transaction(producer_.get()))
+    if (rd_kafka_error_t* e = rd_kafka_begin_transaction(producer_->get()))
       return transaction_failed(e, "begin");
     log::KafkaDelivery* delivery = log::KafkaDelivery::begin();
     Produced produced = produce_events(batch, skip_below, delivery, deadline);
@@ -169,7 +168,7 @@ class KafkaSink final : public Sink {
     log::KafkaDelivery* progress_delivery = log::KafkaDelivery::begin();
     if (!produced.enqueue_error && from_log && produced.last_offset >= 0) {
       progress.enqueue_error = progress_delivery->produce(
-          producer_.get(), progress_handle_.get(), RD_KAFKA_PARTITION_UA,
+          producer_->get(), progress_handle_, RD_KAFKA_PARTITION_UA,
           kafka::progress_key(name_, where), kafka::progress_value(produced.last_offset + 1), 0,
           nullptr, deadline);
     }
@@ -201,7 +200,7 @@ class KafkaSink final : public Sink {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
           deadline - std::chrono::steady_clock::now());
       rd_kafka_error_t* e = rd_kafka_commit_transaction(
-          producer_.get(), static_cast<int>(std::max<int64_t>(1, left.count())));
+          producer_->get(), static_cast<int>(std::max<int64_t>(1, left.count())));
       if (!e) return Status::ok();
       // A retriable failure (a timeout, a coordinator moving) leaves the transaction
       // open for another commit; anything else ends it.
@@ -219,7 +218,7 @@ class KafkaSink final : public Sink {
   void abort_transaction() {
     if (!producer_) return;
     if (rd_kafka_error_t* e =
-            rd_kafka_abort_transaction(producer_.get(), static_cast<int>(timeout_us_ / 1000))) {
+            rd_kafka_abort_transaction(producer_->get(), static_cast<int>(timeout_us_ / 1000))) {
       spdlog::warn("{}: abort of the transaction failed ({}); reconnecting", subject(),
                    rd_kafka_error_string(e));
       rd_kafka_error_destroy(e);
@@ -231,8 +230,8 @@ class KafkaSink final : public Sink {
   // fatal error) refuses every message from then on: it is replaced, and the batch is
   // retried by a new one (at-least-once, as after any failed write).
   Status replaced_if_fatal(const Status& failed) {
-    char reason[512];
-    if (!producer_ || !rd_kafka_fatal_error(producer_.get(), reason, sizeof reason)) return failed;
+    const std::string reason = producer_ ? producer_->fatal_error() : "";
+    if (reason.empty()) return failed;
     spdlog::error("{}: the producer failed for good ({}); retrying with a new one", subject(),
                   reason);
     disconnect();
@@ -308,16 +307,12 @@ class KafkaSink final : public Sink {
             {"transaction.timeout.ms",
              std::to_string(std::max<int64_t>(60'000, 2 * timeout_us_ / 1000 + 2'000))});
     }
-    auto made = log::make_kafka_client(RD_KAFKA_PRODUCER, settings, log::install_delivery_reports);
+    auto made = log::KafkaProducer::make(settings);
     if (!made) return made.status();
-    rd_kafka_topic_t* rkt = rd_kafka_topic_new(made->get(), topic_.c_str(), nullptr);
-    if (!rkt) return log::kafka_status(rd_kafka_last_error(), subject());
+    auto rkt = (*made)->topic(topic_);
+    if (!rkt) return rkt.status().with_context("sink \"" + name_ + "\"");
     producer_ = std::move(made).value();
-    topic_handle_.reset(rkt);
-    stopping_ = false;
-    poller_ = std::thread([this] {
-      while (!stopping_.load(std::memory_order_relaxed)) rd_kafka_poll(producer_.get(), 50);
-    });
+    topic_handle_ = *rkt;
     if (transactional_id_.empty()) return Status::ok();
     Status ready = start_transactions();
     if (!ready.is_ok()) disconnect();
@@ -329,7 +324,7 @@ class KafkaSink final : public Sink {
   // producer did can change it afterwards.
   Status start_transactions() {
     if (rd_kafka_error_t* e =
-            rd_kafka_init_transactions(producer_.get(), static_cast<int>(timeout_us_ / 1000))) {
+            rd_kafka_init_transactions(producer_->get(), static_cast<int>(timeout_us_ / 1000))) {
       Status s = Status::unavailable(subject() + ": init_transactions with transactional_id \"" +
                                      transactional_id_ + "\": " + rd_kafka_error_string(e));
       rd_kafka_error_destroy(e);
@@ -338,9 +333,9 @@ class KafkaSink final : public Sink {
     // Read before the producer names the topic: brokers that create topics on
     // demand would make a missing one, uncompacted.
     SLUICE_RETURN_IF_ERROR(read_progress());
-    rd_kafka_topic_t* rkt = rd_kafka_topic_new(producer_.get(), progress_topic_.c_str(), nullptr);
-    if (!rkt) return log::kafka_status(rd_kafka_last_error(), subject() + ": progress topic");
-    progress_handle_.reset(rkt);
+    auto rkt = producer_->topic(progress_topic_);
+    if (!rkt) return rkt.status().with_context(subject() + ": progress topic");
+    progress_handle_ = *rkt;
     spdlog::info(
         "sink \"{}\": transactional as \"{}\"; progress of {} source partition(s) in \"{}\"", name_,
         transactional_id_, progress_.size(), progress_topic_);
@@ -348,11 +343,8 @@ class KafkaSink final : public Sink {
   }
 
   void disconnect() {
-    stopping_ = true;
-    if (poller_.joinable()) poller_.join();
-    progress_handle_.reset();
-    topic_handle_.reset();
-    producer_.reset();
+    progress_handle_ = topic_handle_ = nullptr;
+    producer_.reset();  // its polling thread, topics and handle
   }
 
   std::string_view key_of(const Event& event, Arena& scratch, uint64_t* bad_keys) {
@@ -405,11 +397,9 @@ class KafkaSink final : public Sink {
   int64_t progress_read_us_ = 0;
   // Below the 6 s a Kafka group's session timeout is at least.
   static constexpr int64_t kStaleAfterUs = 5'000'000;
-  log::KafkaHandle producer_;
-  log::KafkaTopicHandle topic_handle_;
-  log::KafkaTopicHandle progress_handle_;
-  std::thread poller_;  // serves delivery reports
-  std::atomic<bool> stopping_{false};
+  std::shared_ptr<log::KafkaProducer> producer_;  // with the thread that serves its reports
+  rd_kafka_topic_t* topic_handle_ = nullptr;      // owned by producer_
+  rd_kafka_topic_t* progress_handle_ = nullptr;   // owned by producer_ (transactional)
   std::string value_, key_text_, header_text_;
   uint64_t key_errors_ = 0;
   uint64_t too_large_ = 0;  // events over message.max.bytes, not sent
